@@ -1,0 +1,72 @@
+"""Selteq's domain: tasks, users and sessions, with ports for any storage or transport.
+
+Import what you need from here; the underscore modules are private.
+``selteq_core.memory`` has in-memory adapters to try the library without a database.
+"""
+
+from ._auth import Authenticate, Login, Logout, RefreshSession, RegisterUser, SessionPolicy
+from ._entities import RefreshRecord, Session, Task, TokenClaims, User
+from ._errors import (
+    AuthenticationFailed,
+    Conflict,
+    InvalidField,
+    NotFound,
+    RateLimited,
+    SelteqError,
+    Unavailable,
+)
+from ._ports import (
+    Clock,
+    LoginThrottle,
+    PasswordHasher,
+    RefreshTokenStore,
+    TaskRepository,
+    TokenCodec,
+    UnitOfWork,
+    UnitOfWorkFactory,
+    UserRepository,
+)
+from ._tasks import CreateTask, DeleteTask, GetTask, ListRecentTasks, RenameTask, ReportTasks
+from ._values import Duration, Password, TaskId, Title, UserId, Username
+
+__all__ = [
+    "Authenticate",
+    "AuthenticationFailed",
+    "Clock",
+    "Conflict",
+    "CreateTask",
+    "DeleteTask",
+    "Duration",
+    "GetTask",
+    "InvalidField",
+    "ListRecentTasks",
+    "Login",
+    "LoginThrottle",
+    "Logout",
+    "NotFound",
+    "Password",
+    "PasswordHasher",
+    "RateLimited",
+    "RefreshRecord",
+    "RefreshSession",
+    "RefreshTokenStore",
+    "RegisterUser",
+    "RenameTask",
+    "ReportTasks",
+    "SelteqError",
+    "Session",
+    "SessionPolicy",
+    "Task",
+    "TaskId",
+    "TaskRepository",
+    "Title",
+    "TokenClaims",
+    "TokenCodec",
+    "Unavailable",
+    "UnitOfWork",
+    "UnitOfWorkFactory",
+    "User",
+    "UserId",
+    "UserRepository",
+    "Username",
+]

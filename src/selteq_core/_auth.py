@@ -1,0 +1,201 @@
+"""Accounts and sessions: sign-up, login, token checks, refresh rotation and logout.
+
+The rules live here; adapters only hash, sign and store.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+import attrs
+
+from ._entities import RefreshRecord, Session, TokenClaims, User
+from ._errors import AuthenticationFailed, InvalidField
+from ._ports import Clock, LoginThrottle, PasswordHasher, TokenCodec, UnitOfWork, UnitOfWorkFactory
+from ._validation import parse_all
+from ._values import Password, UserId, Username, require_utc
+
+ACCESS = "access"
+REFRESH = "refresh"
+
+
+@attrs.frozen
+class SessionPolicy:
+    """How long tokens live, in seconds."""
+
+    access_ttl: int = 300
+    refresh_ttl: int = 86_400
+
+
+def _new_id() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def _timestamp(moment: datetime) -> int:
+    return int(require_utc(moment).timestamp())
+
+
+def _verified(codec: TokenCodec, clock: Clock, token: str, kind: str) -> TokenClaims:
+    """Signature and claims by the codec; kind and expiry here, against the Clock port."""
+    claims = codec.decode(token)
+    if claims.typ != kind:
+        raise AuthenticationFailed("wrong token type")
+    if claims.exp <= _timestamp(clock.now()):
+        raise AuthenticationFailed("token expired")
+    return claims
+
+
+def _user_id(claims: TokenClaims) -> UserId:
+    try:
+        return UserId(int(claims.sub))
+    except (ValueError, InvalidField):
+        raise AuthenticationFailed("invalid token subject") from None
+
+
+@attrs.frozen
+class _Issuer:
+    codec: TokenCodec
+    policy: SessionPolicy
+
+    def issue(self, uow: UnitOfWork, user_id: UserId, family: str, now: datetime) -> Session:
+        """Sign a new access and refresh pair and remember the refresh token."""
+        issued = _timestamp(now)
+        sub = str(user_id.value)
+        access = TokenClaims(
+            sub=sub, typ=ACCESS, jti=_new_id(), iat=issued, exp=issued + self.policy.access_ttl
+        )
+        refresh = TokenClaims(
+            sub=sub,
+            typ=REFRESH,
+            jti=_new_id(),
+            iat=issued,
+            exp=issued + self.policy.refresh_ttl,
+            fam=family,
+        )
+        expires_at = now + timedelta(seconds=self.policy.refresh_ttl)
+        record = RefreshRecord(refresh.jti, family, user_id, expires_at, used=False, revoked=False)
+        uow.refresh_tokens.add(record, now)
+        return Session(
+            access_token=self.codec.encode(access),
+            expires_in=self.policy.access_ttl,
+            refresh_token=self.codec.encode(refresh),
+            refresh_expires_in=self.policy.refresh_ttl,
+        )
+
+
+@attrs.frozen
+class RegisterUser:
+    """Anyone may sign up with a free username and a password of 8 to 1024 bytes."""
+
+    uow: UnitOfWorkFactory
+    hasher: PasswordHasher
+    clock: Clock
+
+    def __call__(self, username: str, password: str) -> User:
+        fields = parse_all(username=lambda: Username(username), password=lambda: Password(password))
+        password_hash = self.hasher.hash(fields["password"])
+        with self.uow() as uow:
+            user = uow.users.add(fields["username"], password_hash, require_utc(self.clock.now()))
+            uow.commit()
+        return user
+
+
+@attrs.frozen
+class Login:
+    """A user signs in with username and password and gets a session.
+
+    An unknown or inactive username costs one full password check, like a wrong password,
+    and gets the same answer. Failed attempts are counted per client and username; past the
+    limit the login is refused before any check. A hash made with old parameters is replaced.
+    """
+
+    uow: UnitOfWorkFactory
+    hasher: PasswordHasher
+    codec: TokenCodec
+    clock: Clock
+    throttle: LoginThrottle
+    policy: SessionPolicy = SessionPolicy()
+
+    def __call__(self, username: str, password: str, client: str = "") -> Session:
+        fields = parse_all(username=lambda: Username(username), password=lambda: Password(password))
+        self.throttle.check(client, username)
+        with self.uow() as uow:
+            user = uow.users.by_username(fields["username"])
+        stored_hash = user.password_hash if user is not None and user.is_active else None
+        if not self.hasher.verify(stored_hash, fields["password"]) or user is None:
+            self.throttle.failed(client, username)
+            raise AuthenticationFailed()
+        self.throttle.succeeded(client, username)
+        now = require_utc(self.clock.now())
+        with self.uow() as uow:
+            if self.hasher.needs_rehash(user.password_hash):
+                uow.users.set_password_hash(user.id, self.hasher.hash(fields["password"]), now)
+            session = _Issuer(self.codec, self.policy).issue(uow, user.id, _new_id(), now)
+            uow.commit()
+        return session
+
+
+@attrs.frozen
+class Authenticate:
+    """An access token names its user while it is unexpired; a refresh token never does."""
+
+    codec: TokenCodec
+    clock: Clock
+
+    def __call__(self, token: str) -> UserId:
+        return _user_id(_verified(self.codec, self.clock, token, ACCESS))
+
+
+@attrs.frozen
+class RefreshSession:
+    """A refresh token buys a new pair once. Presenting it a second time means it was
+    stolen or replayed: its whole family is revoked and the call fails."""
+
+    uow: UnitOfWorkFactory
+    codec: TokenCodec
+    clock: Clock
+    policy: SessionPolicy = SessionPolicy()
+
+    def __call__(self, refresh_token: str) -> Session:
+        claims = _verified(self.codec, self.clock, refresh_token, REFRESH)
+        user_id = _user_id(claims)
+        now = require_utc(self.clock.now())
+        with self.uow() as uow:
+            record = uow.refresh_tokens.get(claims.jti)
+            if record is None or record.revoked or record.user_id != user_id:
+                raise AuthenticationFailed("refresh token revoked")
+            if not uow.refresh_tokens.mark_used(claims.jti, now):
+                uow.refresh_tokens.revoke_family(record.family, now)
+                uow.commit()
+                raise AuthenticationFailed("refresh token reused; session revoked")
+            user = uow.users.get(user_id)
+            if user is None or not user.is_active:
+                raise AuthenticationFailed()
+            session = _Issuer(self.codec, self.policy).issue(uow, user_id, record.family, now)
+            uow.commit()
+        return session
+
+
+@attrs.frozen
+class Logout:
+    """Logging out revokes the refresh token's whole family. As in RFC 7009, a token that is
+    invalid, expired or already revoked is simply accepted: there is nothing left to revoke."""
+
+    uow: UnitOfWorkFactory
+    codec: TokenCodec
+    clock: Clock
+
+    def __call__(self, refresh_token: str) -> None:
+        try:
+            claims = self.codec.decode(refresh_token)
+        except AuthenticationFailed:
+            return
+        if claims.typ != REFRESH:
+            return
+        with self.uow() as uow:
+            record = uow.refresh_tokens.get(claims.jti)
+            if record is None:
+                return
+            uow.refresh_tokens.revoke_family(record.family, require_utc(self.clock.now()))
+            uow.commit()

@@ -1,0 +1,83 @@
+"""Entities: frozen, changed only by making a new one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import attrs
+
+from ._values import Duration, TaskId, Title, UserId, Username
+
+
+@attrs.frozen(slots=True)
+class Task:
+    """A user's task: a title and how many minutes it takes."""
+
+    id: TaskId
+    owner_id: UserId
+    title: Title
+    duration: Duration
+    created_at: datetime
+    updated_at: datetime
+
+    def owned_by(self, user_id: UserId) -> bool:
+        return self.owner_id == user_id
+
+    def rename(self, title: Title, at: datetime) -> Task:
+        """The same task with a new title; the duration never changes through a rename."""
+        return attrs.evolve(self, title=title, updated_at=at)
+
+
+@attrs.frozen(slots=True, repr=False)
+class User:
+    """Someone who can sign in. The hash is kept out of the repr so it never reaches a log."""
+
+    id: UserId
+    username: Username
+    password_hash: str
+    is_active: bool
+    created_at: datetime
+    updated_at: datetime
+
+    def __repr__(self) -> str:
+        return f"User(id={self.id.value}, username={self.username.value!r})"
+
+
+@attrs.frozen(slots=True)
+class RefreshRecord:
+    """What the server remembers of a refresh token it issued: enough to rotate and revoke."""
+
+    jti: str
+    family: str
+    user_id: UserId
+    expires_at: datetime
+    used: bool
+    revoked: bool
+
+
+@attrs.frozen(slots=True, repr=False)
+class Session:
+    """The token pair handed to a client after a login or a refresh."""
+
+    access_token: str
+    expires_in: int
+    refresh_token: str
+    refresh_expires_in: int
+    token_type: str = "Bearer"  # noqa: S105 - the OAuth2 token type, not a secret
+
+    def __repr__(self) -> str:
+        return (
+            f"Session(expires_in={self.expires_in}, refresh_expires_in={self.refresh_expires_in})"
+        )
+
+
+@attrs.frozen(slots=True)
+class TokenClaims:
+    """The claims the core puts in a token; the codec adds issuer and audience."""
+
+    sub: str
+    typ: str
+    jti: str
+    iat: int
+    exp: int
+    fam: str | None = None

@@ -1,0 +1,58 @@
+"""The domain's errors: one small hierarchy that every adapter maps to its own world."""
+
+from __future__ import annotations
+
+
+class SelteqError(Exception):
+    """Base of every error the core raises on purpose."""
+
+
+class NotFound(SelteqError):
+    """The thing does not exist, or the caller may not see it (the two are never told apart)."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"{what} not found")
+        self.what = what
+
+
+class InvalidField(SelteqError):
+    """One or more fields of the input are invalid; ``fields`` maps each field to its reason."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.fields: dict[str, str] = {field: reason}
+
+    @classmethod
+    def of(cls, fields: dict[str, str]) -> InvalidField:
+        """Several invalid fields at once, so a client can fix them all in one go."""
+        first, *_ = fields.items()
+        error = cls(*first)
+        error.fields = dict(fields)
+        error.args = ("; ".join(f"{k}: {v}" for k, v in fields.items()),)
+        return error
+
+
+class Conflict(SelteqError):
+    """The change clashes with what is stored (a username that is taken, say)."""
+
+
+class AuthenticationFailed(SelteqError):
+    """Credentials or a token were wrong, expired, revoked or of the wrong kind.
+
+    The message is deliberately vague: it never says which part was wrong.
+    """
+
+    def __init__(self, message: str = "invalid credentials") -> None:
+        super().__init__(message)
+
+
+class RateLimited(AuthenticationFailed):
+    """Too many failed attempts; try again after ``retry_after`` seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("too many failed attempts")
+        self.retry_after = max(1, retry_after)
+
+
+class Unavailable(SelteqError):
+    """A backing service (the database, Redis) cannot be reached right now; retry later."""

@@ -1,0 +1,136 @@
+"""Ports: what the use-cases need from the outside world, as typing.Protocols.
+
+Adapters (and the fakes in the tests) subclass these so mypy checks every signature.
+They speak domain types only; no driver type ever crosses them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol
+
+from ._entities import RefreshRecord, Task, TokenClaims, User
+from ._values import Duration, Password, TaskId, Title, UserId, Username
+
+
+class Clock(Protocol):
+    """Where time comes from; the core never asks the system itself."""
+
+    def now(self) -> datetime:
+        """The current time, aware, in UTC."""
+        ...
+
+
+class TaskRepository(Protocol):
+    def add(self, owner_id: UserId, title: Title, duration: Duration, at: datetime) -> Task:
+        """Store a new task and return it with its assigned id."""
+        ...
+
+    def get(self, task_id: TaskId) -> Task | None: ...
+
+    def recent(self, owner_id: UserId, limit: int) -> list[Task]:
+        """The owner's newest tasks, newest first (created_at, then id, descending)."""
+        ...
+
+    def update(self, task: Task) -> bool:
+        """Write the task's title and updated_at; False when the task no longer exists."""
+        ...
+
+    def remove(self, task_id: TaskId) -> bool:
+        """Delete the task; False when it did not exist."""
+        ...
+
+    def page(self, after: TaskId | None, owner_id: UserId | None, limit: int) -> list[Task]:
+        """Up to ``limit`` tasks with an id above ``after``, in id order (keyset paging)."""
+        ...
+
+
+class UserRepository(Protocol):
+    def add(self, username: Username, password_hash: str, at: datetime) -> User:
+        """Store a new user; raises Conflict when the username is taken."""
+        ...
+
+    def get(self, user_id: UserId) -> User | None: ...
+
+    def by_username(self, username: Username) -> User | None: ...
+
+    def set_password_hash(self, user_id: UserId, password_hash: str, at: datetime) -> None: ...
+
+
+class RefreshTokenStore(Protocol):
+    def add(self, record: RefreshRecord, at: datetime) -> None: ...
+
+    def get(self, jti: str) -> RefreshRecord | None: ...
+
+    def mark_used(self, jti: str, at: datetime) -> bool:
+        """Atomically flip the token to used; False when it was already used (a replay) or
+        its family was revoked meanwhile (a logout racing this refresh)."""
+        ...
+
+    def revoke_family(self, family: str, at: datetime) -> int:
+        """Revoke every token of the family; returns how many were revoked."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction: ``with uow: ... uow.commit()``; leaving without commit rolls back."""
+
+    @property
+    def tasks(self) -> TaskRepository: ...
+
+    @property
+    def users(self) -> UserRepository: ...
+
+    @property
+    def refresh_tokens(self) -> RefreshTokenStore: ...
+
+    def __enter__(self) -> UnitOfWork: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+"""Makes a fresh unit of work; each use-case call opens its own."""
+
+
+class PasswordHasher(Protocol):
+    def hash(self, password: Password) -> str: ...
+
+    def verify(self, password_hash: str | None, password: Password) -> bool:
+        """True when the password matches. With ``None`` (no such user) it spends the same
+        time as a real check and returns False, so a username cannot be probed by timing."""
+        ...
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        """True when the hash was made with other parameters than the current ones."""
+        ...
+
+
+class TokenCodec(Protocol):
+    def encode(self, claims: TokenClaims) -> str: ...
+
+    def decode(self, token: str) -> TokenClaims:
+        """Check the signature, the pinned algorithm, issuer, audience and that every claim is
+        present; raise AuthenticationFailed otherwise. Time is checked by the core."""
+        ...
+
+
+class LoginThrottle(Protocol):
+    """Counts failed logins per client address and username."""
+
+    def check(self, client: str, username: str) -> None:
+        """Raise RateLimited when either limit is already spent."""
+        ...
+
+    def failed(self, client: str, username: str) -> None: ...
+
+    def succeeded(self, client: str, username: str) -> None: ...

@@ -1,0 +1,125 @@
+"""Task use-cases. Each is a small frozen object: ports as fields, one call."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import attrs
+
+from ._entities import Task
+from ._errors import InvalidField, NotFound
+from ._ports import Clock, UnitOfWorkFactory
+from ._validation import parse_all
+from ._values import Duration, TaskId, Title, UserId, require_utc
+
+DEFAULT_RECENT = 4
+
+
+def _task_id(value: int) -> TaskId:
+    try:
+        return TaskId(value)
+    except InvalidField:
+        raise NotFound("task") from None
+
+
+def _owned(task: Task | None, user: UserId) -> Task:
+    if task is None or not task.owned_by(user):
+        raise NotFound("task")
+    return task
+
+
+@attrs.frozen
+class CreateTask:
+    """A user creates a task with a title and a duration in minutes; both are validated."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+
+    def __call__(self, user_id: int, title: str, duration: int) -> Task:
+        fields = parse_all(title=lambda: Title(title), duration=lambda: Duration(duration))
+        now = require_utc(self.clock.now())
+        with self.uow() as uow:
+            task = uow.tasks.add(UserId(user_id), fields["title"], fields["duration"], now)
+            uow.commit()
+        return task
+
+
+@attrs.frozen
+class ListRecentTasks:
+    """A user sees their own newest tasks, newest first: the last 4 unless told otherwise."""
+
+    uow: UnitOfWorkFactory
+    limit: int = DEFAULT_RECENT
+
+    def __call__(self, user_id: int) -> list[Task]:
+        with self.uow() as uow:
+            return uow.tasks.recent(UserId(user_id), self.limit)
+
+
+@attrs.frozen
+class GetTask:
+    """A user reads one task. A task the caller does not own is not found, exactly like a
+    task that does not exist."""
+
+    uow: UnitOfWorkFactory
+
+    def __call__(self, user_id: int, task_id: int) -> Task:
+        with self.uow() as uow:
+            return _owned(uow.tasks.get(_task_id(task_id)), UserId(user_id))
+
+
+@attrs.frozen
+class RenameTask:
+    """A user renames their task. Only the title changes: a rename never touches the duration.
+    A task the caller does not own is not found."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+
+    def __call__(self, user_id: int, task_id: int, title: str) -> Task:
+        new_title = parse_all(title=lambda: Title(title))["title"]
+        ident = _task_id(task_id)
+        with self.uow() as uow:
+            task = _owned(uow.tasks.get(ident), UserId(user_id))
+            renamed = task.rename(new_title, require_utc(self.clock.now()))
+            if not uow.tasks.update(renamed):
+                raise NotFound("task")
+            uow.commit()
+        return renamed
+
+
+@attrs.frozen
+class DeleteTask:
+    """A user deletes their task. A task the caller does not own is not found and stays."""
+
+    uow: UnitOfWorkFactory
+
+    def __call__(self, user_id: int, task_id: int) -> None:
+        ident = _task_id(task_id)
+        with self.uow() as uow:
+            _owned(uow.tasks.get(ident), UserId(user_id))
+            if not uow.tasks.remove(ident):
+                raise NotFound("task")
+            uow.commit()
+
+
+@attrs.frozen
+class ReportTasks:
+    """Stream every task (or one user's) in id order, one short read per batch, so the
+    memory a report needs depends on the batch size and never on the table's size."""
+
+    uow: UnitOfWorkFactory
+    batch_size: int = 1000
+
+    def __call__(self, user_id: int | None = None) -> Iterator[Task]:
+        if self.batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        owner = None if user_id is None else UserId(user_id)
+        after: TaskId | None = None
+        while True:
+            with self.uow() as uow:
+                batch = uow.tasks.page(after, owner, self.batch_size)
+            yield from batch
+            if len(batch) < self.batch_size:
+                return
+            after = batch[-1].id

@@ -1,0 +1,194 @@
+"""In-memory adapters for the core's ports: for trying the library, prototypes and tests.
+
+They keep everything in process memory and honour the unit of work: changes become
+visible on ``commit()`` and vanish otherwise. Not for production: nothing is persisted.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from datetime import UTC, datetime, timedelta
+from types import TracebackType
+
+import attrs
+
+from ._entities import RefreshRecord, Task, User
+from ._errors import Conflict
+from ._ports import RefreshTokenStore, TaskRepository, UnitOfWork, UserRepository
+from ._values import Duration, TaskId, Title, UserId, Username
+
+
+@attrs.define
+class _Tables:
+    tasks: dict[TaskId, Task] = attrs.Factory(dict)
+    users: dict[UserId, User] = attrs.Factory(dict)
+    refresh: dict[str, RefreshRecord] = attrs.Factory(dict)
+
+    def copy(self) -> _Tables:
+        return _Tables(dict(self.tasks), dict(self.users), dict(self.refresh))
+
+
+class InMemoryDatabase:
+    """Shared state for any number of units of work; ``database.unit_of_work`` is the factory."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._tables = _Tables()
+        self._ids = itertools.count(1)
+
+    def unit_of_work(self) -> InMemoryUnitOfWork:
+        return InMemoryUnitOfWork(self)
+
+    def _snapshot(self) -> _Tables:
+        with self._lock:
+            return self._tables.copy()
+
+    def _replace(self, tables: _Tables) -> None:
+        with self._lock:
+            self._tables = tables
+
+    def _next_id(self) -> int:
+        with self._lock:
+            return next(self._ids)
+
+
+class _Tasks(TaskRepository):
+    def __init__(self, db: InMemoryDatabase, tables: _Tables) -> None:
+        self._db, self._t = db, tables
+
+    def add(self, owner_id: UserId, title: Title, duration: Duration, at: datetime) -> Task:
+        task = Task(TaskId(self._db._next_id()), owner_id, title, duration, at, at)
+        self._t.tasks[task.id] = task
+        return task
+
+    def get(self, task_id: TaskId) -> Task | None:
+        return self._t.tasks.get(task_id)
+
+    def recent(self, owner_id: UserId, limit: int) -> list[Task]:
+        owned = [t for t in self._t.tasks.values() if t.owner_id == owner_id]
+        owned.sort(key=lambda t: (t.created_at, t.id), reverse=True)
+        return owned[:limit]
+
+    def update(self, task: Task) -> bool:
+        if task.id not in self._t.tasks:
+            return False
+        self._t.tasks[task.id] = task
+        return True
+
+    def remove(self, task_id: TaskId) -> bool:
+        return self._t.tasks.pop(task_id, None) is not None
+
+    def page(self, after: TaskId | None, owner_id: UserId | None, limit: int) -> list[Task]:
+        rows = sorted(
+            (
+                t
+                for t in self._t.tasks.values()
+                if (after is None or t.id > after) and (owner_id is None or t.owner_id == owner_id)
+            ),
+            key=lambda t: t.id,
+        )
+        return rows[:limit]
+
+
+class _Users(UserRepository):
+    def __init__(self, db: InMemoryDatabase, tables: _Tables) -> None:
+        self._db, self._t = db, tables
+
+    def add(self, username: Username, password_hash: str, at: datetime) -> User:
+        if self.by_username(username) is not None:
+            raise Conflict("username already taken")
+        user = User(UserId(self._db._next_id()), username, password_hash, True, at, at)
+        self._t.users[user.id] = user
+        return user
+
+    def get(self, user_id: UserId) -> User | None:
+        return self._t.users.get(user_id)
+
+    def by_username(self, username: Username) -> User | None:
+        return next((u for u in self._t.users.values() if u.username == username), None)
+
+    def set_password_hash(self, user_id: UserId, password_hash: str, at: datetime) -> None:
+        user = self._t.users[user_id]
+        self._t.users[user_id] = attrs.evolve(user, password_hash=password_hash, updated_at=at)
+
+
+class _RefreshTokens(RefreshTokenStore):
+    def __init__(self, tables: _Tables) -> None:
+        self._t = tables
+
+    def add(self, record: RefreshRecord, at: datetime) -> None:
+        self._t.refresh[record.jti] = record
+
+    def get(self, jti: str) -> RefreshRecord | None:
+        return self._t.refresh.get(jti)
+
+    def mark_used(self, jti: str, at: datetime) -> bool:
+        record = self._t.refresh.get(jti)
+        if record is None or record.used or record.revoked:
+            return False
+        self._t.refresh[jti] = attrs.evolve(record, used=True)
+        return True
+
+    def revoke_family(self, family: str, at: datetime) -> int:
+        members = [r for r in self._t.refresh.values() if r.family == family and not r.revoked]
+        for record in members:
+            self._t.refresh[record.jti] = attrs.evolve(record, revoked=True)
+        return len(members)
+
+
+class InMemoryUnitOfWork(UnitOfWork):
+    """Works on a private copy of the tables; ``commit()`` publishes it.
+
+    Like a real database's default isolation, the last commit wins; enough for one process.
+    """
+
+    def __init__(self, db: InMemoryDatabase) -> None:
+        self._db = db
+        self._open(db._snapshot())
+
+    def _open(self, tables: _Tables) -> None:
+        self._tables = tables
+        self._tasks = _Tasks(self._db, tables)
+        self._users = _Users(self._db, tables)
+        self._refresh = _RefreshTokens(tables)
+
+    @property
+    def tasks(self) -> TaskRepository:
+        return self._tasks
+
+    @property
+    def users(self) -> UserRepository:
+        return self._users
+
+    @property
+    def refresh_tokens(self) -> RefreshTokenStore:
+        return self._refresh
+
+    def __enter__(self) -> InMemoryUnitOfWork:
+        self._open(self._db._snapshot())
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._open(self._db._snapshot())
+
+    def commit(self) -> None:
+        self._db._replace(self._tables.copy())
+
+
+@attrs.define
+class ManualClock:
+    """A clock that stands still until moved: deterministic time for examples and tests."""
+
+    current: datetime = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, seconds: float) -> None:
+        self.current += timedelta(seconds=seconds)

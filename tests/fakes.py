@@ -1,0 +1,143 @@
+"""In-memory fakes of the core's ports, for the core's unit tests: fast, no I/O.
+
+The task/user/token storage fakes are the shipped ``selteq_core.memory`` adapters; the
+ones here stand in for cryptography and add fault injection.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections import Counter
+from types import TracebackType
+
+import attrs
+
+from selteq_core import (
+    AuthenticationFailed,
+    LoginThrottle,
+    Password,
+    PasswordHasher,
+    RateLimited,
+    RefreshTokenStore,
+    TaskRepository,
+    TokenClaims,
+    TokenCodec,
+    Unavailable,
+    UnitOfWork,
+    UserRepository,
+)
+from selteq_core.memory import InMemoryDatabase, InMemoryUnitOfWork
+
+
+class FakeHasher(PasswordHasher):
+    """Reversible 'hashes' tagged with a version, so rehash-on-login can be observed."""
+
+    def __init__(self, version: int = 1) -> None:
+        self.version = version
+        self.verified: list[str | None] = []
+
+    def hash(self, password: Password) -> str:
+        return f"fake-v{self.version}${password.value}"
+
+    def verify(self, password_hash: str | None, password: Password) -> bool:
+        self.verified.append(password_hash)
+        if password_hash is None:
+            return False
+        return password_hash.split("$", 1)[1] == password.value
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        return not password_hash.startswith(f"fake-v{self.version}$")
+
+
+class FakeTokenCodec(TokenCodec):
+    """Claims as base64 JSON with a fixed 'signature'; tampering breaks the signature."""
+
+    SIGNATURE = "fake-signature"
+
+    def encode(self, claims: TokenClaims) -> str:
+        body = json.dumps(attrs.asdict(claims), sort_keys=True).encode()
+        return base64.urlsafe_b64encode(body).decode() + "." + self.SIGNATURE
+
+    def decode(self, token: str) -> TokenClaims:
+        try:
+            body, signature = token.split(".")
+            if signature != self.SIGNATURE:
+                raise ValueError("bad signature")
+            return TokenClaims(**json.loads(base64.urlsafe_b64decode(body)))
+        except (ValueError, TypeError) as exc:
+            raise AuthenticationFailed("invalid token") from exc
+
+
+class FakeThrottle(LoginThrottle):
+    """Allows ``limit`` failures per (client, username), then refuses."""
+
+    def __init__(self, limit: int = 3) -> None:
+        self.limit = limit
+        self.failures: Counter[tuple[str, str]] = Counter()
+
+    def check(self, client: str, username: str) -> None:
+        if self.failures[(client, username)] >= self.limit:
+            raise RateLimited(60)
+
+    def failed(self, client: str, username: str) -> None:
+        self.failures[(client, username)] += 1
+
+    def succeeded(self, client: str, username: str) -> None:
+        self.failures.pop((client, username), None)
+
+
+class _Faulty:
+    """Wraps a repository and raises Unavailable once the shared budget of calls is spent."""
+
+    def __init__(self, inner: object, budget: list[int]) -> None:
+        self._inner, self._budget = inner, budget
+
+    def __getattr__(self, name: str) -> object:
+        method = getattr(self._inner, name)
+
+        def call(*args: object, **kwargs: object) -> object:
+            if self._budget[0] <= 0:
+                raise Unavailable("connection dropped (injected)")
+            self._budget[0] -= 1
+            return method(*args, **kwargs)
+
+        return call
+
+
+class FaultyUnitOfWork(UnitOfWork):
+    """An in-memory unit of work whose repositories fail after ``calls`` successful calls:
+    a connection that drops half-way through a use-case."""
+
+    def __init__(self, db: InMemoryDatabase, calls: int) -> None:
+        self._inner = InMemoryUnitOfWork(db)
+        self._budget = [calls]
+
+    @property
+    def tasks(self) -> TaskRepository:
+        return _Faulty(self._inner.tasks, self._budget)  # type: ignore[return-value]
+
+    @property
+    def users(self) -> UserRepository:
+        return _Faulty(self._inner.users, self._budget)  # type: ignore[return-value]
+
+    @property
+    def refresh_tokens(self) -> RefreshTokenStore:
+        return _Faulty(self._inner.refresh_tokens, self._budget)  # type: ignore[return-value]
+
+    def __enter__(self) -> FaultyUnitOfWork:
+        self._inner.__enter__()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._inner.__exit__(exc_type, exc, tb)
+
+    def commit(self) -> None:
+        if self._budget[0] <= 0:
+            raise Unavailable("connection dropped before commit (injected)")
+        self._inner.commit()

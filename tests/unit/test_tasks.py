@@ -1,0 +1,136 @@
+"""Task use-cases against in-memory fakes: ownership, validation, ordering, atomicity."""
+
+from __future__ import annotations
+
+import pytest
+
+from selteq_core import CreateTask, DeleteTask, InvalidField, NotFound, RenameTask, Unavailable
+from selteq_core.memory import InMemoryDatabase, ManualClock
+from tests.fakes import FaultyUnitOfWork
+from tests.unit.conftest import Core
+
+ALICE, BOB = 1, 2
+
+
+def titles(tasks: list) -> list[str]:  # type: ignore[type-arg]
+    return [t.title.value for t in tasks]
+
+
+def test_create_and_get(core: Core) -> None:
+    task = core.create(ALICE, "  Buy milk ", 15)
+    assert (task.title.value, task.duration.minutes, task.owner_id.value) == ("Buy milk", 15, ALICE)
+    assert task.created_at == task.updated_at == core.clock.now()
+    assert core.get(ALICE, task.id.value) == task
+
+
+def test_create_names_every_invalid_field(core: Core) -> None:
+    with pytest.raises(InvalidField) as error:
+        core.create(ALICE, "", True)  # type: ignore[arg-type]
+    assert set(error.value.fields) == {"title", "duration"}
+    assert core.recent(ALICE) == []
+
+
+def test_recent_is_the_newest_four_newest_first(core: Core) -> None:
+    for n in range(6):
+        core.create(ALICE, f"t{n}", 10)
+        core.clock.advance(1)
+    core.create(BOB, "bob's", 10)
+    assert titles(core.recent(ALICE)) == ["t5", "t4", "t3", "t2"]
+
+
+def test_recent_breaks_ties_by_id(core: Core) -> None:
+    for n in range(3):
+        core.create(ALICE, f"same-time-{n}", 10)
+    assert titles(core.recent(ALICE)) == ["same-time-2", "same-time-1", "same-time-0"]
+
+
+def test_another_users_task_is_not_found_and_unchanged(core: Core) -> None:
+    task = core.create(ALICE, "private", 10)
+    with pytest.raises(NotFound):
+        core.get(BOB, task.id.value)
+    with pytest.raises(NotFound):
+        core.rename(BOB, task.id.value, "hijacked")
+    with pytest.raises(NotFound):
+        core.delete(BOB, task.id.value)
+    assert core.get(ALICE, task.id.value) == task
+
+
+@pytest.mark.parametrize("task_id", [0, -1, 999])
+def test_missing_or_impossible_ids_are_not_found(core: Core, task_id: int) -> None:
+    with pytest.raises(NotFound):
+        core.get(ALICE, task_id)
+
+
+def test_rename_changes_only_title_and_updated_at(core: Core) -> None:
+    task = core.create(ALICE, "old", 45)
+    core.clock.advance(60)
+    renamed = core.rename(ALICE, task.id.value, "new")
+    stored = core.get(ALICE, task.id.value)
+    assert stored == renamed
+    assert (stored.title.value, stored.duration.minutes) == ("new", 45)
+    assert stored.created_at == task.created_at
+    assert stored.updated_at == core.clock.now()
+
+
+def test_rename_validates_title(core: Core) -> None:
+    task = core.create(ALICE, "old", 45)
+    with pytest.raises(InvalidField):
+        core.rename(ALICE, task.id.value, " ")
+    assert core.get(ALICE, task.id.value).title.value == "old"
+
+
+def test_delete(core: Core) -> None:
+    task = core.create(ALICE, "gone", 5)
+    core.delete(ALICE, task.id.value)
+    with pytest.raises(NotFound):
+        core.get(ALICE, task.id.value)
+    with pytest.raises(NotFound):
+        core.delete(ALICE, task.id.value)
+
+
+@pytest.mark.parametrize("calls", [0, 1])
+def test_a_failure_half_way_leaves_everything_as_it_was(calls: int) -> None:
+    db, clock = InMemoryDatabase(), ManualClock()
+    healthy = CreateTask(db.unit_of_work, clock)
+    task = healthy(ALICE, "keep me", 30)
+    with db.unit_of_work() as uow:
+        before = uow.tasks.page(None, None, 100)
+
+    def faulty() -> FaultyUnitOfWork:
+        return FaultyUnitOfWork(db, calls=calls)
+
+    with pytest.raises(Unavailable):
+        RenameTask(faulty, clock)(ALICE, task.id.value, "renamed")
+    with pytest.raises(Unavailable):
+        DeleteTask(faulty)(ALICE, task.id.value)
+    with pytest.raises(Unavailable):
+        CreateTask(faulty, clock)(ALICE, "never stored", 10)
+    with db.unit_of_work() as uow:
+        assert uow.tasks.page(None, None, 100) == before
+
+
+def test_report_streams_in_batches_in_id_order(core: Core) -> None:
+    made = [core.create(ALICE if n % 2 else BOB, f"r{n}", n + 1) for n in range(8)]
+    assert [t.id for t in core.report()] == [t.id for t in made]
+    assert titles(list(core.report(ALICE))) == ["r1", "r3", "r5", "r7"]
+
+
+def test_report_reads_one_batch_at_a_time() -> None:
+    db = InMemoryDatabase()
+    create = CreateTask(db.unit_of_work, ManualClock())
+    for n in range(7):
+        create(ALICE, f"r{n}", 1)
+    opened: list[int] = []
+
+    def counting_uow():  # type: ignore[no-untyped-def]
+        opened.append(1)
+        return db.unit_of_work()
+
+    from selteq_core import ReportTasks
+
+    stream = ReportTasks(counting_uow, batch_size=3)(None)
+    first_three = [next(stream) for _ in range(3)]
+    assert len(first_three) == 3
+    assert len(opened) == 1
+    assert len(list(stream)) == 4
+    assert len(opened) == 3
