@@ -1,0 +1,96 @@
+"""`selteq`: administration commands (`make migrate`, `make user`).
+
+selteq migrate                      apply pending migrations (idempotent)
+selteq user                         create a user, prompting like Django's createsuperuser
+selteq user --username alice --no-input   password from SELTEQ_PASSWORD, for scripts
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from selteq_core import Conflict, InvalidField, SelteqError
+
+from .container import bootstrap
+from .settings import Settings, SettingsError, redact_url
+
+log = logging.getLogger("selteq.cli")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="selteq", description="Selteq administration.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="apply pending database migrations")
+    user = commands.add_parser("user", help="create a user (prompts for the password)")
+    user.add_argument("--username", help="the new user's name (prompted when omitted)")
+    user.add_argument(
+        "--no-input",
+        action="store_true",
+        help="never prompt: take the password from SELTEQ_PASSWORD (for scripts)",
+    )
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        settings = Settings.from_env()
+        if args.command == "migrate":
+            return _migrate(settings)
+        return _create_user(settings, args.username, no_input=args.no_input)
+    except SettingsError as error:
+        print(f"selteq: {error}", file=sys.stderr)  # noqa: T201 - CLI output
+        return 2
+    except SelteqError as error:
+        print(f"selteq: {type(error).__name__}: {error}", file=sys.stderr)  # noqa: T201
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _migrate(settings: Settings) -> int:
+    container = bootstrap(settings)
+    try:
+        applied = container.database.migrate()
+    finally:
+        container.close()
+    where = redact_url(settings.database_url)
+    if applied:
+        log.info("applied %s to %s", ", ".join(applied), where)
+    else:
+        log.info("%s is up to date", where)
+    return 0
+
+
+def _create_user(settings: Settings, username: str | None, *, no_input: bool) -> int:
+    if no_input:
+        password = os.environ.get("SELTEQ_PASSWORD", "")
+        if not username or not password:
+            print("selteq: --no-input needs --username and SELTEQ_PASSWORD", file=sys.stderr)  # noqa: T201
+            return 2
+    else:
+        username = username or input("Username: ").strip()
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Password (again): ") != password:
+            print("selteq: the passwords did not match", file=sys.stderr)  # noqa: T201
+            return 1
+    container = bootstrap(settings)
+    try:
+        user = container.register_user(username, password)
+    except InvalidField as error:
+        for field, reason in error.fields.items():
+            print(f"selteq: {field} {reason}", file=sys.stderr)  # noqa: T201
+        return 1
+    except Conflict:
+        print(f"selteq: the username {username!r} is taken", file=sys.stderr)  # noqa: T201
+        return 1
+    finally:
+        container.close()
+    log.info("created user %s with id %d", user.username.value, user.id.value)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""Opening raw connections with sqlite3 or pyodbc, and telling their errors apart.
+
+pyodbc is imported only here and only when an ODBC URL is opened, so a laptop without
+unixODBC runs the SQLite default.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import attrs
+
+from selteq_core import Unavailable
+
+from .dialect import BUSY_TIMEOUT_MS, Dialect, dialect_for_dbms, dialect_named
+from .url import DatabaseUrl
+
+
+class Cursor(Protocol):
+    """The part of a DB-API cursor the package uses (sqlite3 and pyodbc both have it)."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+    @property
+    def description(self) -> Any: ...
+
+    def execute(self, sql: str, params: Sequence[Any] = ..., /) -> Any: ...
+
+    def executemany(self, sql: str, params: Sequence[Sequence[Any]], /) -> Any: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def close(self) -> None: ...
+
+
+class RawConnection(Protocol):
+    def cursor(self) -> Any: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+@attrs.frozen
+class Opened:
+    """A fresh raw connection, its dialect, and how to read its driver's errors."""
+
+    raw: RawConnection
+    dialect: Dialect
+    errors: tuple[type[Exception], ...]
+    is_conflict: Callable[[Exception], bool]
+
+
+def open_raw(url: DatabaseUrl, timeout: float) -> Opened:
+    """Connect once; any failure to reach the database is Unavailable."""
+    if url.path is not None:
+        return _sqlite(url.path)
+    return _odbc(url, timeout)
+
+
+def _sqlite(path: str) -> Opened:
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        raw = sqlite3.connect(
+            path,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,  # autocommit; the dialect's BEGIN/COMMIT/ROLLBACK rule
+            check_same_thread=False,  # the pool lends a connection to one thread at a time
+        )
+    except (OSError, sqlite3.Error) as exc:
+        raise Unavailable(f"cannot open the SQLite database ({type(exc).__name__})") from exc
+    return Opened(raw, dialect_named("sqlite"), (sqlite3.Error,), _sqlite_conflict)
+
+
+def _sqlite_conflict(exc: Exception) -> bool:
+    return isinstance(exc, sqlite3.IntegrityError)
+
+
+def _odbc(url: DatabaseUrl, timeout: float) -> Opened:
+    try:
+        import pyodbc
+    except ImportError as exc:
+        raise Unavailable("pyodbc cannot be loaded: install unixODBC and the driver") from exc
+    pyodbc.pooling = False  # unixODBC's own pooling is unreliable; the package pools
+    try:
+        raw = pyodbc.connect(url.odbc_connect, autocommit=False, timeout=max(1, round(timeout)))
+    except pyodbc.Error as exc:
+        raise Unavailable(f"cannot connect to the database ({_state(exc)})") from exc
+    try:
+        dbms = str(raw.getinfo(pyodbc.SQL_DBMS_NAME))
+        dialect = dialect_for_dbms(dbms) if url.dialect is None else dialect_named(url.dialect)
+        if dialect.sql.begin is not None:
+            raw.autocommit = True  # SQLite's transactions are explicit statements
+    except (pyodbc.Error, ValueError) as exc:
+        raw.close()
+        raise Unavailable(f"cannot use the ODBC data source ({exc})") from exc
+
+    def is_conflict(error: Exception) -> bool:
+        if isinstance(error, pyodbc.IntegrityError) or _state(error).startswith("23"):
+            return True
+        # The SQLite ODBC driver reports constraint violations as a generic HY000.
+        return dialect.name == "sqlite" and "constraint failed" in str(error)
+
+    return Opened(raw, dialect, (pyodbc.Error,), is_conflict)
+
+
+def _state(exc: Exception) -> str:
+    """The SQLSTATE of a pyodbc error (its first argument), or ''."""
+    first = exc.args[0] if exc.args else ""
+    return first if isinstance(first, str) and len(first) == 5 else ""

@@ -1,0 +1,51 @@
+"""Rows to entities: one function per table, so the domain never takes the shape of a row."""
+
+from __future__ import annotations
+
+from selteq_core import Duration, RefreshRecord, Task, TaskId, Title, User, UserId, Username
+
+from .connection import Row
+from .dialect import Dialect
+
+
+def task_from_row(row: Row, dialect: Dialect) -> Task:
+    """Columns: id, user_id, title, duration, created_at, updated_at."""
+    return Task(
+        id=TaskId(int(row[0])),
+        owner_id=UserId(int(row[1])),
+        title=Title(str(row[2])),
+        duration=Duration(int(row[3])),
+        created_at=dialect.from_db(row[4]),
+        updated_at=dialect.from_db(row[5]),
+    )
+
+
+def user_from_row(row: Row, dialect: Dialect) -> User:
+    """Columns: id, username, password_hash, is_active, created_at, updated_at."""
+    return User(
+        id=UserId(int(row[0])),
+        username=Username(str(row[1])),
+        password_hash=str(row[2]),
+        is_active=_flag(row[3]),
+        created_at=dialect.from_db(row[4]),
+        updated_at=dialect.from_db(row[5]),
+    )
+
+
+def refresh_from_row(row: Row, dialect: Dialect) -> RefreshRecord:
+    """Columns: jti, family, user_id, expires_at, used_at, revoked_at."""
+    return RefreshRecord(
+        jti=str(row[0]),
+        family=str(row[1]),
+        user_id=UserId(int(row[2])),
+        expires_at=dialect.from_db(row[3]),
+        used=row[4] is not None,
+        revoked=row[5] is not None,
+    )
+
+
+def _flag(value: object) -> bool:
+    """BIT, BOOLEAN and SQLite's 0/1 all arrive differently; some drivers send text."""
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "t", "true", "y", "yes"}
+    return bool(value)

@@ -1,0 +1,97 @@
+"""A small, bounded, thread-safe LIFO pool of connections.
+
+LIFO keeps the few busiest connections warm and lets the rest idle. A connection that has
+idled longer than ``recheck_after`` seconds answers a ``SELECT 1`` before it is lent, so a
+database restart costs one failed ping instead of one failed request; one that saw a
+driver error (``broken``) is closed on return and never lent again.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from selteq_core import Unavailable
+
+from .connection import Connection
+
+log = logging.getLogger("selteq.db")
+
+
+class Pool:
+    def __init__(
+        self,
+        connect: Callable[[], Connection],
+        *,
+        size: int,
+        recheck_after: float,
+        acquire_timeout: float,
+    ) -> None:
+        if size < 1:
+            raise ValueError("pool_size must be at least 1")
+        self._connect = connect
+        self._recheck_after = recheck_after
+        self._acquire_timeout = acquire_timeout
+        self._slots = threading.BoundedSemaphore(size)
+        self._lock = threading.Lock()
+        self._idle: list[Connection] = []
+        self._closed = False
+
+    def acquire(self) -> Connection:
+        """A healthy connection for the calling thread alone; Unavailable if none can be had."""
+        if not self._slots.acquire(timeout=self._acquire_timeout):
+            raise Unavailable("every database connection is busy")
+        try:
+            return self._checkout()
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def release(self, connection: Connection) -> None:
+        """Take a connection back: whatever is uncommitted is rolled back, a broken one closed."""
+        try:
+            connection.rollback()
+            with self._lock:
+                keep = not (connection.broken or self._closed)
+                if keep:
+                    connection.last_used = time.monotonic()
+                    self._idle.append(connection)
+            if not keep:
+                connection.close()
+        finally:
+            self._slots.release()
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        connection = self.acquire()
+        try:
+            yield connection
+        finally:
+            self.release(connection)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for connection in idle:
+            connection.close()
+
+    def _checkout(self) -> Connection:
+        while True:
+            with self._lock:
+                if self._closed:
+                    raise Unavailable("the database has been closed")
+                connection = self._idle.pop() if self._idle else None
+            if connection is None:
+                return self._connect()
+            if time.monotonic() - connection.last_used <= self._recheck_after:
+                return connection
+            try:
+                connection.ping()
+                return connection
+            except Unavailable:
+                log.info("a pooled connection failed its check; replacing it")
+                connection.close()

@@ -1,0 +1,122 @@
+"""The core's storage ports over SQL: one class per port, statements from the dialect.
+
+Each repository works on the connection its unit of work borrowed; nothing here commits.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from selteq_core import (
+    Conflict,
+    Duration,
+    RefreshRecord,
+    RefreshTokenStore,
+    Task,
+    TaskId,
+    TaskRepository,
+    Title,
+    User,
+    UserId,
+    Username,
+    UserRepository,
+)
+
+from .connection import Connection
+from .mapping import refresh_from_row, task_from_row, user_from_row
+
+
+class SqlTaskRepository(TaskRepository):
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+        self._d = connection.dialect
+        self._sql = connection.dialect.sql
+
+    def add(self, owner_id: UserId, title: Title, duration: Duration, at: datetime) -> Task:
+        stamp = self._d.to_db(at)
+        params = (owner_id.value, title.value, duration.minutes, stamp, stamp)
+        new_id = self._c.insert(self._sql.task_insert, params)
+        moment = at.astimezone(UTC)
+        return Task(TaskId(new_id), owner_id, title, duration, moment, moment)
+
+    def get(self, task_id: TaskId) -> Task | None:
+        row = self._c.one(self._sql.task_get, (task_id.value,))
+        return None if row is None else task_from_row(row, self._d)
+
+    def recent(self, owner_id: UserId, limit: int) -> list[Task]:
+        params = self._d.limited((owner_id.value,), limit)
+        return [task_from_row(row, self._d) for row in self._c.all(self._sql.task_recent, params)]
+
+    def update(self, task: Task) -> bool:
+        params = (task.title.value, self._d.to_db(task.updated_at), task.id.value)
+        return self._c.run(self._sql.task_update, params) == 1
+
+    def remove(self, task_id: TaskId) -> bool:
+        return self._c.run(self._sql.task_delete, (task_id.value,)) == 1
+
+    def page(self, after: TaskId | None, owner_id: UserId | None, limit: int) -> list[Task]:
+        start = 0 if after is None else after.value
+        if owner_id is None:
+            sql, params = self._sql.task_page, self._d.limited((start,), limit)
+        else:
+            sql, params = self._sql.task_page_owner, self._d.limited((owner_id.value, start), limit)
+        return [task_from_row(row, self._d) for row in self._c.all(sql, params)]
+
+
+class SqlUserRepository(UserRepository):
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+        self._d = connection.dialect
+        self._sql = connection.dialect.sql
+
+    def add(self, username: Username, password_hash: str, at: datetime) -> User:
+        stamp = self._d.to_db(at)
+        params = (username.value, password_hash, stamp, stamp)
+        try:
+            new_id = self._c.insert(self._sql.user_insert, params)
+        except Conflict as exc:
+            raise Conflict("username already taken") from exc
+        moment = at.astimezone(UTC)
+        return User(UserId(new_id), username, password_hash, True, moment, moment)
+
+    def get(self, user_id: UserId) -> User | None:
+        row = self._c.one(self._sql.user_get, (user_id.value,))
+        return None if row is None else user_from_row(row, self._d)
+
+    def by_username(self, username: Username) -> User | None:
+        row = self._c.one(self._sql.user_by_name, (username.value,))
+        return None if row is None else user_from_row(row, self._d)
+
+    def set_password_hash(self, user_id: UserId, password_hash: str, at: datetime) -> None:
+        self._c.run(self._sql.user_set_hash, (password_hash, self._d.to_db(at), user_id.value))
+
+
+class SqlRefreshTokenStore(RefreshTokenStore):
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+        self._d = connection.dialect
+        self._sql = connection.dialect.sql
+
+    def add(self, record: RefreshRecord, at: datetime) -> None:
+        stamp = self._d.to_db(at)
+        params = (
+            record.jti,
+            record.family,
+            record.user_id.value,
+            self._d.to_db(record.expires_at),
+            stamp if record.used else None,
+            stamp if record.revoked else None,
+            stamp,
+        )
+        self._c.run(self._sql.refresh_insert, params)
+
+    def get(self, jti: str) -> RefreshRecord | None:
+        row = self._c.one(self._sql.refresh_get, (jti,))
+        return None if row is None else refresh_from_row(row, self._d)
+
+    def mark_used(self, jti: str, at: datetime) -> bool:
+        """One conditional UPDATE: of two concurrent calls, exactly one flips the row."""
+        return self._c.run(self._sql.refresh_mark_used, (self._d.to_db(at), jti)) == 1
+
+    def revoke_family(self, family: str, at: datetime) -> int:
+        return self._c.run(self._sql.refresh_revoke_family, (self._d.to_db(at), family))

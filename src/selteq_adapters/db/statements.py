@@ -1,0 +1,174 @@
+"""Every SQL statement Selteq runs, once per dialect, with ``?`` placeholders.
+
+Values are only ever bound, never formatted in. Statements that are the same everywhere
+are the defaults of ``Statements``; each dialect spells out only what differs. Why they
+differ is told in ``dialect.py``; the schema itself is in ``migrations/<dialect>/``.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+
+@attrs.frozen
+class Statements:
+    """One dialect's SQL. ``None`` means "not needed on this engine"."""
+
+    task_insert: str
+    user_insert: str
+    last_id: str | None
+    begin: str | None
+    commit: str | None
+    rollback: str | None
+    session_setup: tuple[str, ...]
+    migration_lock: str | None
+    migrations_table: str
+    task_recent: str = (
+        "SELECT id, user_id, title, duration, created_at, updated_at FROM tasks"
+        " WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT ?"
+    )
+    task_page: str = (
+        "SELECT id, user_id, title, duration, created_at, updated_at FROM tasks"
+        " WHERE id > ? ORDER BY id LIMIT ?"
+    )
+    task_page_owner: str = (
+        "SELECT id, user_id, title, duration, created_at, updated_at FROM tasks"
+        " WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?"
+    )
+    task_insert_many: str = (
+        "INSERT INTO tasks (user_id, title, duration, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?)"
+    )
+    bulk_rows: int = 1000
+    """Rows per multi-row insert: SQL Server allows 1,000 rows and 2,100 parameters."""
+    task_get: str = (
+        "SELECT id, user_id, title, duration, created_at, updated_at FROM tasks WHERE id = ?"
+    )
+    task_update: str = "UPDATE tasks SET title = ?, updated_at = ? WHERE id = ?"
+    task_delete: str = "DELETE FROM tasks WHERE id = ?"
+    user_get: str = (
+        "SELECT id, username, password_hash, is_active, created_at, updated_at"
+        " FROM users WHERE id = ?"
+    )
+    user_by_name: str = (
+        "SELECT id, username, password_hash, is_active, created_at, updated_at"
+        " FROM users WHERE username = ?"
+    )
+    user_set_hash: str = "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?"
+    refresh_insert: str = (
+        "INSERT INTO refresh_tokens"
+        " (jti, family, user_id, expires_at, used_at, revoked_at, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)"
+    )
+    refresh_get: str = (
+        "SELECT jti, family, user_id, expires_at, used_at, revoked_at"
+        " FROM refresh_tokens WHERE jti = ?"
+    )
+    refresh_mark_used: str = (
+        "UPDATE refresh_tokens SET used_at = ?"
+        " WHERE jti = ? AND used_at IS NULL AND revoked_at IS NULL"
+    )
+    refresh_revoke_family: str = (
+        "UPDATE refresh_tokens SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL"
+    )
+    ping: str = "SELECT 1"
+
+    def task_insert_rows(self, count: int) -> str:
+        """One INSERT of ``count`` rows: the placeholder group repeated, every value bound.
+
+        One round trip per ``count`` rows is what makes seeding millions take minutes."""
+        if not 1 <= count <= self.bulk_rows:
+            raise ValueError(f"count must be 1 to {self.bulk_rows}")
+        return self.task_insert_many + ", (?, ?, ?, ?, ?)" * (count - 1)
+
+    migrations_applied: str = "SELECT version FROM schema_migrations"
+    migration_record: str = "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)"
+
+
+SQLITE = Statements(
+    task_insert=(
+        "INSERT INTO tasks (user_id, title, duration, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?)"
+    ),
+    user_insert=(
+        "INSERT INTO users (username, password_hash, is_active, created_at, updated_at)"
+        " VALUES (?, ?, 1, ?, ?)"
+    ),
+    last_id="SELECT last_insert_rowid()",
+    begin="BEGIN IMMEDIATE",
+    commit="COMMIT",
+    rollback="ROLLBACK",
+    session_setup=(
+        "PRAGMA busy_timeout = 5000",
+        "PRAGMA foreign_keys = ON",
+        "PRAGMA journal_mode = WAL",
+        "PRAGMA synchronous = NORMAL",
+    ),
+    migration_lock=None,
+    migrations_table=(
+        "CREATE TABLE IF NOT EXISTS schema_migrations"
+        " (version TEXT NOT NULL PRIMARY KEY, applied_at TEXT NOT NULL)"
+    ),
+)
+
+POSTGRESQL = Statements(
+    task_insert=(
+        "INSERT INTO tasks (user_id, title, duration, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?) RETURNING id"
+    ),
+    user_insert=(
+        "INSERT INTO users (username, password_hash, is_active, created_at, updated_at)"
+        " VALUES (?, ?, TRUE, ?, ?) RETURNING id"
+    ),
+    last_id=None,
+    begin=None,
+    commit=None,
+    rollback=None,
+    session_setup=("SET statement_timeout = 30000",),
+    migration_lock="SELECT pg_advisory_xact_lock(?)",
+    migrations_table=(
+        "CREATE TABLE IF NOT EXISTS schema_migrations"
+        " (version VARCHAR(100) NOT NULL PRIMARY KEY, applied_at TIMESTAMP(6) NOT NULL)"
+    ),
+)
+
+MSSQL = Statements(
+    task_insert=(
+        "INSERT INTO tasks (user_id, title, duration, created_at, updated_at)"
+        " OUTPUT INSERTED.id VALUES (?, ?, ?, ?, ?)"
+    ),
+    user_insert=(
+        "INSERT INTO users (username, password_hash, is_active, created_at, updated_at)"
+        " OUTPUT INSERTED.id VALUES (?, ?, 1, ?, ?)"
+    ),
+    last_id=None,
+    task_recent=(
+        "SELECT TOP (?) id, user_id, title, duration, created_at, updated_at FROM tasks"
+        " WHERE user_id = ? ORDER BY created_at DESC, id DESC"
+    ),
+    task_page=(
+        "SELECT TOP (?) id, user_id, title, duration, created_at, updated_at FROM tasks"
+        " WHERE id > ? ORDER BY id"
+    ),
+    task_page_owner=(
+        "SELECT TOP (?) id, user_id, title, duration, created_at, updated_at FROM tasks"
+        " WHERE user_id = ? AND id > ? ORDER BY id"
+    ),
+    begin=None,
+    commit=None,
+    rollback=None,
+    session_setup=("SET LOCK_TIMEOUT 30000", "SET XACT_ABORT ON"),
+    bulk_rows=400,
+    migration_lock=(
+        "SET NOCOUNT ON; DECLARE @result INT;"
+        " EXEC @result = sp_getapplock @Resource = N'selteq.migrate', @LockMode = N'Exclusive',"
+        " @LockOwner = N'Transaction', @LockTimeout = ?;"
+        " SET NOCOUNT OFF;"  # NOCOUNT lasts the session: pooled connections need row counts
+        " SELECT @result AS result"
+    ),
+    migrations_table=(
+        "IF OBJECT_ID(N'schema_migrations', N'U') IS NULL"
+        " CREATE TABLE schema_migrations (version NVARCHAR(100) NOT NULL"
+        " CONSTRAINT pk_schema_migrations PRIMARY KEY, applied_at DATETIME2(6) NOT NULL)"
+    ),
+)

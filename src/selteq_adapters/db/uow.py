@@ -1,0 +1,74 @@
+"""The unit of work: one transaction on one borrowed connection.
+
+``with uow:`` borrows a connection from the pool, ``uow.commit()`` commits, and leaving the
+block returns the connection, rolling back whatever was not committed (the pool does that
+on return, so an exception, a forgotten commit and a lost connection all end the same way).
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+import attrs
+
+from selteq_core import RefreshTokenStore, TaskRepository, UnitOfWork, UserRepository
+
+from .connection import Connection
+from .pool import Pool
+from .repositories import SqlRefreshTokenStore, SqlTaskRepository, SqlUserRepository
+
+
+@attrs.frozen
+class _Open:
+    connection: Connection
+    tasks: SqlTaskRepository
+    users: SqlUserRepository
+    refresh_tokens: SqlRefreshTokenStore
+
+
+class SqlUnitOfWork(UnitOfWork):
+    def __init__(self, pool: Pool) -> None:
+        self._pool = pool
+        self._open: _Open | None = None
+
+    @property
+    def tasks(self) -> TaskRepository:
+        return self._current().tasks
+
+    @property
+    def users(self) -> UserRepository:
+        return self._current().users
+
+    @property
+    def refresh_tokens(self) -> RefreshTokenStore:
+        return self._current().refresh_tokens
+
+    def __enter__(self) -> SqlUnitOfWork:
+        if self._open is not None:
+            raise RuntimeError("this unit of work is already in use")
+        connection = self._pool.acquire()
+        self._open = _Open(
+            connection,
+            SqlTaskRepository(connection),
+            SqlUserRepository(connection),
+            SqlRefreshTokenStore(connection),
+        )
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        current, self._open = self._open, None
+        if current is not None:
+            self._pool.release(current.connection)
+
+    def commit(self) -> None:
+        self._current().connection.commit()
+
+    def _current(self) -> _Open:
+        if self._open is None:
+            raise RuntimeError("use the unit of work inside `with uow:`")
+        return self._open

@@ -1,0 +1,151 @@
+"""TaskRepository contract, on every engine."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from selteq_adapters.db import Database
+from selteq_core import Conflict, Duration, TaskId, Title, UserId
+from tests.integration.db import given
+from tests.integration.db.given import T0
+
+
+def titles(tasks: list) -> list[str]:  # type: ignore[type-arg]
+    return [t.title.value for t in tasks]
+
+
+def test_add_then_get_round_trips_every_field(db: Database) -> None:
+    alice = given.user(db)
+    made = given.task(db, alice.id, "Buy milk", minutes=25)
+    assert made.id.value >= 1
+    assert (made.owner_id, made.title, made.duration) == (alice.id, Title("Buy milk"), Duration(25))
+    with db.unit_of_work() as uow:
+        assert uow.tasks.get(made.id) == made
+
+
+def test_get_of_a_missing_task_is_none(db: Database) -> None:
+    with db.unit_of_work() as uow:
+        assert uow.tasks.get(TaskId(987654321)) is None
+
+
+def test_times_come_back_aware_utc_to_the_microsecond(db: Database) -> None:
+    alice = given.user(db)
+    plus_two = datetime(2026, 7, 1, 14, 0, 0, 999999, tzinfo=timezone(timedelta(hours=2)))
+    made = given.task(db, alice.id, at=plus_two)
+    with db.unit_of_work() as uow:
+        stored = uow.tasks.get(made.id)
+    assert stored is not None
+    assert stored.created_at == plus_two
+    assert stored.created_at.tzinfo == UTC
+    assert (stored.created_at.hour, stored.created_at.microsecond) == (12, 999999)
+    assert stored.updated_at == made.created_at
+
+
+def test_unicode_titles_and_extreme_durations_survive(db: Database) -> None:
+    alice = given.user(db)
+    long_title = "Ünïcødé ✓ 🚀 " + "é" * 170 + "🚀" * 18  # 200 characters, some astral
+    assert len(long_title) == 200
+    made = given.task(db, alice.id, long_title, minutes=2_147_483_647)
+    with db.unit_of_work() as uow:
+        stored = uow.tasks.get(made.id)
+    assert stored is not None
+    assert stored.title.value == long_title
+    assert stored.duration.minutes == 2_147_483_647
+
+
+def test_recent_is_the_owners_newest_first_and_limited(db: Database) -> None:
+    alice, bob = given.user(db, "alice"), given.user(db, "bob")
+    given.tasks(db, alice.id, 6)
+    given.task(db, bob.id, "bob's", T0 + timedelta(hours=1))
+    with db.unit_of_work() as uow:
+        assert titles(uow.tasks.recent(alice.id, 4)) == ["t5", "t4", "t3", "t2"]
+        assert titles(uow.tasks.recent(bob.id, 4)) == ["bob's"]
+        assert uow.tasks.recent(UserId(987654321), 4) == []
+
+
+def test_recent_breaks_ties_on_created_at_by_the_newest_id(db: Database) -> None:
+    alice = given.user(db)
+    same = [given.task(db, alice.id, f"same{n}", T0) for n in range(5)]
+    older = given.task(db, alice.id, "older", T0 - timedelta(microseconds=1))
+    with db.unit_of_work() as uow:
+        recent = uow.tasks.recent(alice.id, 4)
+        everything = uow.tasks.recent(alice.id, 10)
+    assert [t.id for t in recent] == sorted((t.id for t in same), reverse=True)[:4]
+    assert everything[-1] == older
+
+
+def test_update_writes_title_and_updated_at_only(db: Database) -> None:
+    alice = given.user(db)
+    made = given.task(db, alice.id, "old", minutes=30)
+    renamed = made.rename(Title("new"), T0 + timedelta(minutes=5))
+    with db.unit_of_work() as uow:
+        assert uow.tasks.update(renamed) is True
+        uow.commit()
+    with db.unit_of_work() as uow:
+        stored = uow.tasks.get(made.id)
+    assert stored == renamed
+    assert stored is not None
+    assert (stored.duration.minutes, stored.created_at) == (30, made.created_at)
+
+
+def test_update_and_remove_of_a_missing_task_say_so(db: Database) -> None:
+    alice = given.user(db)
+    made = given.task(db, alice.id)
+    with db.unit_of_work() as uow:
+        assert uow.tasks.remove(made.id) is True
+        assert uow.tasks.remove(made.id) is False
+        assert uow.tasks.update(made.rename(Title("x"), T0)) is False
+        uow.commit()
+    with db.unit_of_work() as uow:
+        assert uow.tasks.get(made.id) is None
+
+
+def test_page_walks_every_task_in_id_order(db: Database) -> None:
+    alice, bob = given.user(db, "alice"), given.user(db, "bob")
+    made = [given.task(db, owner.id, f"p{n}") for n in range(4) for owner in (alice, bob)]
+    ids = sorted(t.id for t in made)
+    seen: list[TaskId] = []
+    after: TaskId | None = None
+    with db.unit_of_work() as uow:
+        while batch := uow.tasks.page(after, None, 3):
+            assert len(batch) <= 3
+            seen.extend(t.id for t in batch)
+            after = batch[-1].id
+    assert seen == ids
+
+
+def test_page_of_one_owner_skips_the_others(db: Database) -> None:
+    alice, bob = given.user(db, "alice"), given.user(db, "bob")
+    for n in range(3):
+        given.task(db, alice.id, f"a{n}")
+        given.task(db, bob.id, f"b{n}")
+    with db.unit_of_work() as uow:
+        first = uow.tasks.page(None, bob.id, 2)
+        rest = uow.tasks.page(first[-1].id, bob.id, 2)
+        assert uow.tasks.page(rest[-1].id, bob.id, 2) == []
+    assert titles(first + rest) == ["b0", "b1", "b2"]
+    assert all(t.owner_id == bob.id for t in first + rest)
+
+
+def test_a_task_for_a_missing_owner_is_a_conflict(db: Database) -> None:
+    with pytest.raises(Conflict), db.unit_of_work() as uow:
+        uow.tasks.add(UserId(987654321), Title("orphan"), Duration(5), T0)
+
+
+def test_bulk_insert_stores_every_row_across_statements_and_batches(db: Database) -> None:
+    alice, bob = given.user(db, "alice"), given.user(db, "bob")
+    owners = (alice.id.value, bob.id.value)
+    rows = [
+        (owners[n % 2], f"bulk {n}", n + 1, T0 + timedelta(seconds=n), T0 + timedelta(seconds=n))
+        for n in range(2345)  # several multi-row statements, and a partial last one
+    ]
+    assert db.bulk_insert_tasks(iter(rows), batch=1000) == 2345
+    with db.unit_of_work() as uow:
+        stored = uow.tasks.page(None, None, 5000)
+    assert len(stored) == 2345
+    assert [(t.owner_id.value, t.title.value, t.duration.minutes) for t in stored] == [
+        (user, title, minutes) for user, title, minutes, _, _ in rows
+    ]
+    assert stored[-1].created_at == rows[-1][3]

@@ -1,0 +1,78 @@
+"""The "last 4 tasks" query is served by ix_tasks_user_recent: no sort, at any table size.
+
+Seeded like a busy service (200 users x 100 tasks, times spread so each user's tasks
+interleave with everyone's), statistics gathered, then the real statement's plan is read.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from selteq_adapters.db import Database, open_database
+from selteq_core import UserId
+from tests.integration.db.engines import PostgresServer, raw_connection, sqlite_url
+from tests.integration.db.given import T0
+
+USERS, TASKS_EACH = 200, 100
+INDEX = "ix_tasks_user_recent"
+
+
+def seeded(url: str) -> tuple[Database, list[int]]:
+    database = open_database(url)
+    database.migrate()
+    ids = database.bulk_insert_users((f"user{n}", "hash", T0) for n in range(USERS))
+    rows = (
+        (ids[(n * 7919) % USERS], f"task {n}", 1 + n % 90, when, when)
+        for n in range(USERS * TASKS_EACH)
+        for when in [T0 + timedelta(seconds=(n * 104729) % 86_400)]
+    )
+    assert database.bulk_insert_tasks(rows) == USERS * TASKS_EACH
+    return database, ids
+
+
+def plan_nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from plan_nodes(child)
+
+
+@pytest.mark.slow
+def test_sqlite_plan_searches_the_index_without_a_temp_btree(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path)
+    database, ids = seeded(url)
+    statement = database.dialect.sql.task_recent
+    with raw_connection(url) as connection:
+        connection.execute("ANALYZE")
+        params = database.dialect.limited((ids[42],), 4)
+        details = [row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {statement}", params)]
+    assert any(INDEX in detail and detail.startswith("SEARCH") for detail in details), details
+    assert not any("TEMP B-TREE" in detail for detail in details), details
+    with database.unit_of_work() as uow:
+        recent = uow.tasks.recent(UserId(ids[42]), 4)
+    assert [(t.created_at, t.id) for t in recent] == sorted(
+        ((t.created_at, t.id) for t in recent), reverse=True
+    )
+    database.close()
+
+
+@pytest.mark.slow
+def test_postgresql_plan_scans_the_index_without_a_sort(postgres: PostgresServer) -> None:
+    url = postgres.create()
+    database, ids = seeded(url)
+    statement = database.dialect.sql.task_recent
+    with raw_connection(url) as connection:
+        connection.execute("ANALYZE")
+        params = database.dialect.limited((ids[42],), 4)
+        (text,) = connection.execute(f"EXPLAIN (FORMAT JSON) {statement}", params).fetchone()
+    nodes = list(plan_nodes(json.loads(text)[0]["Plan"]))
+    kinds = [node["Node Type"] for node in nodes]
+    assert kinds[0] == "Limit", kinds
+    assert any(node.get("Index Name") == INDEX for node in nodes), nodes
+    assert not any("Sort" in kind for kind in kinds), kinds
+    database.close()

@@ -1,0 +1,93 @@
+"""`selteq migrate` and `selteq user` as a user runs them: real processes, a real database."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SELTEQ = [sys.executable, "-m", "selteq_adapters.cli"]
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    values = dict(os.environ, SELTEQ_DATABASE_URL=f"sqlite:///{tmp_path}/cli.db")
+    values.update(SELTEQ_ENV="test", SELTEQ_JWT_SECRET="a-test-secret-of-at-least-32-bytes!!")
+    values.pop("SELTEQ_PASSWORD", None)
+    return values
+
+
+def selteq(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*SELTEQ, *args],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        start_new_session=True,  # no controlling terminal: getpass reads stdin
+    )
+
+
+def users(tmp_path: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(tmp_path / "cli.db") as db:
+        return db.execute("SELECT username, password_hash FROM users").fetchall()
+
+
+def test_migrate_is_idempotent(env: dict[str, str]) -> None:
+    first = selteq(env, "migrate")
+    assert first.returncode == 0, first.stderr
+    assert "applied 0001_initial" in first.stderr
+    second = selteq(env, "migrate")
+    assert second.returncode == 0, second.stderr
+    assert "up to date" in second.stderr
+
+
+def test_user_prompts_for_username_and_password_twice(env: dict[str, str], tmp_path: Path) -> None:
+    selteq(env, "migrate")
+    result = selteq(env, "user", stdin="alice\ncorrect horse\ncorrect horse\n")
+    assert result.returncode == 0, result.stderr
+    assert "created user alice with id 1" in result.stderr
+    [(name, password_hash)] = users(tmp_path)
+    assert name == "alice"
+    assert password_hash.startswith("$argon2id$")
+    assert "correct horse" not in result.stdout + result.stderr
+
+
+def test_user_refuses_mismatched_passwords(env: dict[str, str], tmp_path: Path) -> None:
+    selteq(env, "migrate")
+    result = selteq(env, "user", "--username", "alice", stdin="correct horse\ndifferent one\n")
+    assert result.returncode == 1
+    assert "did not match" in result.stderr
+    assert users(tmp_path) == []
+
+
+def test_user_without_input_for_scripts(env: dict[str, str], tmp_path: Path) -> None:
+    selteq(env, "migrate")
+    scripted = dict(env, SELTEQ_PASSWORD="correct horse")
+    assert selteq(scripted, "user", "--username", "bob", "--no-input").returncode == 0
+    again = selteq(scripted, "user", "--username", "bob", "--no-input")
+    assert again.returncode == 1
+    assert "taken" in again.stderr
+    short = selteq(dict(env, SELTEQ_PASSWORD="short"), "user", "--username", "eve", "--no-input")
+    assert short.returncode == 1
+    assert "password must be 8 to 1024 bytes" in short.stderr
+    assert [name for name, _ in users(tmp_path)] == ["bob"]
+
+
+def test_no_input_needs_a_password(env: dict[str, str]) -> None:
+    result = selteq(env, "user", "--username", "carol", "--no-input")
+    assert result.returncode == 2
+    assert "SELTEQ_PASSWORD" in result.stderr
+
+
+def test_bad_settings_are_reported_not_raised(env: dict[str, str]) -> None:
+    result = selteq(dict(env, SELTEQ_PORT="not-a-port"), "migrate")
+    assert result.returncode == 2
+    assert "SELTEQ_PORT" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,50 @@
+"""Core use-cases wired to in-memory fakes."""
+
+from __future__ import annotations
+
+import attrs
+import pytest
+
+from selteq_core import (
+    Authenticate,
+    CreateTask,
+    DeleteTask,
+    GetTask,
+    ListRecentTasks,
+    Login,
+    Logout,
+    RefreshSession,
+    RegisterUser,
+    RenameTask,
+    ReportTasks,
+)
+from selteq_core.memory import InMemoryDatabase, ManualClock
+from tests.fakes import FakeHasher, FakeThrottle, FakeTokenCodec
+
+
+@attrs.define(slots=False)
+class Core:
+    db: InMemoryDatabase
+    clock: ManualClock
+    hasher: FakeHasher
+    codec: FakeTokenCodec
+    throttle: FakeThrottle
+
+    def __attrs_post_init__(self) -> None:
+        uow = self.db.unit_of_work
+        self.create = CreateTask(uow, self.clock)
+        self.recent = ListRecentTasks(uow)
+        self.get = GetTask(uow)
+        self.rename = RenameTask(uow, self.clock)
+        self.delete = DeleteTask(uow)
+        self.report = ReportTasks(uow, batch_size=3)
+        self.register = RegisterUser(uow, self.hasher, self.clock)
+        self.login = Login(uow, self.hasher, self.codec, self.clock, self.throttle)
+        self.authenticate = Authenticate(self.codec, self.clock)
+        self.refresh = RefreshSession(uow, self.codec, self.clock)
+        self.logout = Logout(uow, self.codec, self.clock)
+
+
+@pytest.fixture
+def core() -> Core:
+    return Core(InMemoryDatabase(), ManualClock(), FakeHasher(), FakeTokenCodec(), FakeThrottle())
