@@ -1,0 +1,117 @@
+"""Sign-up and sessions: POST /api/users/, /api/token/, /api/token/refresh/, /api/token/revoke/.
+
+The token routes take JSON or a form (OAuth2's password grant, so Swagger UI's Authorize
+works); the body is read on the event loop. Login and sign-up hash a password, so they pass
+through the hashing gate (see gate.py) before taking a worker thread; the other routes run
+in a worker thread like every other handler.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Router, post
+from litestar.di import NamedDependency, Provide
+from litestar.params import JSONBody
+
+from selteq_core import InvalidField
+
+from .bodies import StrictJson, json_or_form_body, read_json_or_form
+from .deps import Services
+from .gate import gate_of
+from .problems import problem_specs
+from .schemas import PasswordGrant, RefreshIn, SignUp, TokenOut, UserOut
+
+
+async def password_grant(request: Request[Any, Any, Any]) -> PasswordGrant:
+    grant = await read_json_or_form(request, PasswordGrant)
+    if grant.grant_type not in (None, "password"):
+        raise InvalidField("grant_type", "must be password")
+    return grant
+
+
+async def refresh_in(request: Request[Any, Any, Any]) -> RefreshIn:
+    return await read_json_or_form(request, RefreshIn)
+
+
+def _refresh_token(presented: RefreshIn) -> str:
+    token = presented.token()
+    if not token:
+        raise InvalidField("refresh_token", "is required")
+    return token
+
+
+def client_address(request: Request[Any, Any, Any]) -> str:
+    return request.client.host if request.client else ""
+
+
+@post(
+    "/",
+    status_code=200,
+    summary="Log in: username and password for tokens",
+    operation_class=json_or_form_body(PasswordGrant),
+    dependencies={"grant": Provide(password_grant)},
+    responses=problem_specs(400, 401, 413, 415, 429, 503),
+)
+async def obtain_token(
+    request: Request[Any, Any, Any],
+    grant: NamedDependency[PasswordGrant],
+    client: NamedDependency[str],
+    container: Services,
+) -> TokenOut:
+    session = await gate_of(request).run(container.login, grant.username, grant.password, client)
+    return TokenOut.of(session)
+
+
+@post(
+    "/refresh",
+    status_code=200,
+    sync_to_thread=True,
+    summary="Trade a refresh token for a new pair (each refresh token works once)",
+    operation_class=json_or_form_body(RefreshIn),
+    dependencies={"presented": Provide(refresh_in)},
+    responses=problem_specs(400, 401, 413, 415, 503),
+)
+def refresh_token(presented: NamedDependency[RefreshIn], container: Services) -> TokenOut:
+    return TokenOut.of(container.refresh_session(_refresh_token(presented)))
+
+
+@post(
+    "/revoke",
+    status_code=204,
+    sync_to_thread=True,
+    summary="Log out: revoke the refresh token and every token rotated from it",
+    operation_class=json_or_form_body(RefreshIn),
+    dependencies={"presented": Provide(refresh_in)},
+    responses=problem_specs(400, 413, 415, 503),
+)
+def revoke_token(presented: NamedDependency[RefreshIn], container: Services) -> None:
+    container.logout(_refresh_token(presented))
+
+
+@post(
+    "/",
+    dto=StrictJson[SignUp],
+    return_dto=None,
+    summary="Sign up",
+    responses=problem_specs(400, 404, 409, 413, 415, 503),
+)
+async def sign_up(
+    request: Request[Any, Any, Any], data: JSONBody[SignUp], container: Services
+) -> UserOut:
+    user = await gate_of(request).run(container.register_user, data.username, data.password)
+    return UserOut.of(user)
+
+
+def account_routers(signup: bool) -> list[Router]:
+    """The session routes, and sign-up unless it is switched off (then it is an unknown
+    route: 404, and absent from the OpenAPI document)."""
+    token = Router(
+        path="/api/token",
+        route_handlers=[obtain_token, refresh_token, revoke_token],
+        dependencies={"client": Provide(client_address, sync_to_thread=False)},
+        tags=["sessions"],
+    )
+    if not signup:
+        return [token]
+    return [token, Router(path="/api/users", route_handlers=[sign_up], tags=["users"])]

@@ -1,0 +1,73 @@
+"""The app factory: routes, the error table, OpenAPI, request ids and the lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+from litestar import Litestar
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components
+
+from selteq_adapters.container import Container
+
+from .accounts import account_routers
+from .auth import SECURITY_SCHEMES
+from .background import report_job
+from .context import RequestContext
+from .deps import app_state, provide_container
+from .health import health_router
+from .problems import EXCEPTION_HANDLERS
+from .tasks import task_router
+
+
+def _closing(container: Container) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            container.close()
+
+    return lifespan
+
+
+def _openapi() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="Selteq",
+        version="0.1.0",
+        description="Tasks with a title and a duration in minutes, per signed-in user.",
+        path="/schema",
+        render_plugins=[SwaggerRenderPlugin()],
+        components=Components(security_schemes=SECURITY_SCHEMES),
+        use_handler_docstrings=False,
+    )
+
+
+def create_app(container: Container, *, background_jobs: bool = False) -> Litestar:
+    """The HTTP API over ``container``. With ``background_jobs`` the app also runs the
+    minute report job (for a process without Redis). Shutting the app down closes the
+    container."""
+    lifespan = [_closing(container)]
+    if background_jobs:
+        lifespan.append(report_job(container))
+    app = Litestar(
+        route_handlers=[
+            *account_routers(container.settings.signup),
+            task_router(),
+            health_router(),
+        ],
+        state=app_state(container),
+        dependencies={"container": Provide(provide_container, sync_to_thread=False)},
+        exception_handlers=EXCEPTION_HANDLERS,
+        request_max_body_size=container.settings.max_body_bytes,
+        openapi_config=_openapi(),
+        lifespan=lifespan,
+        logging_config=None,
+        debug=False,
+    )
+    # Outermost, so the router's own 404 and 405 answers get a request id and an access line.
+    app.asgi_handler = RequestContext(app.asgi_handler)
+    return app

@@ -1,0 +1,38 @@
+"""How handlers and middleware reach the container: as it is, never copied or converted.
+
+The app keeps it in its state (not deep-copied); handlers receive it as the ``container``
+dependency, which skips Litestar's validation (it would rebuild the attrs class).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.params import SkipValidation
+
+from selteq_adapters.container import Container
+
+from .gate import STATE_KEY as GATE_KEY
+from .gate import HashingGate
+
+Services = NamedDependency[SkipValidation[Container]]
+
+STATE_KEY = "container"
+
+
+def app_state(container: Container) -> State:
+    gate = HashingGate(container.settings.hash_concurrency)
+    return State({STATE_KEY: container, GATE_KEY: gate}, deep_copy=False)
+
+
+def services_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Container:
+    container: Container = connection.app.state[STATE_KEY]
+    return container
+
+
+def provide_container(state: State) -> Container:
+    container: Container = state[STATE_KEY]
+    return container

@@ -1,0 +1,35 @@
+"""Password checks take a worker thread only when a hashing slot is free.
+
+Sync handlers share the event loop's small default executor (a handful of threads). A
+login flood that sent every login straight to it would hold all of those threads waiting
+for argon2, and the task routes would queue behind them. Here logins and sign-ups wait
+on an asyncio semaphore, holding no thread, so at most ``slots`` threads ever do hashing
+work and the rest stay free for the other requests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+from litestar.concurrency import sync_to_thread
+from litestar.connection import ASGIConnection
+
+P = ParamSpec("P")
+T = TypeVar("T")
+STATE_KEY = "hashing_gate"
+
+
+class HashingGate:
+    def __init__(self, slots: int) -> None:
+        self._slots = asyncio.Semaphore(slots)
+
+    async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        async with self._slots:
+            return await sync_to_thread(fn, *args, **kwargs)
+
+
+def gate_of(connection: ASGIConnection[Any, Any, Any, Any]) -> HashingGate:
+    gate: HashingGate = connection.app.state[STATE_KEY]
+    return gate

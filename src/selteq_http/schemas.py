@@ -1,0 +1,120 @@
+"""Request and response bodies as msgspec Structs: the API's outside shape.
+
+Input Structs carry only the fields a route reads; anything else in a body is ignored, as
+Django REST framework ignores read-only fields.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+import msgspec
+
+from selteq_core import Session, Task, User
+
+Title = Annotated[
+    str, msgspec.Meta(description="1 to 200 characters once surrounding spaces are trimmed")
+]
+Minutes = Annotated[
+    int, msgspec.Meta(description="Whole minutes, 1 to 2147483647 (not a float, bool or string)")
+]
+
+
+class TaskIn(msgspec.Struct):
+    title: Title
+    duration: Minutes
+
+
+class TaskRename(msgspec.Struct):
+    """Only the title changes; other fields in the body are ignored."""
+
+    title: Title
+
+
+class TaskOut(msgspec.Struct):
+    id: int
+    title: str
+    duration: int
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, task: Task) -> TaskOut:
+        return cls(
+            id=task.id.value,
+            title=task.title.value,
+            duration=task.duration.minutes,
+            created_at=utc(task.created_at),
+            updated_at=utc(task.updated_at),
+        )
+
+
+def utc(moment: datetime) -> datetime:
+    """Aware UTC, which msgspec writes as RFC 3339 ending in ``Z``; a naive time is UTC."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+class SignUp(msgspec.Struct):
+    username: Annotated[
+        str, msgspec.Meta(description="1 to 150 letters, digits and @.+-_ (as in Django)")
+    ]
+    password: Annotated[str, msgspec.Meta(description="8 to 1024 bytes in UTF-8")]
+
+
+class UserOut(msgspec.Struct):
+    id: int
+    username: str
+
+    @classmethod
+    def of(cls, user: User) -> UserOut:
+        return cls(id=user.id.value, username=user.username.value)
+
+
+class PasswordGrant(msgspec.Struct):
+    """Username and password; ``grant_type``, when sent (OAuth2 forms), must be ``password``."""
+
+    username: str
+    password: str
+    grant_type: str | None = None
+
+
+class RefreshIn(msgspec.Struct):
+    """The refresh token, as ``refresh_token`` or as simplejwt's ``refresh``."""
+
+    refresh_token: str | None = None
+    refresh: str | None = None
+
+    def token(self) -> str | None:
+        return self.refresh_token or self.refresh
+
+
+class TokenOut(msgspec.Struct):
+    """OAuth2's token response, plus ``access``/``refresh`` for simplejwt clients."""
+
+    access_token: str
+    token_type: str
+    expires_in: int
+    refresh_token: str
+    refresh_expires_in: int
+    access: str
+    refresh: str
+
+    @classmethod
+    def of(cls, session: Session) -> TokenOut:
+        return cls(
+            access_token=session.access_token,
+            token_type=session.token_type,
+            expires_in=session.expires_in,
+            refresh_token=session.refresh_token,
+            refresh_expires_in=session.refresh_expires_in,
+            access=session.access_token,
+            refresh=session.refresh_token,
+        )
+
+
+class Health(msgspec.Struct, omit_defaults=True):
+    status: str
+    checks: dict[str, str] = msgspec.field(default_factory=dict)

@@ -1,0 +1,57 @@
+"""``selteq-api`` (``make run``): serve the API with Granian on SELTEQ_HOST:SELTEQ_PORT.
+
+One process in development; ``SELTEQ_WORKERS`` processes in production. Granian was chosen
+over uvicorn by measurement (see the README's API section).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from granian import Granian
+from granian.constants import Interfaces
+
+from selteq_adapters.settings import Settings, SettingsError, redact_url
+
+from .logs import configure_logging
+
+log = logging.getLogger("selteq.http.serve")
+TARGET = "selteq_http.asgi:create"
+
+
+def main() -> int:
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"selteq-api: {error}", file=sys.stderr)  # noqa: T201 - CLI output
+        return 2
+    configure_logging(settings.log_level)
+    workers = settings.server_workers
+    if settings.redis_url is None and not settings.embedded_jobs:
+        log.warning(
+            "no SELTEQ_REDIS_URL and %d workers: the minute job does not run in the API;"
+            " set SELTEQ_REDIS_URL and run `make worker` and `make scheduler`",
+            workers,
+        )
+    log.info(
+        "serving %s on http://%s:%d with %d worker(s)",
+        redact_url(settings.database_url),
+        settings.host,
+        settings.port,
+        workers,
+    )
+    Granian(
+        TARGET,
+        address=settings.host,
+        port=settings.port,
+        interface=Interfaces.ASGI,
+        workers=workers,
+        factory=True,
+        log_access=False,
+    ).serve()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""Task routes: parse, call one use-case on the container, map the result.
+
+Handlers are synchronous and run in a worker thread (the use-cases block on the database).
+"""
+
+from __future__ import annotations
+
+from litestar import Router, delete, get, post, put
+from litestar.di import Provide
+from litestar.params import FromPath, JSONBody
+
+from .auth import REQUIRED, BearerAuth, Caller, caller
+from .bodies import StrictJson
+from .deps import Services
+from .problems import problem_specs
+from .schemas import TaskIn, TaskOut, TaskRename
+
+_COMMON = (401, 503)
+
+
+@post(
+    "/",
+    dto=StrictJson[TaskIn],
+    return_dto=None,
+    sync_to_thread=True,
+    summary="Create a task",
+    responses=problem_specs(400, 413, 415, *_COMMON),
+)
+def create_task(data: JSONBody[TaskIn], container: Services, user_id: Caller) -> TaskOut:
+    return TaskOut.of(container.create_task(user_id, data.title, data.duration))
+
+
+@get(
+    "/",
+    sync_to_thread=True,
+    summary="The caller's 4 newest tasks, newest first",
+    responses=problem_specs(*_COMMON),
+)
+def list_tasks(container: Services, user_id: Caller) -> list[TaskOut]:
+    return [TaskOut.of(task) for task in container.list_recent_tasks(user_id)]
+
+
+@get(
+    "/{task_id:int}",
+    sync_to_thread=True,
+    summary="One of the caller's tasks",
+    responses=problem_specs(404, *_COMMON),
+)
+def get_task(task_id: FromPath[int], container: Services, user_id: Caller) -> TaskOut:
+    return TaskOut.of(container.get_task(user_id, task_id))
+
+
+@put(
+    "/{task_id:int}",
+    dto=StrictJson[TaskRename],
+    return_dto=None,
+    sync_to_thread=True,
+    summary="Rename a task (other fields in the body are ignored)",
+    responses=problem_specs(400, 404, 413, 415, *_COMMON),
+)
+def rename_task(
+    task_id: FromPath[int], data: JSONBody[TaskRename], container: Services, user_id: Caller
+) -> TaskOut:
+    return TaskOut.of(container.rename_task(user_id, task_id, data.title))
+
+
+@delete(
+    "/{task_id:int}",
+    sync_to_thread=True,
+    summary="Delete a task",
+    responses=problem_specs(404, *_COMMON),
+)
+def delete_task(task_id: FromPath[int], container: Services, user_id: Caller) -> None:
+    container.delete_task(user_id, task_id)
+
+
+def task_router() -> Router:
+    """Every task route behind the bearer check, marked as protected in the OpenAPI document."""
+    return Router(
+        path="/api/tasks",
+        route_handlers=[create_task, list_tasks, get_task, rename_task, delete_task],
+        middleware=[BearerAuth],
+        dependencies={"user_id": Provide(caller, sync_to_thread=False)},
+        security=REQUIRED,
+        tags=["tasks"],
+    )

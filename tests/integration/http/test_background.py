@@ -1,0 +1,62 @@
+"""The embedded minute job: started by the app's lifespan, stopped with it."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+import attrs
+import pytest
+from litestar.testing import TestClient
+
+from selteq_adapters.container import bootstrap
+from selteq_adapters.settings import Settings
+from selteq_core import Unavailable
+from selteq_http.app import create_app
+
+
+def _scheduler_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("APScheduler")]
+
+
+def test_background_jobs_report_the_users_tasks_and_stop_on_shutdown(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="selteq.report")
+    container = bootstrap(attrs.evolve(settings, report_interval=1, report_user_id=1))
+    container.database.migrate()
+    user = container.register_user("reporter", "correct horse battery")
+    assert user.id.value == 1
+    container.create_task(1, "first", 5)
+    container.create_task(1, "second", 10)
+    threads_before = len(_scheduler_threads())
+
+    with TestClient(create_app(container, background_jobs=True)):
+        assert len(_scheduler_threads()) == threads_before + 1
+        deadline = time.monotonic() + 15
+        while not any("has 2 task(s)" in r.getMessage() for r in caplog.records):
+            assert time.monotonic() < deadline, "the report job never ran"
+            time.sleep(0.05)
+    reported = [r.getMessage() for r in caplog.records if r.name == "selteq.report"]
+    assert any("title='first'" in line for line in reported)
+    assert any("title='second'" in line for line in reported)
+    assert len(_scheduler_threads()) == threads_before
+
+
+def test_without_background_jobs_no_scheduler_starts(settings: Settings) -> None:
+    container = bootstrap(settings)
+    container.database.migrate()
+    before = len(_scheduler_threads())
+    with TestClient(create_app(container)):
+        assert len(_scheduler_threads()) == before
+
+
+def test_shutting_the_app_down_closes_the_container(settings: Settings) -> None:
+    container = bootstrap(settings)
+    container.database.migrate()
+    with TestClient(create_app(container)) as client:
+        assert client.get("/health/ready").status_code == 200
+        container.database.ping()
+    with pytest.raises(Unavailable):
+        container.database.ping()
