@@ -1,0 +1,1 @@
+"""selteq_jobs."""

@@ -1,0 +1,68 @@
+"""The project's Dramatiq actors, declared against an explicit broker.
+
+Nothing here runs at import: ``@dramatiq.actor`` without a broker would call
+``dramatiq.get_broker()`` and create a default broker as a side effect of importing this
+module. ``declare_actors(broker, container)`` is called once per process by the edge that
+owns the broker (the worker module, the scheduler, a test).
+"""
+
+from __future__ import annotations
+
+import attrs
+import dramatiq
+from dramatiq.middleware import TimeLimitExceeded
+
+from selteq_adapters.container import Container
+from selteq_core import InvalidField, NotFound, Unavailable
+
+PRINT_USER_TASKS = "print_user_tasks"
+QUEUE = "default"
+
+
+@attrs.frozen
+class ActorPolicy:
+    """How hard a job tries. The defaults fit a report sent every minute: five retries with
+    exponential backoff from one second finish well within the minute, a stuck run is cut
+    off after 60 s, and a message older than 15 minutes is stale (a newer one is queued)."""
+
+    max_retries: int = 5
+    min_backoff_ms: int = 1_000
+    max_backoff_ms: int = 30_000
+    time_limit_ms: int = 60_000
+    max_age_ms: int = 15 * 60_000
+
+    def should_retry(self, retries: int, exc: BaseException) -> bool:
+        """Only a passing outage is worth retrying; a bad user id or a bug never heals."""
+        return isinstance(exc, Unavailable | TimeLimitExceeded) and retries < self.max_retries
+
+
+@attrs.frozen
+class Actors:
+    """The declared actors; ``send`` on them is the only way the edges enqueue work."""
+
+    print_user_tasks: dramatiq.Actor[[int], None]
+
+
+def declare_actors(
+    broker: dramatiq.Broker, container: Container, policy: ActorPolicy | None = None
+) -> Actors:
+    """Declare every actor on ``broker``, running against ``container``. Call once per broker:
+    Dramatiq refuses a second actor of the same name."""
+    policy = policy or ActorPolicy()
+
+    def print_user_tasks(user_id: int) -> None:
+        """Log each of the user's tasks and a summary. Only reads, so a retry is harmless."""
+        container.report_user_tasks(user_id)
+
+    declare = dramatiq.actor(
+        broker=broker,
+        actor_name=PRINT_USER_TASKS,
+        queue_name=QUEUE,
+        retry_when=policy.should_retry,
+        throws=(InvalidField, NotFound),
+        min_backoff=policy.min_backoff_ms,
+        max_backoff=policy.max_backoff_ms,
+        time_limit=policy.time_limit_ms,
+        max_age=policy.max_age_ms,
+    )
+    return Actors(print_user_tasks=declare(print_user_tasks))

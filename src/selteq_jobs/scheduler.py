@@ -1,0 +1,152 @@
+"""`selteq-scheduler` (`make scheduler`): send ``print_user_tasks(user)`` once per tick.
+
+Ticks are aligned to the epoch (every multiple of the interval), so every replica fires
+at the same instants and names the tick the same way; a Redis ``SET NX`` per tick lets
+exactly one of them send. Needs SELTEQ_REDIS_URL: without Redis there is nothing to send
+through, and the API runs the job itself (its embedded mode).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+import attrs
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from selteq_adapters.container import bootstrap
+from selteq_adapters.settings import Settings
+from selteq_core import Clock, Unavailable
+
+from ._signals import stop_on_signals
+from .actors import PRINT_USER_TASKS, declare_actors
+
+log = logging.getLogger("selteq.scheduler")
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class TickLock(Protocol):
+    def acquire(self, name: str, tick: str, ttl: int) -> bool:
+        """True for exactly one caller per (name, tick) while the key lives."""
+        ...
+
+
+@attrs.define
+class ReportTick:
+    """One tick: win the tick's lock, then send. Redis being away costs one log line and
+    the tick; the next tick tries again, so the scheduler never dies of an outage."""
+
+    send: Callable[[int], object]
+    lock: TickLock
+    clock: Clock
+    interval: int
+    user_id: int
+    name: str = PRINT_USER_TASKS
+    _failing: bool = False
+
+    def tick_of(self, now: datetime) -> int:
+        """The tick a moment belongs to. APScheduler never fires before the scheduled wall
+        time, so flooring lands every replica on the same number."""
+        return int(now.timestamp() // self.interval)
+
+    def __call__(self) -> bool:
+        tick = self.tick_of(self.clock.now())
+        try:
+            if not self.lock.acquire(self.name, str(tick), ttl=2 * self.interval):
+                log.debug("tick %d: another replica sends %s", tick, self.name)
+                return False
+            self.send(self.user_id)
+        except Unavailable as exc:
+            log.warning("tick %d: Redis unavailable, trying again next tick: %s", tick, exc)
+            self._failing = True
+            return False
+        if self._failing:
+            log.info("Redis is reachable again")
+            self._failing = False
+        log.info("tick %d: sent %s(%d)", tick, self.name, self.user_id)
+        return True
+
+
+def schedule(
+    scheduler: Any,
+    tick: ReportTick,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> Any:
+    """Add the tick to an APScheduler 3 scheduler: one run at a time, missed runs merged
+    into one, and a run later than half an interval dropped (its tick would be misnamed)."""
+    scheduler.add_job(
+        tick,
+        IntervalTrigger(seconds=tick.interval, start_date=start or EPOCH, end_date=end),
+        id=tick.name,
+        name=f"send {tick.name}({tick.user_id})",
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=max(1, tick.interval // 2),
+        replace_existing=True,
+    )
+    return scheduler
+
+
+def _parser(settings: Settings) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="selteq-scheduler", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--interval", type=int, default=settings.report_interval, help="seconds between sends"
+    )
+    parser.add_argument(
+        "--user", type=int, default=settings.report_user_id, help="whose tasks to report"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    settings = Settings.from_env()
+    parser = _parser(settings)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=settings.log_level, format=LOG_FORMAT)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    if settings.redis_url is None:
+        parser.exit(
+            2,
+            "selteq-scheduler: SELTEQ_REDIS_URL is not set. The scheduler sends through Redis;"
+            " without it, `make run` runs the minute job inside the API process.\n",
+        )
+    if args.interval < 1 or args.user < 1:
+        parser.error("--interval and --user must be positive")
+    container = bootstrap(settings)
+    broker = container.broker()
+    actors = declare_actors(broker, container)
+    tick = ReportTick(
+        actors.print_user_tasks.send,
+        container.tick_lock(),
+        container.clock,
+        args.interval,
+        args.user,
+        name=f"{getattr(broker, 'namespace', 'local')}.{PRINT_USER_TASKS}",
+    )
+    scheduler = schedule(BlockingScheduler(timezone=UTC), tick)
+    stopping = threading.Event()
+
+    def stop() -> None:
+        """Shut down from a thread of its own: the signal handler runs on the main thread,
+        inside the scheduler's loop, where waiting for a running send could deadlock."""
+        if not stopping.is_set():
+            stopping.set()
+            threading.Thread(target=scheduler.shutdown, name="scheduler-stop").start()
+
+    log.info("sending %s(%d) every %d s", PRINT_USER_TASKS, args.user, args.interval)
+    try:
+        with stop_on_signals(stop):
+            scheduler.start()
+    finally:
+        container.close()
+    log.info("scheduler stopped")
+    return 0

@@ -1,0 +1,51 @@
+"""The module Dramatiq's own CLI loads: ``dramatiq selteq_jobs.worker``.
+
+This is the one place where importing a module builds things: Dramatiq's CLI imports the
+module named on its command line in each worker process and then takes the global broker,
+so the broker must exist once the import is done. Settings come from the environment,
+the container from ``bootstrap``, the broker from the container; the actors are declared
+on it and it becomes Dramatiq's global broker. No other module imports this one. Without
+SELTEQ_REDIS_URL the import fails with a clear message (Dramatiq reports failed imports):
+an in-process broker would leave the worker waiting on a queue nobody can reach.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import dramatiq
+
+from selteq_adapters.container import Container, bootstrap
+from selteq_adapters.settings import Settings
+
+from .actors import Actors, declare_actors
+
+
+class CloseContainer(dramatiq.Middleware):
+    """Closes the container's pools when the worker stops, after the last message."""
+
+    def __init__(self, container: Container) -> None:
+        self.container = container
+
+    def after_worker_shutdown(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        self.container.close()
+
+
+def boot(settings: Settings | None = None) -> tuple[dramatiq.Broker, Actors]:
+    """Build the container and broker, declare the actors, and make the broker global."""
+    settings = settings or Settings.from_env()
+    if settings.redis_url is None:
+        raise ImportError(
+            "selteq_jobs.worker needs SELTEQ_REDIS_URL: the worker takes its messages from"
+            " Redis (without it, `make run` runs the minute job inside the API process)"
+        )
+    logging.getLogger("selteq").setLevel(settings.log_level)
+    container = bootstrap(settings)
+    broker = container.broker()
+    broker.add_middleware(CloseContainer(container))
+    actors = declare_actors(broker, container)
+    dramatiq.set_broker(broker)
+    return broker, actors
+
+
+broker, actors = boot()

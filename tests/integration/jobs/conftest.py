@@ -1,0 +1,147 @@
+"""Fixtures for the jobs against the real Redis, SQLite file and processes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from selteq_adapters.container import Container, bootstrap
+from selteq_adapters.settings import Settings
+from selteq_core import Task, User
+from tests import services
+
+TITLES = ("Write the report", "Water the plants", "Call Ada")
+BIN = Path(sys.executable).parent
+
+
+def wait_for(check: Callable[[], bool], what: str, timeout: float = 20.0) -> None:
+    """Poll until ``check()`` holds; fail naming ``what`` after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def redis_url() -> str:
+    client = redis.Redis.from_url(services.REDIS_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        services.missing(f"Redis at {services.REDIS_URL} is not reachable ({exc})")
+    finally:
+        client.close()
+    return services.REDIS_URL
+
+
+@pytest.fixture
+def namespace(redis_url: str) -> Iterator[str]:
+    """A broker namespace of our own on the shared Redis; its keys are removed afterwards."""
+    name = f"selteq-test-{uuid.uuid4().hex[:12]}"
+    yield name
+    client = redis.Redis.from_url(redis_url)
+    try:
+        for pattern in (f"{name}:*", f"selteq:tick:{name}*"):
+            keys = list(client.scan_iter(match=pattern, count=500))
+            if keys:
+                client.delete(*keys)
+    finally:
+        client.close()
+
+
+@pytest.fixture
+def container(settings: Settings) -> Iterator[Container]:
+    made = bootstrap(settings)
+    made.database.migrate()
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def alice(container: Container) -> tuple[User, list[Task]]:
+    """User 1 with three tasks, and a second user whose task must never show."""
+    user = container.register_user("alice", "correct horse battery")
+    other = container.register_user("bob", "correct horse battery")
+    tasks = [container.create_task(user.id.value, t, 15 * (i + 1)) for i, t in enumerate(TITLES)]
+    container.create_task(other.id.value, "Bob's secret", 5)
+    return user, tasks
+
+
+def job_env(settings: Settings, **extra: str) -> dict[str, str]:
+    """The environment of a job process: this test's database and no developer defaults."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SELTEQ_")}
+    env.update(
+        SELTEQ_ENV="test",
+        SELTEQ_DATABASE_URL=settings.database_url,
+        SELTEQ_JWT_SECRET=settings.jwt_secret,
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra)
+    return env
+
+
+class Process:
+    """A child process whose combined output goes to a file we can poll."""
+
+    def __init__(self, args: list[str], env: dict[str, str], cwd: Path, log: Path) -> None:
+        self.log = log
+        self._out = log.open("wb")
+        self.proc = subprocess.Popen(args, env=env, cwd=cwd, stdout=self._out, stderr=self._out)
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def stop(self, timeout: float = 15.0) -> int:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+        try:
+            code = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            code = self.proc.wait(timeout)
+        self._out.close()
+        return code
+
+
+@pytest.fixture
+def processes() -> Iterator[list[Process]]:
+    """Processes a test starts; any still running at the end are stopped."""
+    started: list[Process] = []
+    yield started
+    for process in started:
+        process.stop()
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path, processes: list[Process]) -> Callable[[int], Process]:
+    """Start a private ``redis-server`` on a given port (no persistence), as often as asked."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        services.missing("redis-server is not installed")
+
+    def start(port: int) -> Process:
+        args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly"]
+        args += ["no", "--daemonize", "no", "--dir", str(tmp_path)]
+        server = Process(args, dict(os.environ), tmp_path, tmp_path / f"redis-{len(processes)}.log")
+        processes.append(server)
+        wait_for(lambda: services.port_open("127.0.0.1", port, 0.2), "redis-server to listen")
+        return server
+
+    return start

@@ -1,0 +1,170 @@
+"""The watcher on the real container and SQLite file: logging only, flat memory, outages."""
+
+from __future__ import annotations
+
+import logging
+import re
+import signal
+import tracemalloc
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import attrs
+import pytest
+
+from selteq_adapters.container import Container, bootstrap
+from selteq_adapters.settings import Settings
+from selteq_core import ReportTasks, Task, User
+from selteq_jobs.watch import Watcher, configure_logging, main, unconfigure_logging
+
+from .conftest import BIN, Process, job_env, wait_for
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+LINE = re.compile(r"^\S+ \S+ (INFO|WARNING) selteq\.watch: ")
+
+
+class Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture
+def watch_records() -> Iterator[list[logging.LogRecord]]:
+    """Records reaching the ``selteq.watch`` logger itself (it stops propagating while the
+    command runs, so the collector is attached to it directly)."""
+    logger, collect = logging.getLogger("selteq.watch"), Collect()
+    logger.addHandler(collect)
+    yield collect.records
+    logger.removeHandler(collect)
+
+
+def test_logs_every_task_on_every_tick_through_logging_only(
+    container: Container,
+    alice: tuple[User, list[Task]],
+    watch_records: list[logging.LogRecord],
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    _, tasks = alice
+    log_file = tmp_path / "logs" / "tasks.log"
+
+    args = ["--interval", "0.01", "--ticks", "3", "--log-file", str(log_file)]
+    assert main(args, container=container) == 0
+
+    out, err = capsys.readouterr()
+    assert out == ""
+    console = err.splitlines()
+    written = log_file.read_text().splitlines()
+    assert len(console) == len(written) == 3 * (4 + 1)
+    assert all(LINE.match(line) for line in console + written)
+    assert {r.name for r in watch_records} == {"selteq.watch"}
+    for task in tasks:
+        expected = (
+            f"task {task.id.value} owner={task.owner_id.value} title={task.title.value!r} "
+            f"duration={task.duration.minutes} created_at={task.created_at.isoformat()} "
+            f"updated_at={task.updated_at.isoformat()}"
+        )
+        for lines in (console, written, [r.getMessage() for r in watch_records]):
+            assert sum(line.endswith(expected) for line in lines) == 3
+    assert sum("Bob's secret" in line for line in written) == 3
+    assert sum(line.endswith("4 task(s) logged") for line in written) == 3
+
+
+def _peak_of_one_tick(container: Container, rows: int, batch_size: int, log_file: Path) -> int:
+    """Seed ``rows`` tasks, then the peak traced memory of one watcher pass over them
+    (logged to a rotating file only, so no test handler keeps the records)."""
+    [owner] = container.database.bulk_insert_users([("memory", "not-a-hash", NOW)])
+    seed = ((owner, f"task {n}", 1 + n % 600, NOW, NOW) for n in range(rows))
+    assert container.database.bulk_insert_tasks(seed) == rows
+    handlers = configure_logging(str(log_file))
+    logging.getLogger("selteq.watch").removeHandler(handlers[0])  # the console
+    watcher = Watcher(ReportTasks(container.uow, batch_size=batch_size))
+    try:
+        tracemalloc.start()
+        tracemalloc.reset_peak()
+        base = tracemalloc.get_traced_memory()[0]
+        assert watcher.tick() == rows
+        peak = tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+        unconfigure_logging(handlers)
+    return peak
+
+
+@pytest.mark.slow
+def test_memory_follows_the_batch_size_not_the_row_count(
+    settings: Settings, tmp_path: Path
+) -> None:
+    small = bootstrap(attrs.evolve(settings, database_url=f"sqlite:///{tmp_path}/small.db"))
+    large = bootstrap(attrs.evolve(settings, database_url=f"sqlite:///{tmp_path}/large.db"))
+    try:
+        for made in (small, large):
+            made.database.migrate()
+        peak_1k = _peak_of_one_tick(small, 1_000, 200, tmp_path / "small.log")
+        peak_100k = _peak_of_one_tick(large, 100_000, 200, tmp_path / "large.log")
+    finally:
+        small.close()
+        large.close()
+    assert peak_1k > 0
+    assert peak_100k < 2 * peak_1k, (peak_1k, peak_100k)
+
+
+def test_a_database_that_is_down_is_logged_and_the_next_tick_works(
+    settings: Settings,
+    tmp_path: Path,
+    watch_records: list[logging.LogRecord],
+) -> None:
+    # The database's folder is a plain file: SQLite cannot open the database beneath it,
+    # as when a volume is not mounted yet.
+    folder = tmp_path / "volume"
+    folder.write_text("not a folder")
+    down = attrs.evolve(settings, database_url=f"sqlite:///{folder}/selteq.db")
+    watching, admin = bootstrap(down), bootstrap(down)
+    watcher = Watcher(ReportTasks(watching.uow, batch_size=2))
+    try:
+        assert watcher.tick() is None
+        [warning] = [r for r in watch_records if r.levelno == logging.WARNING]
+        assert "database unavailable" in warning.getMessage()
+        assert warning.exc_info is None
+
+        folder.unlink()
+        admin.database.migrate()
+        user = admin.register_user("carol", "correct horse battery")
+        for title in ("one", "two", "three"):
+            admin.create_task(user.id.value, title, 10)
+
+        assert watcher.tick() == 3
+        messages = [r.getMessage() for r in watch_records]
+        assert [m.split("title=")[1].split(" ")[0] for m in messages if " title=" in m] == [
+            "'one'",
+            "'two'",
+            "'three'",
+        ]
+    finally:
+        watching.close()
+        admin.close()
+
+
+def test_sigterm_stops_the_command_between_ticks(
+    settings: Settings,
+    container: Container,
+    alice: tuple[User, list[Task]],
+    processes: list[Process],
+    tmp_path: Path,
+) -> None:
+    log_file = tmp_path / "tasks.log"
+    args = [str(BIN / "selteq-watch"), "--interval", "3600", "--log-file", str(log_file)]
+    watch = Process(args, job_env(settings), tmp_path, tmp_path / "watch.out")
+    processes.append(watch)
+
+    wait_for(lambda: "4 task(s) logged" in watch.output(), "the first tick")
+    watch.proc.send_signal(signal.SIGTERM)
+
+    assert watch.proc.wait(timeout=30) == 0
+    assert "Traceback" not in watch.output()
+    assert log_file.read_text().count("title='Call Ada'") == 1
