@@ -1,0 +1,138 @@
+"""``python -m bench``: plan the sizes, seed, run every step, print and save the verdict.
+
+The database only grows: the run visits its sizes smallest first (the watcher's small
+table, the scale check's small table, the main table, the large ones) and seeds each
+step's difference, so 10 million rows are inserted once, not once per comparison.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shlex
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from types import FrameType
+
+from selteq_adapters.settings import Settings, redact_url
+
+from .config import Config, from_args
+from .machine import busy_warning, describe
+from .provision import BenchDatabase, provision
+from .report import render, targets, write_json
+from .results import Report
+from .seed import Seeder
+from .server import ServerSpec, leftovers
+from .steps import Step
+from .wrk import wrk_path
+
+ACCESS_TTL = 86_400
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _log(message: str) -> None:
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def _run(config: Config, db: BenchDatabase, workdir: Path, report: Report) -> None:
+    secret = secrets.token_urlsafe(48)
+    env = "production" if db.engine != "sqlite" else "test"
+    spec = ServerSpec(db.url, env, config.workers, secret, workdir, ACCESS_TTL, config.server)
+    settings = Settings(
+        env=env, database_url=db.url, jwt_secret=secret, access_ttl=ACCESS_TTL, db_pool_size=2
+    )
+    seeder = Seeder(settings, config.users, secrets.token_urlsafe(12))
+    report.meta["server"] = {
+        "env": env,
+        "workers": config.workers,
+        "command": " ".join(spec.argv(0)).replace(str(Path(sys.executable).parent) + "/", ""),
+    }
+    try:
+        seeder.prepare()
+        step = Step(config, db, seeder, spec, report)
+        for size in config.sizes:
+            seeder.grow_to(size)
+            _log(f"{size:,} tasks seeded ({seeder.seconds:.1f} s seeding so far)")
+            if config.watch_sizes and size in config.watch_sizes:
+                step.watch()
+            if config.scenarios and size == config.tasks:
+                step.scenarios()
+                listed = report.scenario("list")
+                if config.scale_sizes and size in config.scale_sizes and listed:
+                    report.scale.append(listed)
+            elif config.scale_sizes and size in config.scale_sizes:
+                step.list_only()
+        report.meta["seed_seconds"] = round(seeder.seconds, 1)
+    finally:
+        seeder.close()
+
+
+def _check_clean(report: Report, workdir: Path, *, keep: bool) -> None:
+    """No server process may outlive the run, nor (unless kept) its temporary directory."""
+    left = leftovers(report.processes)
+    report.meta["workdir"] = str(workdir)
+    report.meta["server_processes"] = {str(pid): t for pid, t in report.processes.items()}
+    if left:
+        report.failures.append(f"server processes still running: {left}")
+    if not keep and workdir.exists():
+        report.failures.append(f"temporary directory left behind: {workdir}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _terminate)
+    config = from_args(argv)
+    if wrk_path() is None:
+        _log("wrk is not installed (Debian: apt-get install wrk)")
+        return 2
+    started = datetime.now(UTC)
+    workdir = Path(tempfile.mkdtemp(prefix="selteq-bench-"))
+    report = Report(
+        meta={
+            "started_at": started.isoformat(timespec="seconds").replace("+00:00", "Z"),
+            "command": "python -m bench " + shlex.join(argv if argv is not None else sys.argv[1:]),
+            "mode": "smoke" if config.smoke else "full",
+            "users": config.users,
+            "tasks": config.tasks,
+            "duration_s": config.duration,
+            "connections": config.connections,
+            "threads": config.threads,
+            "repeat": config.repeat,
+        }
+    )
+    t0 = time.perf_counter()
+    try:
+        with provision(config.database, workdir, keep=config.keep) as db:
+            report.meta["database"] = {"engine": db.engine, "url": redact_url(db.url)}
+            report.meta["machine"] = describe(db.version())
+            warning = busy_warning()
+            if warning:
+                report.meta["warning"] = warning
+                _log(warning)
+            _run(config, db, workdir, report)
+    except (RuntimeError, OSError) as error:
+        report.failures.append(f"run aborted: {error}")
+    finally:
+        if config.keep:
+            _log(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    _check_clean(report, workdir, keep=config.keep)
+    report.meta["seconds"] = round(time.perf_counter() - t0, 1)
+    print(render(report))
+    if "warning" in report.meta:
+        print(f"NOTE  {report.meta['warning']}")
+    stamp = started.strftime("%Y%m%dT%H%M%SZ")
+    out = config.json_out or Path("var/bench")
+    path = write_json(report, out / f"{stamp}.json" if out.is_dir() or not out.suffix else out)
+    _log(f"wrote {path}")
+    if report.failures:
+        return 1
+    missed = any(t.met is False for t in targets(report))
+    return 1 if config.fail_on_miss and missed else 0
