@@ -15,7 +15,7 @@ from typing import Any
 
 from selteq_core import Conflict, Unavailable
 
-from .dialect import Dialect
+from .dialect import BUSY_TIMEOUT_MS, Dialect
 from .drivers import Cursor, Opened
 
 log = logging.getLogger("selteq.db")
@@ -34,14 +34,33 @@ class Connection:
         self.last_used = time.monotonic()
 
     def setup(self) -> None:
-        """Session settings (pragmas, timeouts), committed so no rollback undoes them."""
+        """Session settings (pragmas, timeouts), committed so no rollback undoes them.
+
+        SQLite's switch into WAL answers "database is locked" at once, without its busy
+        handler, while another connection holds a lock (several processes opening a new
+        file together), so a busy setup statement is retried until the busy timeout.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
         with self._translated():
             for statement in self.dialect.sql.session_setup:
-                cursor = self._execute(statement, ())
-                if cursor.description is not None:
-                    cursor.fetchall()  # PRAGMA journal_mode answers with a row
+                self._setup_statement(statement, deadline)
             if self.dialect.sql.begin is None:
                 self.raw.commit()
+
+    def _setup_statement(self, statement: str, deadline: float) -> None:
+        pause = 0.005
+        while True:
+            try:
+                cursor = self.raw.cursor()
+                cursor.execute(statement)
+                if cursor.description is not None:
+                    cursor.fetchall()  # PRAGMA journal_mode answers with a row
+                return
+            except self._opened.errors as exc:
+                if not self._opened.is_busy(exc) or time.monotonic() + pause > deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.1)
 
     def run(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Execute a write; the number of rows it touched."""

@@ -57,6 +57,8 @@ class Opened:
     dialect: Dialect
     errors: tuple[type[Exception], ...]
     is_conflict: Callable[[Exception], bool]
+    is_busy: Callable[[Exception], bool]
+    """A lock held by another connection, worth waiting out (SQLite's "database is locked")."""
 
 
 def open_raw(url: DatabaseUrl, timeout: float) -> Opened:
@@ -77,11 +79,16 @@ def _sqlite(path: str) -> Opened:
         )
     except (OSError, sqlite3.Error) as exc:
         raise Unavailable(f"cannot open the SQLite database ({type(exc).__name__})") from exc
-    return Opened(raw, dialect_named("sqlite"), (sqlite3.Error,), _sqlite_conflict)
+    return Opened(raw, dialect_named("sqlite"), (sqlite3.Error,), _sqlite_conflict, _sqlite_busy)
 
 
 def _sqlite_conflict(exc: Exception) -> bool:
     return isinstance(exc, sqlite3.IntegrityError)
+
+
+def _sqlite_busy(exc: Exception) -> bool:
+    """SQLITE_BUSY / SQLITE_LOCKED, however the driver words it (sqlite3 or the ODBC driver)."""
+    return "database is locked" in str(exc) or "database table is locked" in str(exc)
 
 
 def _odbc(url: DatabaseUrl, timeout: float) -> Opened:
@@ -109,7 +116,13 @@ def _odbc(url: DatabaseUrl, timeout: float) -> Opened:
         # The SQLite ODBC driver reports constraint violations as a generic HY000.
         return dialect.name == "sqlite" and "constraint failed" in str(error)
 
-    return Opened(raw, dialect, (pyodbc.Error,), is_conflict)
+    busy = _sqlite_busy if dialect.name == "sqlite" else _never_busy
+    return Opened(raw, dialect, (pyodbc.Error,), is_conflict, busy)
+
+
+def _never_busy(_exc: Exception) -> bool:
+    """The servers wait for locks themselves (statement_timeout, LOCK_TIMEOUT)."""
+    return False
 
 
 def _state(exc: Exception) -> str:
