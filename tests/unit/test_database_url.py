@@ -112,6 +112,7 @@ def test_postgresql_url_uses_the_unicode_odbc_driver_by_default() -> None:
         "BoolsAsChar": "0",
         "pqopt": "connect_timeout=5",
         "CommLog": "0",
+        "UseServerSidePrepare": "0",
     }
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from selteq_adapters.db import Database
-from selteq_core import Conflict, Duration, TaskId, Title, UserId
+from selteq_core import Conflict, Duration, TaskId, Title, UserId, Username
 from tests.integration.db import given
 from tests.integration.db.given import T0
 
@@ -53,6 +53,28 @@ def test_unicode_titles_and_extreme_durations_survive(db: Database) -> None:
     assert stored is not None
     assert stored.title.value == long_title
     assert stored.duration.minutes == 2_147_483_647
+
+
+HOSTILE = [
+    "'); DROP TABLE tasks; --",
+    "O'Brien \\' \\\\ \\x00 ?",
+    "$1 $$ $q$ :name %s %(x)s {0}",
+    "E'\\\\' ; COMMIT; DELETE FROM users",
+]
+
+
+@pytest.mark.parametrize("title", HOSTILE)
+def test_hostile_text_is_stored_as_data(db: Database, title: str) -> None:
+    """Parameters are data whatever binds them (psqlODBC binds client-side, escaped)."""
+    alice = given.user(db, "o.brien")
+    made = given.task(db, alice.id, title)
+    with db.unit_of_work() as uow:
+        stored = uow.tasks.get(made.id)
+        assert uow.users.by_username(Username("o.brien")) == alice
+        recent = uow.tasks.recent(alice.id, 4)
+    assert stored is not None
+    assert stored.title.value == title
+    assert titles(recent) == [title]
 
 
 def test_recent_is_the_owners_newest_first_and_limited(db: Database) -> None:
