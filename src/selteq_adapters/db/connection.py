@@ -3,6 +3,16 @@
 Integrity errors become ``Conflict`` and leave the connection usable; every other driver
 error becomes ``Unavailable`` and marks the connection broken, so the pool throws it away
 instead of lending it again. No sqlite3 or pyodbc exception gets past this class.
+
+A transaction starts at the first write (``run``, ``insert``) or lock (``first_result``),
+not at the first statement: reads before it run in autocommit, one round trip each, with
+no BEGIN and no ROLLBACK around them. Under READ COMMITTED, the default on PostgreSQL and
+SQL Server, a read inside a transaction sees the same committed rows and keeps no lock
+past its statement, so nothing a caller can observe changes; on SQLite a read no longer
+takes the write lock, so readers stop queueing behind writers (WAL). A read after the
+first write joins the transaction and sees its uncommitted changes. The use-cases never
+rely on a read staying true until they write: their writes are conditional and report the
+rows they touched (``RenameTask``, ``RefreshSession``).
 """
 
 from __future__ import annotations
@@ -34,7 +44,7 @@ class Connection:
         self.last_used = time.monotonic()
 
     def setup(self) -> None:
-        """Session settings (pragmas, timeouts), committed so no rollback undoes them.
+        """Session settings (pragmas, timeouts), in autocommit so no rollback undoes them.
 
         SQLite's switch into WAL answers "database is locked" at once, without its busy
         handler, while another connection holds a lock (several processes opening a new
@@ -44,8 +54,6 @@ class Connection:
         with self._translated():
             for statement in self.dialect.sql.session_setup:
                 self._setup_statement(statement, deadline)
-            if self.dialect.sql.begin is None:
-                self.raw.commit()
 
     def _setup_statement(self, statement: str, deadline: float) -> None:
         pause = 0.005
@@ -69,13 +77,13 @@ class Connection:
         return rowcount
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        self._begin()
+        """Read one row (inside the transaction if a write started one, else autocommit)."""
         with self._translated():
             row: Row | None = self._execute(sql, params).fetchone()
             return row
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        self._begin()
+        """Read every row (inside the transaction if a write started one, else autocommit)."""
         with self._translated():
             return list(self._execute(sql, params).fetchall())
 
@@ -109,6 +117,7 @@ class Connection:
         with self._translated():
             if self.dialect.sql.commit is None:
                 self.raw.commit()
+                self._autocommit(True)
             else:
                 self.raw.cursor().execute(self.dialect.sql.commit)
         self.in_transaction = False
@@ -121,6 +130,7 @@ class Connection:
         try:
             if self.dialect.sql.rollback is None:
                 self.raw.rollback()
+                self._autocommit(True)
             else:
                 self.raw.cursor().execute(self.dialect.sql.rollback)
         except self._opened.errors as exc:
@@ -131,8 +141,6 @@ class Connection:
         """A cheap round trip outside any unit of work; raises Unavailable if the line is dead."""
         with self._translated():
             self._execute(self.dialect.sql.ping, ()).fetchall()
-            if self.dialect.sql.begin is None:
-                self.raw.rollback()  # the driver opened a transaction for the SELECT
 
     def close(self) -> None:
         try:
@@ -142,11 +150,21 @@ class Connection:
         self.broken = True
 
     def _begin(self) -> None:
+        """Start the transaction before a write: BEGIN IMMEDIATE on SQLite; for the ODBC
+        servers, autocommit off (the driver sends BEGIN with the next statement)."""
         if self.in_transaction:
             return
         if self.dialect.sql.begin is not None:
             self._execute(self.dialect.sql.begin, ())
+        else:
+            with self._translated():
+                self._autocommit(False)
         self.in_transaction = True
+
+    def _autocommit(self, on: bool) -> None:
+        if self._opened.set_autocommit is None:
+            raise RuntimeError(f"{self.dialect.name} has no autocommit switch")
+        self._opened.set_autocommit(on)
 
     def _execute(self, sql: str, params: Sequence[Any]) -> Any:
         with self._translated():

@@ -59,6 +59,8 @@ class Opened:
     is_conflict: Callable[[Exception], bool]
     is_busy: Callable[[Exception], bool]
     """A lock held by another connection, worth waiting out (SQLite's "database is locked")."""
+    set_autocommit: Callable[[bool], None] | None = None
+    """pyodbc's autocommit switch; None on sqlite3, whose transactions are explicit statements."""
 
 
 def open_raw(url: DatabaseUrl, timeout: float) -> Opened:
@@ -98,14 +100,13 @@ def _odbc(url: DatabaseUrl, timeout: float) -> Opened:
         raise Unavailable("pyodbc cannot be loaded: install unixODBC and the driver") from exc
     pyodbc.pooling = False  # unixODBC's own pooling is unreliable; the package pools
     try:
-        raw = pyodbc.connect(url.odbc_connect, autocommit=False, timeout=max(1, round(timeout)))
+        # Autocommit until a unit of work writes (see Connection): reads need no transaction.
+        raw = pyodbc.connect(url.odbc_connect, autocommit=True, timeout=max(1, round(timeout)))
     except pyodbc.Error as exc:
         raise Unavailable(f"cannot connect to the database ({_state(exc)})") from exc
     try:
         dbms = str(raw.getinfo(pyodbc.SQL_DBMS_NAME))
         dialect = dialect_for_dbms(dbms) if url.dialect is None else dialect_named(url.dialect)
-        if dialect.sql.begin is not None:
-            raw.autocommit = True  # SQLite's transactions are explicit statements
     except (pyodbc.Error, ValueError) as exc:
         raw.close()
         raise Unavailable(f"cannot use the ODBC data source ({exc})") from exc
@@ -116,8 +117,12 @@ def _odbc(url: DatabaseUrl, timeout: float) -> Opened:
         # The SQLite ODBC driver reports constraint violations as a generic HY000.
         return dialect.name == "sqlite" and "constraint failed" in str(error)
 
-    busy = _sqlite_busy if dialect.name == "sqlite" else _never_busy
-    return Opened(raw, dialect, (pyodbc.Error,), is_conflict, busy)
+    def set_autocommit(on: bool) -> None:
+        raw.autocommit = on
+
+    if dialect.sql.begin is not None:
+        return Opened(raw, dialect, (pyodbc.Error,), is_conflict, _sqlite_busy)
+    return Opened(raw, dialect, (pyodbc.Error,), is_conflict, _never_busy, set_autocommit)
 
 
 def _never_busy(_exc: Exception) -> bool:

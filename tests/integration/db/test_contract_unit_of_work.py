@@ -7,6 +7,7 @@ import pytest
 from selteq_adapters.db import Database
 from selteq_core import Conflict, Duration, Title, UserId, Username
 from tests.integration.db import given
+from tests.integration.db.engines import Engine, query
 from tests.integration.db.given import T0
 
 
@@ -107,3 +108,36 @@ def test_the_repositories_exist_only_inside_with(db: Database) -> None:
 
 def test_ping_answers(db: Database) -> None:
     db.ping()
+
+
+def open_transactions(engine: Engine) -> int | None:
+    """Sessions of this database sitting in an open transaction (PostgreSQL; else None)."""
+    if engine.name != "postgresql-odbc":
+        return None
+    rows = query(
+        engine.url,
+        "SELECT COUNT(*) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND state LIKE 'idle in transaction%'",
+    )
+    return int(rows[0][0])
+
+
+def test_reads_hold_no_transaction_and_see_later_commits(db: Database, engine: Engine) -> None:
+    """A transaction starts at the first write: until then each read is one autocommit
+    statement, so a reader keeps no lock (SQLite: no write lock) and no open transaction."""
+    alice = given.user(db)
+    with db.unit_of_work() as reader:
+        assert reader.tasks.recent(alice.id, 4) == []
+        assert open_transactions(engine) in (None, 0)
+        made = given.task(db, alice.id, "written meanwhile")  # another connection commits
+        assert reader.tasks.recent(alice.id, 4) == [made]
+
+
+def test_a_write_opens_the_transaction_that_later_reads_join(db: Database, engine: Engine) -> None:
+    alice = given.user(db)
+    with db.unit_of_work() as uow:
+        made = uow.tasks.add(alice.id, Title("pending"), Duration(5), T0)
+        assert open_transactions(engine) in (None, 1)
+        assert uow.tasks.get(made.id) == made  # the read sees the uncommitted row
+    assert open_transactions(engine) in (None, 0)
+    assert count_tasks(db) == 0
