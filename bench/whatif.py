@@ -4,6 +4,7 @@ the same wrk load on a real Granian server, to measure a change before anyone ma
 Variants (``SELTEQ_BENCH_VARIANT`` picks one in the worker's factory, :func:`create`):
 
 - ``selteq``: ``selteq_http.asgi:create``, unchanged;
+- ``selteq-threads``: the same with ``SELTEQ_INLINE_READS=0`` (every read in a thread);
 - ``one-dep``: the same handler in a thread, but one dependency instead of two, so Litestar
   resolves it without an anyio task group per request;
 - ``inline``: one dependency and ``sync_to_thread=False``: the short database call blocks
@@ -44,7 +45,7 @@ from .seed import Seeder
 from .server import Server, ServerSpec
 from .wrk import Wrk
 
-VARIANTS = ("selteq", "one-dep", "inline", "inline-nolog")
+VARIANTS = ("selteq", "selteq-threads", "one-dep", "inline", "inline-nolog")
 ROOT = Path(__file__).resolve().parent.parent
 TTL = 86_400
 
@@ -97,7 +98,7 @@ def _variant_app(name: str) -> Litestar:
 def create() -> Litestar:
     """The ASGI factory Granian loads in each worker."""
     name = os.environ.get("SELTEQ_BENCH_VARIANT", "selteq")
-    if name == "selteq":
+    if name in {"selteq", "selteq-threads"}:
         return selteq_create()
     return _variant_app(name)
 
@@ -128,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
             )
             for name in args.variants.split(","):
                 extra = {"SELTEQ_BENCH_VARIANT": name, "PYTHONPATH": str(ROOT)}
+                if name == "selteq-threads":
+                    extra["SELTEQ_INLINE_READS"] = "0"
                 spec = ServerSpec(
                     db.url,
                     env,

@@ -31,10 +31,12 @@ from selteq_core import (
     SessionPolicy,
     TokenCodec,
     Unavailable,
+    UnitOfWork,
     UnitOfWorkFactory,
 )
 
 from .clock import SystemClock
+from .db.pool import WouldBlock
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -45,6 +47,8 @@ if TYPE_CHECKING:
     from .ticklock import RedisTickLock
 
 report_log = logging.getLogger("selteq.report")
+
+__all__ = ["Container", "WouldBlock", "bootstrap"]
 
 
 @attrs.define
@@ -62,6 +66,10 @@ class Container:
     create_task: CreateTask
     list_recent_tasks: ListRecentTasks
     get_task: GetTask
+    list_recent_tasks_at_once: ListRecentTasks
+    """The same reads on a warm idle connection or not at all (WouldBlock): an event loop
+    calls these and falls back to ``list_recent_tasks`` / ``get_task`` in a thread."""
+    get_task_at_once: GetTask
     rename_task: RenameTask
     delete_task: DeleteTask
     register_user: RegisterUser
@@ -146,6 +154,9 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
     clock: Clock = part("clock", SystemClock)
     database: Database = part("database", lambda: _database(settings))
     uow: UnitOfWorkFactory = part("uow", lambda: database.unit_of_work)
+    at_once: UnitOfWorkFactory = part(
+        "uow_at_once", lambda: _at_once(settings, database, None if "uow" not in overrides else uow)
+    )
     hasher: PasswordHasher = part("hasher", lambda: _hasher(settings))
     codec: TokenCodec = part("codec", lambda: _codec(settings))
     client = part("redis", lambda: _redis(settings))
@@ -166,6 +177,8 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
         create_task=CreateTask(uow, clock),
         list_recent_tasks=ListRecentTasks(uow),
         get_task=GetTask(uow),
+        list_recent_tasks_at_once=ListRecentTasks(at_once),
+        get_task_at_once=GetTask(at_once),
         rename_task=RenameTask(uow, clock),
         delete_task=DeleteTask(uow),
         register_user=RegisterUser(uow, hasher, clock),
@@ -181,6 +194,22 @@ def _database(settings: Settings) -> Database:
     from .db import open_database
 
     return open_database(settings.database_url, pool_size=settings.db_pool_size)
+
+
+def _at_once(
+    settings: Settings, database: Database, given: UnitOfWorkFactory | None
+) -> UnitOfWorkFactory:
+    """Units of work that never wait (SELTEQ_INLINE_READS), else ones that always say so.
+
+    A unit-of-work factory given in place of the database's (in memory, in tests) serves
+    both paths: it has nothing to wait for."""
+    if not settings.inline_reads:
+        return _never_at_once
+    return given if given is not None else database.unit_of_work_at_once
+
+
+def _never_at_once() -> UnitOfWork:
+    raise WouldBlock("SELTEQ_INLINE_READS is off")
 
 
 def _hasher(settings: Settings) -> PasswordHasher:

@@ -93,6 +93,7 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     db_pool_size: int = 8
     hash_concurrency: int = 1
+    inline_reads: bool = True
     report_user_id: int = 1
     report_interval: int = 60
     tasks_log: str = "var/tasks.log"
@@ -142,6 +143,7 @@ class Settings:
             max_body_bytes=_int(env, "SELTEQ_MAX_BODY_BYTES", 64 * 1024, minimum=1024),
             db_pool_size=_int(env, "SELTEQ_DB_POOL_SIZE", 8, minimum=1),
             hash_concurrency=_int(env, "SELTEQ_HASH_CONCURRENCY", 1, minimum=1),
+            inline_reads=_bool(env, "SELTEQ_INLINE_READS", True),
             report_user_id=_int(env, "SELTEQ_REPORT_USER_ID", 1, minimum=1),
             report_interval=_int(env, "SELTEQ_REPORT_INTERVAL", 60, minimum=1),
             tasks_log=get("SELTEQ_TASKS_LOG", "var/tasks.log"),

@@ -61,6 +61,11 @@ class Database:
         """A fresh unit of work (the container's UnitOfWorkFactory is this bound method)."""
         return SqlUnitOfWork(self._pool)
 
+    def unit_of_work_at_once(self) -> SqlUnitOfWork:
+        """A unit of work that never waits: it raises WouldBlock unless a warm idle
+        connection is there (an event loop's fast path; the caller falls back to a thread)."""
+        return SqlUnitOfWork(self._pool, at_once=True)
+
     def ping(self) -> None:
         """Raise the core's Unavailable when the database cannot answer a ``SELECT 1``."""
         with self._pool.connection() as connection:
