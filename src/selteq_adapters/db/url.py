@@ -168,15 +168,17 @@ def _defaults(dialect: DialectName, driver: str, given: dict[str, str]) -> list[
     """Driver options Selteq relies on, unless the URL sets them itself."""
     wanted: list[tuple[str, str]] = []
     if dialect == "postgresql":
-        # Booleans as booleans (not '1'/'0' text); libpq gives up connecting after 5 s;
-        # no communication log (Debian registers the driver with CommLog=1, which leaves a
+        # Booleans as booleans (not '1'/'0' text); libpq gives up connecting after 5 s and
+        # drops a connection whose sent data goes unacknowledged for 10 s (a vanished host
+        # fails a read on the event loop in bounded time, see selteq_http.tasks); no
+        # communication log (Debian registers the driver with CommLog=1, which leaves a
         # file in /tmp for every connection). UseServerSidePrepare=0: the driver binds the
         # parameters itself (escaped literals, as psycopg2 always does) and sends one simple
         # query, instead of a Parse/Describe/Bind/Execute with a savepoint and a DEALLOCATE
         # around each statement: a read costs about 0.6x (python -m bench.components).
         wanted = [
             ("BoolsAsChar", "0"),
-            ("pqopt", "connect_timeout=5"),
+            ("pqopt", "connect_timeout=5 tcp_user_timeout=10000"),
             ("CommLog", "0"),
             ("UseServerSidePrepare", "0"),
         ]
