@@ -15,12 +15,9 @@ from pathlib import Path
 import pytest
 import redis
 
-from selteq_adapters.container import Container, bootstrap
 from selteq_adapters.settings import Settings
-from selteq_core import Task, User
 from tests import services
 
-TITLES = ("Write the report", "Water the plants", "Call Ada")
 BIN = Path(sys.executable).parent
 
 
@@ -64,24 +61,6 @@ def namespace(redis_url: str) -> Iterator[str]:
                 client.delete(*keys)
     finally:
         client.close()
-
-
-@pytest.fixture
-def container(settings: Settings) -> Iterator[Container]:
-    made = bootstrap(settings)
-    made.database.migrate()
-    yield made
-    made.close()
-
-
-@pytest.fixture
-def alice(container: Container) -> tuple[User, list[Task]]:
-    """User 1 with three tasks, and a second user whose task must never show."""
-    user = container.register_user("alice", "correct horse battery")
-    other = container.register_user("bob", "correct horse battery")
-    tasks = [container.create_task(user.id.value, t, 15 * (i + 1)) for i, t in enumerate(TITLES)]
-    container.create_task(other.id.value, "Bob's secret", 5)
-    return user, tasks
 
 
 def job_env(settings: Settings, **extra: str) -> dict[str, str]:
