@@ -13,6 +13,7 @@ import statistics
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -21,37 +22,35 @@ import psutil
 MIB = 1024 * 1024
 
 
-def tree_rss(pid: int) -> int:
-    """Bytes resident in ``pid`` and its descendants right now (0 once it has gone)."""
+def _tree_sum(pid: int, measure: Callable[[psutil.Process], float]) -> float:
+    """``measure`` summed over ``pid`` and its live descendants (0 once it has gone)."""
     try:
         root = psutil.Process(pid)
         processes = [root, *root.children(recursive=True)]
     except psutil.Error:
         return 0
-    total = 0
+    total = 0.0
     for process in processes:
         try:
-            total += process.memory_info().rss
+            total += measure(process)
         except psutil.Error:
             continue
     return total
+
+
+def tree_rss(pid: int) -> int:
+    """Bytes resident in ``pid`` and its descendants right now (0 once it has gone)."""
+    return int(_tree_sum(pid, lambda process: process.memory_info().rss))
 
 
 def tree_cpu(pid: int) -> float:
     """CPU seconds spent so far by ``pid`` and its live descendants."""
-    try:
-        root = psutil.Process(pid)
-        processes = [root, *root.children(recursive=True)]
-    except psutil.Error:
-        return 0.0
-    total = 0.0
-    for process in processes:
-        try:
-            times = process.cpu_times()
-        except psutil.Error:
-            continue
-        total += times.user + times.system
-    return total
+
+    def cpu(process: psutil.Process) -> float:
+        times = process.cpu_times()
+        return float(times.user + times.system)
+
+    return _tree_sum(pid, cpu)
 
 
 def wait_idle(pid: int, timeout: float, busy: float = 0.1, window: float = 0.25) -> float:
