@@ -13,6 +13,10 @@ takes the write lock, so readers stop queueing behind writers (WAL). A read afte
 first write joins the transaction and sees its uncommitted changes. The use-cases never
 rely on a read staying true until they write: their writes are conditional and report the
 rows they touched (``RenameTask``, ``RefreshSession``).
+
+On PostgreSQL the hottest reads (``Statements.prepared``) are prepared on their first use
+in a session and run as ``EXECUTE`` after that: the server parses and plans them once per
+connection instead of once per request.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from selteq_core import Conflict, Unavailable
 
 from .dialect import BUSY_TIMEOUT_MS, Dialect
 from .drivers import Cursor, Opened
+from .statements import postgres_prepared
 
 log = logging.getLogger("selteq.db")
 Row = Sequence[Any]
@@ -42,6 +47,9 @@ class Connection:
         self.broken = False
         self.in_transaction = False
         self.last_used = time.monotonic()
+        sql = self.dialect.sql
+        self._preparable = {getattr(sql, name): name for name in sql.prepared}
+        self._prepared: dict[str, str] = {}
 
     def setup(self) -> None:
         """Session settings (pragmas, timeouts), in autocommit so no rollback undoes them.
@@ -73,8 +81,9 @@ class Connection:
     def run(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Execute a write; the number of rows it touched."""
         self._begin()
-        rowcount: int = self._execute(sql, params).rowcount
-        return rowcount
+        with self._translated():
+            rowcount: int = self._execute(sql, params).rowcount
+            return rowcount
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         """Read one row (inside the transaction if a write started one, else autocommit)."""
@@ -154,10 +163,10 @@ class Connection:
         servers, autocommit off (the driver sends BEGIN with the next statement)."""
         if self.in_transaction:
             return
-        if self.dialect.sql.begin is not None:
-            self._execute(self.dialect.sql.begin, ())
-        else:
-            with self._translated():
+        with self._translated():
+            if self.dialect.sql.begin is not None:
+                self._execute(self.dialect.sql.begin, ())
+            else:
                 self._autocommit(False)
         self.in_transaction = True
 
@@ -167,10 +176,21 @@ class Connection:
         self._opened.set_autocommit(on)
 
     def _execute(self, sql: str, params: Sequence[Any]) -> Any:
-        with self._translated():
-            cursor: Cursor = self.raw.cursor()
-            cursor.execute(sql, tuple(params))
-            return cursor
+        """Run one statement on a new cursor (callers translate its errors)."""
+        cursor: Cursor = self.raw.cursor()
+        name = self._preparable.get(sql)
+        if name is not None:
+            sql = self._prepared.get(sql) or self._prepare(cursor, name, sql)
+        cursor.execute(sql, tuple(params))
+        return cursor
+
+    def _prepare(self, cursor: Cursor, name: str, sql: str) -> str:
+        """Prepare a hot read on its first use (not at connect: the table may not exist
+        yet). A prepared statement outlives a rollback; it lasts as long as the session."""
+        prepare, execute = postgres_prepared(name, sql)
+        cursor.execute(prepare)
+        self._prepared[sql] = execute
+        return execute
 
     @contextmanager
     def _translated(self) -> Iterator[None]:
