@@ -42,7 +42,7 @@ def test_production_serves_with_the_configured_workers(tmp_path: Path) -> None:
             with urllib.request.urlopen(f"{server.url}/health/ready", timeout=10) as response:  # noqa: S310
                 assert json.load(response) == {"status": "ok", "checks": {"database": "ok"}}
             log = server.log()
-        assert "with 2 worker(s)" in log
+        assert "with 2 worker(s) on uvloop" in log  # the faster loop is installed and used
         assert "worker-2" in log
         assert "2 workers: the minute job does not run in the API" in log
         assert "selteq.report" not in log
