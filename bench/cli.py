@@ -59,7 +59,11 @@ def _run(config: Config, db: BenchDatabase, workdir: Path, report: Report) -> No
         step = Step(config, db, seeder, spec, report)
         for size in config.sizes:
             seeder.grow_to(size)
-            _log(f"{size:,} tasks seeded ({seeder.seconds:.1f} s seeding so far)")
+            settled = db.settle()
+            _log(
+                f"{size:,} tasks seeded ({seeder.seconds:.1f} s seeding so far,"
+                f" {settled:.1f} s VACUUM ANALYZE)"
+            )
             if config.watch_sizes and size in config.watch_sizes:
                 step.watch()
             if config.scenarios and size == config.tasks:
