@@ -23,7 +23,7 @@ def _peak(rescan: float) -> int:
     process = subprocess.Popen([sys.executable, "-c", PARENT])
     try:
         with PeakSampler(process.pid, interval=0.02, rescan=rescan) as peak:
-            time.sleep(1.5)
+            time.sleep(2.0)  # the child is gone by then even if it starts slowly
         return peak.bytes
     finally:
         process.wait(timeout=10)
