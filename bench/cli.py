@@ -43,7 +43,7 @@ def _log(message: str) -> None:
 
 def _run(config: Config, db: BenchDatabase, workdir: Path, report: Report) -> None:
     secret = secrets.token_urlsafe(48)
-    env = "production" if db.engine != "sqlite" else "test"
+    env = db.server_env
     spec = ServerSpec(db.url, env, config.workers, secret, workdir, ACCESS_TTL, config.server)
     settings = Settings(
         env=env, database_url=db.url, jwt_secret=secret, access_ttl=ACCESS_TTL, db_pool_size=2

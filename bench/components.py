@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with provision(args.database, workdir) as db:
             secret = secrets.token_urlsafe(48)
-            env = "production" if db.engine != "sqlite" else "test"
+            env = db.server_env
             settings = Settings(
                 env=env, database_url=db.url, jwt_secret=secret, access_ttl=3600, db_pool_size=2
             )

@@ -23,7 +23,7 @@ from selteq_adapters.settings import Settings
 from .memory import tree_cpu, wait_idle
 from .profile_report import load, render
 from .provision import provision
-from .seed import Seeder
+from .seed import seed_for_load
 from .server import Server, ServerSpec
 from .wrk import Wrk
 
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="selteq-bench-profile-"))
     try:
         with provision(args.database, workdir) as db:
-            env = "production" if db.engine != "sqlite" else "test"
+            env = db.server_env
             secret = secrets.token_urlsafe(48)
             extra = {"SELTEQ_BENCH_PROFILE": str(workdir / "profile"), "PYTHONPATH": str(ROOT)}
             if args.pool_size:
@@ -65,17 +65,11 @@ def main(argv: list[str] | None = None) -> int:
                 extra_env=extra,
             )
             settings = Settings(env=env, database_url=db.url, jwt_secret=secret, access_ttl=TTL)
-            seeder = Seeder(settings, args.users, secrets.token_urlsafe(12))
-            try:
-                seeder.prepare()
-                seeder.grow_to(args.tasks)
-                fixtures = workdir / "fixtures.tsv"
-                seeder.write_fixtures(fixtures, TTL)
-            finally:
-                seeder.close()
+            fixtures = workdir / "fixtures.tsv"
+            password = seed_for_load(settings, db, args.users, args.tasks, fixtures, TTL)
             with Server(spec) as server:
                 wait_idle(server.pid, 60)
-                wrk = Wrk(server.base_url, fixtures, seeder.password, args.connections, 1)
+                wrk = Wrk(server.base_url, fixtures, password, args.connections, 1)
                 cpu = tree_cpu(server.pid)
                 result = wrk.run(args.route, args.seconds)
                 cpu = tree_cpu(server.pid) - cpu

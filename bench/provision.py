@@ -31,6 +31,12 @@ class BenchDatabase:
     sqlite_path: Path | None = None
     odbc: str | None = None
 
+    @property
+    def server_env(self) -> str:
+        """``SELTEQ_ENV`` for a server on this database: production refuses SQLite, so a
+        SQLite run serves as ``test`` (same code, one process unless the CLI says more)."""
+        return "test" if self.engine == "sqlite" else "production"
+
     def scalar(self, sql: str, *params: object) -> Any:
         """One value from a parameterized query, through the plain driver."""
         if self.sqlite_path is not None:

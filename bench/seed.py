@@ -12,10 +12,14 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from selteq_adapters.container import Container, bootstrap
 from selteq_adapters.settings import Settings
 from selteq_core import Password, TokenClaims
+
+if TYPE_CHECKING:
+    from .provision import BenchDatabase
 
 CHUNK = 50_000
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
@@ -83,3 +87,19 @@ class Seeder:
                 lines.append(f"{username(n)}\t{self.token(user_id, ttl)}\t{ids}\n")
         path.write_text("".join(lines))
         return len(lines)
+
+
+def seed_for_load(
+    settings: Settings, db: BenchDatabase, users: int, tasks: int, fixtures: Path, ttl: int
+) -> str:
+    """Seed ``users`` and ``tasks``, settle the database and write wrk's fixtures file, for
+    the tools that load one size (``bench.whatif``, ``bench.profile``); the password."""
+    seeder = Seeder(settings, users, secrets.token_urlsafe(12))
+    try:
+        seeder.prepare()
+        seeder.grow_to(tasks)
+        db.settle()
+        seeder.write_fixtures(fixtures, ttl)
+    finally:
+        seeder.close()
+    return seeder.password

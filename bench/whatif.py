@@ -41,7 +41,7 @@ from selteq_http.schemas import TaskOut
 
 from .memory import tree_cpu, wait_idle
 from .provision import provision
-from .seed import Seeder
+from .seed import seed_for_load
 from .server import Server, ServerSpec
 from .wrk import Wrk
 
@@ -113,17 +113,11 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="selteq-bench-whatif-"))
     try:
         with provision(args.database, workdir) as db:
-            env = "production" if db.engine != "sqlite" else "test"
+            env = db.server_env
             secret = secrets.token_urlsafe(48)
             settings = Settings(env=env, database_url=db.url, jwt_secret=secret, access_ttl=TTL)
-            seeder = Seeder(settings, 1_000, secrets.token_urlsafe(12))
             fixtures = workdir / "fixtures.tsv"
-            try:
-                seeder.prepare()
-                seeder.grow_to(20_000)
-                seeder.write_fixtures(fixtures, TTL)
-            finally:
-                seeder.close()
+            password = seed_for_load(settings, db, 1_000, 20_000, fixtures, TTL)
             print(
                 f"list, {args.workers} worker(s), {db.engine}, wrk -t1 -c32 -d{args.seconds:.0f}s"
             )
@@ -143,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 with Server(spec, log_name=f"whatif-{name}.log") as server:
                     wait_idle(server.pid, 60)
-                    wrk = Wrk(server.base_url, fixtures, seeder.password, 32, 1)
+                    wrk = Wrk(server.base_url, fixtures, password, 32, 1)
                     wrk.run("list", 2)
                     wait_idle(server.pid, 60)
                     cpu = tree_cpu(server.pid)
