@@ -4,11 +4,12 @@ read, after which a fresh connection prepares again."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from selteq_adapters.db import open_database
+from selteq_adapters.db import Database, open_database
 from selteq_adapters.db.statements import POSTGRESQL, postgres_prepared
 from selteq_core import Unavailable
 from tests.integration.db import given
@@ -44,6 +45,19 @@ def test_the_prepared_reads_are_the_dialects_own_statements() -> None:
         assert body == sql
 
 
+@pytest.fixture
+def one_session(postgres: PostgresServer) -> Iterator[tuple[Database, list[Any]]]:
+    """A migrated PostgreSQL database behind a pool of one, and every raw connection the
+    pool opened (so a test can look inside the session the reads ran in)."""
+    made: list[Any] = []
+    database = open_database(postgres.create(), pool_size=1, on_connect=made.append)
+    try:
+        database.migrate()
+        yield database, made
+    finally:
+        database.close()
+
+
 def _prepared(raw: Any) -> dict[str, int]:
     """This session's prepared statements and how often each ran (PostgreSQL 14+)."""
     cursor = raw.cursor()
@@ -51,40 +65,34 @@ def _prepared(raw: Any) -> dict[str, int]:
     return {name: int(runs) for name, runs in cursor.fetchall()}
 
 
-def test_hot_reads_are_prepared_once_per_session(postgres: PostgresServer) -> None:
-    made: list[Any] = []
-    database = open_database(postgres.create(), pool_size=1, on_connect=made.append)
-    try:
-        database.migrate()
-        alice = given.user(database)
-        tasks = given.tasks(database, alice.id, 5)
-        for _ in range(3):
-            with database.unit_of_work() as uow:
-                assert uow.tasks.recent(alice.id, 4) == tasks[::-1][:4]
-        for task in tasks[:2]:
-            with database.unit_of_work() as uow:
-                assert uow.tasks.get(task.id) == task
-        assert len(made) == 1  # one session served every read
-        assert _prepared(made[0]) == {"selteq_task_recent": 3, "selteq_task_get": 2}
-    finally:
-        database.close()
-
-
-def test_a_session_reset_under_the_pool_costs_one_failed_read(postgres: PostgresServer) -> None:
-    made: list[Any] = []
-    database = open_database(postgres.create(), pool_size=1, on_connect=made.append)
-    try:
-        database.migrate()
-        alice = given.user(database)
-        task = given.task(database, alice.id, "kept")
+def test_hot_reads_are_prepared_once_per_session(
+    one_session: tuple[Database, list[Any]],
+) -> None:
+    database, made = one_session
+    alice = given.user(database)
+    tasks = given.tasks(database, alice.id, 5)
+    for _ in range(3):
+        with database.unit_of_work() as uow:
+            assert uow.tasks.recent(alice.id, 4) == tasks[::-1][:4]
+    for task in tasks[:2]:
         with database.unit_of_work() as uow:
             assert uow.tasks.get(task.id) == task
-        made[-1].cursor().execute("DEALLOCATE ALL")  # what a pooler's DISCARD ALL does
-        with pytest.raises(Unavailable), database.unit_of_work() as uow:
-            uow.tasks.get(task.id)
-        with database.unit_of_work() as uow:
-            assert uow.tasks.get(task.id) == task
-        assert len(made) == 2  # the reset session was discarded; the new one prepared again
-        assert _prepared(made[-1]) == {"selteq_task_get": 1}
-    finally:
-        database.close()
+    assert len(made) == 1  # one session served every read
+    assert _prepared(made[0]) == {"selteq_task_recent": 3, "selteq_task_get": 2}
+
+
+def test_a_session_reset_under_the_pool_costs_one_failed_read(
+    one_session: tuple[Database, list[Any]],
+) -> None:
+    database, made = one_session
+    alice = given.user(database)
+    task = given.task(database, alice.id, "kept")
+    with database.unit_of_work() as uow:
+        assert uow.tasks.get(task.id) == task
+    made[-1].cursor().execute("DEALLOCATE ALL")  # what a pooler's DISCARD ALL does
+    with pytest.raises(Unavailable), database.unit_of_work() as uow:
+        uow.tasks.get(task.id)
+    with database.unit_of_work() as uow:
+        assert uow.tasks.get(task.id) == task
+    assert len(made) == 2  # the reset session was discarded; the new one prepared again
+    assert _prepared(made[-1]) == {"selteq_task_get": 1}
