@@ -27,8 +27,8 @@ def _lower_priority() -> None:
     the CPU that other requests leave idle, so a login flood slows logins, not the task
     routes.
 
-    SCHED_IDLE first: a waking request preempts it at once, where a nice-19 thread still
-    holds ~1.5% of a busy core and delays wakeups. Beside a login flood it kept the list's
+    SCHED_IDLE first: the scheduler runs it only when nothing else wants the core, where a
+    nice-19 thread still gets a share of a busy one. Beside a login flood it kept the list's
     p99 within 0.97-1.48x of its p99 alone, against 1.98-2.39x at nice 19 (README,
     Performance). Nice 19 stays as the fallback where SCHED_IDLE is refused.
     """
