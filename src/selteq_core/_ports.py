@@ -6,7 +6,7 @@ They speak domain types only; no driver type ever crosses them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol
@@ -32,6 +32,11 @@ class TaskRepository(Protocol):
 
     def recent(self, owner_id: UserId, limit: int) -> list[Task]:
         """The owner's newest tasks, newest first (created_at, then id, descending)."""
+        ...
+
+    def recent_by_owner(self, owner_ids: Sequence[UserId], limit: int) -> dict[UserId, list[Task]]:
+        """``recent`` for several owners in one read: every owner asked for is a key (an
+        owner without tasks maps to an empty list), each list ordered as ``recent``'s."""
         ...
 
     def update(self, task: Task) -> bool:

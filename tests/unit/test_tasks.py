@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from selteq_core import CreateTask, DeleteTask, InvalidField, NotFound, RenameTask, Unavailable
+from selteq_core import (
+    CreateTask,
+    DeleteTask,
+    InvalidField,
+    ListRecentTasks,
+    NotFound,
+    RenameTask,
+    Unavailable,
+    UnitOfWork,
+)
 from selteq_core.memory import InMemoryDatabase, ManualClock
 from tests.fakes import FaultyUnitOfWork
 from tests.unit.conftest import Core
@@ -42,6 +51,32 @@ def test_recent_breaks_ties_by_id(core: Core) -> None:
     for n in range(3):
         core.create(ALICE, f"same-time-{n}", 10)
     assert titles(core.recent(ALICE)) == ["same-time-2", "same-time-1", "same-time-0"]
+
+
+def test_recent_for_many_users_is_each_users_own_recent(core: Core) -> None:
+    for n in range(6):
+        core.create(ALICE, f"t{n}", 10)
+        core.clock.advance(1)
+    core.create(BOB, "bob's", 10)
+    found = core.recent.many([BOB, 3, ALICE, BOB])
+    assert found == {BOB: core.recent(BOB), 3: [], ALICE: core.recent(ALICE)}
+    assert list(found) == [BOB, 3, ALICE]  # each user once, in the order asked
+    assert titles(found[ALICE]) == ["t5", "t4", "t3", "t2"]
+    assert core.recent.many([]) == {}
+
+
+def test_recent_for_many_users_checks_every_id_before_reading(core: Core) -> None:
+    opened: list[int] = []
+
+    def unit_of_work() -> UnitOfWork:
+        opened.append(1)
+        return core.db.unit_of_work()
+
+    with pytest.raises(InvalidField):
+        ListRecentTasks(unit_of_work).many([ALICE, 0])
+    assert opened == []
+    assert ListRecentTasks(unit_of_work).many([ALICE]) == {ALICE: []}
+    assert opened == [1]  # one unit of work for the whole batch
 
 
 def test_another_users_task_is_not_found_and_unchanged(core: Core) -> None:
