@@ -5,6 +5,8 @@ Each repository works on the connection its unit of work borrowed; nothing here 
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from selteq_core import (
@@ -46,6 +48,17 @@ class SqlTaskRepository(TaskRepository):
     def recent(self, owner_id: UserId, limit: int) -> list[Task]:
         params = self._d.limited((owner_id.value,), limit)
         return [task_from_row(row, self._d) for row in self._c.all(self._sql.task_recent, params)]
+
+    def recent_by_owner(self, owner_ids: Sequence[UserId], limit: int) -> dict[UserId, list[Task]]:
+        """One statement for every owner: their ids go in as one JSON array of integers."""
+        found: dict[UserId, list[Task]] = {owner: [] for owner in owner_ids}
+        if not found:
+            return found
+        ids = json.dumps([owner.value for owner in found])
+        for row in self._c.all(self._sql.task_recent_owners, (ids, limit)):
+            task = task_from_row(row, self._d)
+            found[task.owner_id].append(task)
+        return found
 
     def update(self, task: Task) -> bool:
         params = (task.title.value, self._d.to_db(task.updated_at), task.id.value)

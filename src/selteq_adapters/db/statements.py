@@ -27,6 +27,14 @@ class Statements:
         "SELECT id, user_id, title, duration, created_at, updated_at FROM tasks"
         " WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT ?"
     )
+    task_recent_owners: str = (
+        "SELECT t.id, t.user_id, t.title, t.duration, t.created_at, t.updated_at"
+        " FROM json_each(?) AS o JOIN tasks AS t ON t.id IN"
+        " (SELECT id FROM tasks WHERE user_id = o.value ORDER BY created_at DESC, id DESC"
+        " LIMIT ?) ORDER BY t.user_id, t.created_at DESC, t.id DESC"
+    )
+    """``task_recent`` for the owners in a JSON array (first parameter), ``LIMIT`` each
+    (second): one index range per owner, as many as ``task_recent`` would read."""
     task_page: str = (
         "SELECT id, user_id, title, duration, created_at, updated_at FROM tasks"
         " WHERE id > ? ORDER BY id LIMIT ?"
@@ -130,7 +138,14 @@ POSTGRESQL = Statements(
     session_setup=("SET statement_timeout = 30000",),
     # The list and the retrieve are most of the traffic: parsed and planned once per session
     # instead of once per request (PostgreSQL's side of a list query: ~145 -> ~100 µs).
-    prepared=("task_recent", "task_get"),
+    task_recent_owners=(
+        "SELECT t.id, t.user_id, t.title, t.duration, t.created_at, t.updated_at"
+        " FROM json_array_elements_text(CAST(? AS json)) AS o(owner) CROSS JOIN LATERAL"
+        " (SELECT id, user_id, title, duration, created_at, updated_at FROM tasks"
+        " WHERE user_id = CAST(o.owner AS BIGINT) ORDER BY created_at DESC, id DESC LIMIT ?)"
+        " AS t ORDER BY t.user_id, t.created_at DESC, t.id DESC"
+    ),
+    prepared=("task_recent", "task_recent_owners", "task_get"),
     migration_lock="SELECT pg_advisory_xact_lock(?)",
     migrations_table=(
         "CREATE TABLE IF NOT EXISTS schema_migrations"
@@ -151,6 +166,13 @@ MSSQL = Statements(
     task_recent=(
         "SELECT TOP (?) id, user_id, title, duration, created_at, updated_at FROM tasks"
         " WHERE user_id = ? ORDER BY created_at DESC, id DESC"
+    ),
+    task_recent_owners=(
+        "SELECT t.id, t.user_id, t.title, t.duration, t.created_at, t.updated_at"
+        " FROM OPENJSON(?) AS o CROSS APPLY"
+        " (SELECT TOP (?) id, user_id, title, duration, created_at, updated_at FROM tasks"
+        " WHERE user_id = CAST(o.value AS BIGINT) ORDER BY created_at DESC, id DESC) AS t"
+        " ORDER BY t.user_id, t.created_at DESC, t.id DESC"
     ),
     task_page=(
         "SELECT TOP (?) id, user_id, title, duration, created_at, updated_at FROM tasks"

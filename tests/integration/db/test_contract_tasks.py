@@ -98,6 +98,33 @@ def test_recent_breaks_ties_on_created_at_by_the_newest_id(db: Database) -> None
     assert everything[-1] == older
 
 
+def test_recent_by_owner_answers_each_owner_as_recent_would(db: Database) -> None:
+    alice, bob, carol = (given.user(db, name) for name in ("alice", "bob", "carol"))
+    given.tasks(db, alice.id, 6)
+    given.task(db, bob.id, "bob's", T0 + timedelta(hours=1))
+    same = [given.task(db, carol.id, f"same{n}", T0) for n in range(5)]
+    nobody = UserId(987654321)
+    owners = [carol.id, nobody, alice.id, bob.id]
+    with db.unit_of_work() as uow:
+        found = uow.tasks.recent_by_owner(owners, 4)
+        one_by_one = {owner: uow.tasks.recent(owner, 4) for owner in owners}
+        assert uow.tasks.recent_by_owner([alice.id], 2) == {alice.id: one_by_one[alice.id][:2]}
+        assert uow.tasks.recent_by_owner([], 4) == {}
+    assert found == one_by_one
+    assert list(found) == owners
+    assert titles(found[alice.id]) == ["t5", "t4", "t3", "t2"]
+    assert [t.id for t in found[carol.id]] == sorted((t.id for t in same), reverse=True)[:4]
+    assert found[nobody] == []
+
+
+@pytest.mark.parametrize("title", HOSTILE)
+def test_recent_by_owner_returns_hostile_titles_as_data(db: Database, title: str) -> None:
+    alice, bob = given.user(db, "alice"), given.user(db, "bob")
+    made = given.task(db, alice.id, title)
+    with db.unit_of_work() as uow:
+        assert uow.tasks.recent_by_owner([bob.id, alice.id], 4) == {bob.id: [], alice.id: [made]}
+
+
 def test_update_writes_title_and_updated_at_only(db: Database) -> None:
     alice = given.user(db)
     made = given.task(db, alice.id, "old", minutes=30)

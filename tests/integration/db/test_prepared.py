@@ -77,8 +77,15 @@ def test_hot_reads_are_prepared_once_per_session(
     for task in tasks[:2]:
         with database.unit_of_work() as uow:
             assert uow.tasks.get(task.id) == task
+    for _ in range(2):
+        with database.unit_of_work() as uow:
+            assert uow.tasks.recent_by_owner([alice.id], 4) == {alice.id: tasks[::-1][:4]}
     assert len(made) == 1  # one session served every read
-    assert _prepared(made[0]) == {"selteq_task_recent": 3, "selteq_task_get": 2}
+    assert _prepared(made[0]) == {
+        "selteq_task_recent": 3,
+        "selteq_task_get": 2,
+        "selteq_task_recent_owners": 2,
+    }
 
 
 def test_a_session_reset_under_the_pool_costs_one_failed_read(

@@ -76,3 +76,45 @@ def test_postgresql_plan_scans_the_index_without_a_sort(postgres: PostgresServer
     assert any(node.get("Index Name") == INDEX for node in nodes), nodes
     assert not any("Sort" in kind for kind in kinds), kinds
     database.close()
+
+
+def owners_params(ids: list[int]) -> tuple[str, int]:
+    return json.dumps(ids[40:44]), 4
+
+
+@pytest.mark.slow
+def test_sqlite_batched_plan_searches_the_index_once_per_owner(tmp_path: Path) -> None:
+    """The list of several owners at once: per owner one index range (LIMIT 4), each row
+    fetched by its key; only the batch's few rows are sorted, never the table."""
+    url = sqlite_url(tmp_path)
+    database, ids = seeded(url)
+    statement = database.dialect.sql.task_recent_owners
+    with raw_connection(url) as connection:
+        connection.execute("ANALYZE")
+        plan = connection.execute(f"EXPLAIN QUERY PLAN {statement}", owners_params(ids))
+        details = [row[3] for row in plan]
+    assert any(d.startswith("SEARCH tasks USING") and INDEX in d for d in details), details
+    assert any(d.startswith("SEARCH t USING INTEGER PRIMARY KEY") for d in details), details
+    assert not any(d.startswith(("SCAN t", "SCAN tasks")) for d in details), details
+    database.close()
+
+
+@pytest.mark.slow
+def test_postgresql_batched_plan_limits_an_index_scan_per_owner(postgres: PostgresServer) -> None:
+    url = postgres.create()
+    database, ids = seeded(url)
+    statement = database.dialect.sql.task_recent_owners
+    with raw_connection(url) as connection:
+        connection.execute("ANALYZE")
+        (text,) = connection.execute(
+            f"EXPLAIN (FORMAT JSON) {statement}", owners_params(ids)
+        ).fetchone()
+    nodes = list(plan_nodes(json.loads(text)[0]["Plan"]))
+    kinds = [node["Node Type"] for node in nodes]
+    limits = [node for node in nodes if node["Node Type"] == "Limit"]
+    assert len(limits) == 1, kinds
+    (scan,) = limits[0]["Plans"]
+    assert (scan["Node Type"], scan.get("Index Name")) == ("Index Scan", INDEX), kinds
+    assert "Seq Scan" not in kinds, kinds
+    assert not any("Sort" in kind for kind in kinds[1:]), kinds  # at most the batch's rows
+    database.close()
