@@ -15,22 +15,35 @@ from litestar.params import SkipValidation
 
 from selteq_adapters.container import Container
 
+from .batching import ListBatcher
 from .gate import STATE_KEY as GATE_KEY
 from .gate import HashingGate
 
 Services = NamedDependency[SkipValidation[Container]]
 
 STATE_KEY = "container"
+BATCHER_KEY = "list_batcher"
 
 
 def app_state(container: Container) -> State:
     gate = HashingGate(container.settings.hash_concurrency)
-    return State({STATE_KEY: container, GATE_KEY: gate}, deep_copy=False)
+    size = container.settings.list_batch
+    batcher = None
+    if size > 1:
+        at_once, in_thread = container.list_recent_tasks_at_once, container.list_recent_tasks
+        batcher = ListBatcher(at_once.many, in_thread.many, size)
+    return State({STATE_KEY: container, GATE_KEY: gate, BATCHER_KEY: batcher}, deep_copy=False)
 
 
 def services_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Container:
     container: Container = connection.app.state[STATE_KEY]
     return container
+
+
+def batcher_of(connection: ASGIConnection[Any, Any, Any, Any]) -> ListBatcher | None:
+    """The app's list batcher, or None when ``SELTEQ_LIST_BATCH`` is 1."""
+    batcher: ListBatcher | None = connection.app.state[BATCHER_KEY]
+    return batcher
 
 
 def provide_container(state: State) -> Container:

@@ -1,7 +1,8 @@
 """Task routes: parse, call one use-case on the container, map the result.
 
-Writes are synchronous handlers in a worker thread (they block on the database). The two
-reads run on the event loop when a warm pooled connection is idle: one short indexed
+Writes are synchronous handlers in a worker thread (they block on the database). List
+requests that arrive together share one query (``selteq_http.batching``). The reads run
+on the event loop when a warm pooled connection is idle: one short indexed
 SELECT in autocommit (about 0.1 ms) costs less than the hop to a thread and back, and the
 pool hands such a connection over without waiting, connecting or pinging. When none is
 idle (or ``SELTEQ_INLINE_READS=0``) the same use-case runs in a thread, as writes do.
@@ -21,7 +22,7 @@ from selteq_adapters.container import WouldBlock
 
 from .auth import REQUIRED, BearerAuth, Caller, caller
 from .bodies import StrictJson
-from .deps import Services, services_of
+from .deps import Services, batcher_of, services_of
 from .problems import problem_specs
 from .schemas import TaskIn, TaskOut, TaskRename
 
@@ -58,10 +59,14 @@ def create_task(data: JSONBody[TaskIn], container: Services, user_id: Caller) ->
 )
 async def list_tasks(request: Request[int, Any, Any]) -> list[TaskOut]:
     # The container and the caller come from the request itself: no dependency to resolve.
-    container = services_of(request)
-    tasks = await read(
-        container.list_recent_tasks_at_once, container.list_recent_tasks, request.user
-    )
+    batcher = batcher_of(request)
+    if batcher is not None:
+        tasks = await batcher(request.user)
+    else:
+        container = services_of(request)
+        tasks = await read(
+            container.list_recent_tasks_at_once, container.list_recent_tasks, request.user
+        )
     return [TaskOut.of(task) for task in tasks]
 
 

@@ -1,0 +1,127 @@
+"""List requests that arrive together are answered by one query.
+
+Under load, many list requests become ready on a worker's event loop at the same moment:
+Granian hands them over while the loop is busy with the previous ones. Each one joins the
+current batch and waits; on the loop's next turn the batch is read with a single SELECT for
+up to ``SELTEQ_LIST_BATCH`` owners (``ListRecentTasks.many``) and every request gets its
+own owner's tasks. The driver's per-statement work and the database's per-statement
+overhead are paid once per batch instead of once per request; each owner's rows are still
+one index range, exactly what a single list reads.
+
+What a request sees does not change: its read starts after it arrived, so it sees every
+write acknowledged before it was sent; an owner's tasks go only to that owner's requests;
+a failed read fails only the requests of its batch, each with the error a lone read would
+have raised (503 for an unavailable database). Alone on an idle server a request waits one
+turn of the loop (microseconds) for company that does not come.
+
+The batch is read on the loop when a warm pooled connection is idle, like a single read
+(``selteq_http.tasks``), else in a worker thread while the loop serves the next requests.
+``SELTEQ_LIST_BATCH=1`` turns batching off. Measured in the README's Performance section.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import itertools
+from collections.abc import Callable, Sequence
+
+from litestar.concurrency import sync_to_thread
+
+from selteq_adapters.container import WouldBlock
+from selteq_core import Task, UserId
+
+Waiting = dict[int, list["asyncio.Future[list[Task]]"]]
+ReadMany = Callable[[Sequence[int]], dict[int, list[Task]]]
+
+
+class ListBatcher:
+    """One per app (one per worker process); used only from its event loop.
+
+    ``at_once`` and ``in_thread`` are ``ListRecentTasks.many`` over units of work that
+    never wait (else raise WouldBlock) and that may wait; ``size`` is the most owners one
+    query reads."""
+
+    def __init__(self, at_once: ReadMany, in_thread: ReadMany, size: int) -> None:
+        if size < 2:
+            raise ValueError("a batch holds at least two owners (size 1 means no batching)")
+        self._at_once = at_once
+        self._in_thread = in_thread
+        self._size = size
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._waiting: Waiting = {}
+        self._scheduled = False
+        self._threads: set[asyncio.Task[None]] = set()
+
+    async def __call__(self, user_id: int) -> list[Task]:
+        """The user's recent tasks, read together with whoever else is waiting."""
+        UserId(user_id)  # a bad id fails its own request, not the batch it would join
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:  # first use, or a new loop (test clients): start clean
+            self._loop, self._waiting, self._scheduled = loop, {}, False
+        future: asyncio.Future[list[Task]] = loop.create_future()
+        self._waiting.setdefault(user_id, []).append(future)
+        if not self._scheduled:
+            self._scheduled = True
+            self._schedule(loop)
+        return await future
+
+    def _schedule(self, loop: asyncio.AbstractEventLoop) -> None:
+        # A batch belongs to no single request: its own log lines carry no request id.
+        loop.call_soon(self._flush, context=contextvars.Context())
+
+    def _flush(self) -> None:
+        batch = self._take()
+        if not batch:
+            return
+        try:
+            found = self._at_once(list(batch))
+        except WouldBlock:
+            assert self._loop is not None
+            thread = self._loop.create_task(self._read_in_thread(batch))
+            self._threads.add(thread)
+            thread.add_done_callback(self._threads.discard)
+            return
+        except Exception as exc:  # noqa: BLE001 - handed to every waiter, raised there
+            _fail(batch, exc)
+            return
+        _deliver(batch, found)
+
+    def _take(self) -> Waiting:
+        """The oldest waiting owners, at most a batch of them; the rest go on the next turn."""
+        if len(self._waiting) <= self._size:
+            batch, self._waiting = self._waiting, {}
+            self._scheduled = False
+            return batch
+        owners = list(itertools.islice(self._waiting, self._size))
+        assert self._loop is not None
+        self._schedule(self._loop)
+        return {owner: self._waiting.pop(owner) for owner in owners}
+
+    async def _read_in_thread(self, batch: Waiting) -> None:
+        try:
+            found = await sync_to_thread(self._in_thread, list(batch))
+        except asyncio.CancelledError:
+            for futures in batch.values():
+                for future in futures:
+                    future.cancel()
+            raise
+        except Exception as exc:  # noqa: BLE001 - handed to every waiter, raised there
+            _fail(batch, exc)
+            return
+        _deliver(batch, found)
+
+
+def _deliver(batch: Waiting, found: dict[int, list[Task]]) -> None:
+    for owner, futures in batch.items():
+        tasks = found[owner]
+        for future in futures:
+            if not future.done():  # a request whose client went away was cancelled
+                future.set_result(list(tasks))
+
+
+def _fail(batch: Waiting, exc: Exception) -> None:
+    for futures in batch.values():
+        for future in futures:
+            if not future.done():
+                future.set_exception(exc)

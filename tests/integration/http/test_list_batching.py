@@ -1,0 +1,171 @@
+"""List requests that arrive together share one query (selteq_http.batching), on the real
+use-cases and database: each caller gets exactly its own tasks, failures reach only their
+batch, and ``SELTEQ_LIST_BATCH=1`` reads once per request."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import attrs
+import httpx
+import pytest
+
+from selteq_adapters.container import Container, WouldBlock, bootstrap
+from selteq_adapters.db import open_database
+from selteq_adapters.settings import Settings
+from selteq_core import InvalidField, Task, Unavailable, UnitOfWork
+from selteq_core.memory import ManualClock
+from selteq_http.batching import ListBatcher
+from tests.integration.http.conftest import running
+
+Many = Callable[[Sequence[int]], dict[int, list[Task]]]
+
+
+@attrs.define
+class Spy:
+    """Records the owners of every batch read, then reads them for real (or fails)."""
+
+    read: Many
+    calls: list[list[int]] = attrs.field(factory=list)
+    fail_with: Exception | None = None
+
+    def __call__(self, owners: Sequence[int]) -> dict[int, list[Task]]:
+        self.calls.append(list(owners))
+        if self.fail_with is not None:
+            raise self.fail_with
+        return self.read(owners)
+
+
+@pytest.fixture
+def container(settings: Settings, clock: ManualClock) -> Iterator[Container]:
+    made = bootstrap(settings, clock=clock)
+    made.database.migrate()
+    yield made
+    made.close()
+
+
+def seed(container: Container, owners: int, each: int) -> list[int]:
+    """``owners`` users (no password needed) with ``each`` tasks apiece; their ids."""
+    ids = []
+    for n in range(owners):
+        user = container.register_user(f"user{n}", "correct horse battery")
+        ids.append(user.id.value)
+        for k in range(each):
+            container.create_task(user.id.value, f"u{n} t{k}", k + 1)
+    return ids
+
+
+def gather(batcher: ListBatcher, users: Sequence[int]) -> list[Any]:
+    """Every user's list requested at once on one loop, as requests arriving together are."""
+
+    async def all_at_once() -> list[Any]:
+        return await asyncio.gather(*(batcher(user) for user in users), return_exceptions=True)
+
+    return asyncio.run(all_at_once())
+
+
+def test_callers_arriving_together_share_one_read_and_get_their_own(
+    container: Container,
+) -> None:
+    owners = seed(container, 3, 5)
+    spy = Spy(container.list_recent_tasks_at_once.many)
+    batcher = ListBatcher(spy, container.list_recent_tasks.many, 4)
+    callers = [owners[0], owners[1], owners[0], owners[2], owners[1], 987654]
+    results = gather(batcher, callers)
+    assert spy.calls == [[owners[0], owners[1], owners[2], 987654]]
+    for user, result in zip(callers, results, strict=True):
+        assert result == container.list_recent_tasks(user)
+    assert [task.title.value for task in results[0]] == ["u0 t4", "u0 t3", "u0 t2", "u0 t1"]
+    assert results[-1] == []
+
+
+def test_a_batch_holds_at_most_size_owners_oldest_first(container: Container) -> None:
+    owners = seed(container, 5, 1)
+    spy = Spy(container.list_recent_tasks_at_once.many)
+    results = gather(ListBatcher(spy, container.list_recent_tasks.many, 2), owners)
+    assert spy.calls == [owners[0:2], owners[2:4], owners[4:5]]
+    assert results == [container.list_recent_tasks(user) for user in owners]
+
+
+def test_without_a_warm_connection_the_batch_is_read_in_a_thread(container: Container) -> None:
+    owners = seed(container, 2, 2)
+    busy = Spy(container.list_recent_tasks_at_once.many, fail_with=WouldBlock("no idle"))
+    threaded = Spy(container.list_recent_tasks.many)
+    results = gather(ListBatcher(busy, threaded, 4), owners)
+    assert busy.calls == threaded.calls == [owners]
+    assert results == [container.list_recent_tasks(user) for user in owners]
+
+
+def test_a_failed_read_fails_its_batch_only(container: Container) -> None:
+    owners = seed(container, 2, 1)
+    spy = Spy(container.list_recent_tasks_at_once.many, fail_with=Unavailable("db down"))
+    batcher = ListBatcher(spy, container.list_recent_tasks.many, 4)
+    failed = gather(batcher, owners)
+    assert all(isinstance(result, Unavailable) for result in failed), failed
+    spy.fail_with = None
+    assert gather(batcher, owners) == [container.list_recent_tasks(user) for user in owners]
+
+
+def test_a_bad_id_fails_its_own_call_and_not_the_batch(container: Container) -> None:
+    owners = seed(container, 1, 1)
+    spy = Spy(container.list_recent_tasks_at_once.many)
+    results = gather(ListBatcher(spy, container.list_recent_tasks.many, 4), [0, owners[0]])
+    assert isinstance(results[0], InvalidField)
+    assert results[1] == container.list_recent_tasks(owners[0])
+    assert spy.calls == [owners]
+
+
+def test_a_caller_that_goes_away_leaves_the_others_served(container: Container) -> None:
+    owners = seed(container, 2, 1)
+    spy = Spy(container.list_recent_tasks_at_once.many)
+    batcher = ListBatcher(spy, container.list_recent_tasks.many, 4)
+
+    async def one_cancelled() -> list[Any]:
+        gone = asyncio.ensure_future(batcher(owners[0]))
+        kept = asyncio.ensure_future(batcher(owners[1]))
+        await asyncio.sleep(0)  # both are waiting for the batch now
+        gone.cancel()
+        return await asyncio.gather(gone, kept, return_exceptions=True)
+
+    gone, kept = asyncio.run(one_cancelled())
+    assert isinstance(gone, asyncio.CancelledError)
+    assert kept == container.list_recent_tasks(owners[1])
+    assert spy.calls == [owners]
+
+
+@pytest.mark.parametrize(("size", "reads"), [(1, 24), (4, 2)])
+def test_concurrent_list_requests_through_the_app(
+    settings: Settings, clock: ManualClock, size: int, reads: int
+) -> None:
+    """24 requests of 6 users at once through the ASGI app: every response is its caller's
+    own list; batched, 6 owners take two reads (4 + 2), unbatched one read each."""
+    opened: list[int] = []
+    database = open_database(settings.database_url)
+
+    def counted() -> UnitOfWork:
+        opened.append(1)
+        return database.unit_of_work_at_once()
+
+    batched = attrs.evolve(settings, list_batch=size)
+    with running(batched, clock, database=database, uow_at_once=counted) as app:
+        users = [app.user(f"user{n}") for n in range(6)]
+        expected = []
+        for n, headers in enumerate(users):
+            for k in range(n):
+                app.create(headers, title=f"u{n} t{k}", duration=k + 1)
+            expected.append(app.client.get("/api/tasks/", headers=headers).json())
+        assert [len(tasks) for tasks in expected] == [0, 1, 2, 3, 4, 4]
+        del opened[:]
+
+        async def all_at_once() -> list[httpx.Response]:
+            transport = httpx.ASGITransport(app=app.client.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://api") as client:
+                calls = [client.get("/api/tasks/", headers=h) for h in users * 4]
+                return await asyncio.gather(*calls)
+
+        responses = asyncio.run(all_at_once())
+    assert [r.status_code for r in responses] == [200] * 24
+    assert [r.json() for r in responses] == expected * 4
+    assert len(opened) == reads
