@@ -5,6 +5,8 @@ Variants (``SELTEQ_BENCH_VARIANT`` picks one in the worker's factory, :func:`cre
 
 - ``selteq``: ``selteq_http.asgi:create``, unchanged;
 - ``selteq-threads``: the same with ``SELTEQ_INLINE_READS=0`` (every read in a thread);
+- ``selteq-batch<N>``: the same with ``SELTEQ_LIST_BATCH=N`` (``selteq-batch1``: one query
+  per list request, no batching);
 - ``one-dep``: the same handler in a thread, but one dependency instead of two, so Litestar
   resolves it without an anyio task group per request;
 - ``inline``: one dependency and ``sync_to_thread=False``: the short database call blocks
@@ -45,7 +47,7 @@ from .seed import seed_for_load
 from .server import Server, ServerSpec
 from .wrk import Wrk
 
-VARIANTS = ("selteq", "selteq-threads", "one-dep", "inline", "inline-nolog")
+VARIANTS = ("selteq", "selteq-threads", "selteq-batch1", "one-dep", "inline", "inline-nolog")
 ROOT = Path(__file__).resolve().parent.parent
 TTL = 86_400
 
@@ -98,7 +100,7 @@ def _variant_app(name: str) -> Litestar:
 def create() -> Litestar:
     """The ASGI factory Granian loads in each worker."""
     name = os.environ.get("SELTEQ_BENCH_VARIANT", "selteq")
-    if name in {"selteq", "selteq-threads"}:
+    if name.startswith("selteq"):
         return selteq_create()
     return _variant_app(name)
 
@@ -125,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
                 extra = {"SELTEQ_BENCH_VARIANT": name, "PYTHONPATH": str(ROOT)}
                 if name == "selteq-threads":
                     extra["SELTEQ_INLINE_READS"] = "0"
+                if name.startswith("selteq-batch"):
+                    extra["SELTEQ_LIST_BATCH"] = name.removeprefix("selteq-batch")
                 spec = ServerSpec(
                     db.url,
                     env,
