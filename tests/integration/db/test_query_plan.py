@@ -42,15 +42,27 @@ def plan_nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield from plan_nodes(child)
 
 
+def sqlite_plan(url: str, statement: str, params: tuple[object, ...]) -> list[str]:
+    """EXPLAIN QUERY PLAN's detail lines, after ANALYZE."""
+    with raw_connection(url) as connection:
+        connection.execute("ANALYZE")
+        return [row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {statement}", params)]
+
+
+def postgres_plan(url: str, statement: str, params: tuple[object, ...]) -> list[dict[str, Any]]:
+    """Every node of the JSON plan, outermost first, after ANALYZE."""
+    with raw_connection(url) as connection:
+        connection.execute("ANALYZE")
+        (text,) = connection.execute(f"EXPLAIN (FORMAT JSON) {statement}", params).fetchone()
+    return list(plan_nodes(json.loads(text)[0]["Plan"]))
+
+
 @pytest.mark.slow
 def test_sqlite_plan_searches_the_index_without_a_temp_btree(tmp_path: Path) -> None:
     url = sqlite_url(tmp_path)
     database, ids = seeded(url)
-    statement = database.dialect.sql.task_recent
-    with raw_connection(url) as connection:
-        connection.execute("ANALYZE")
-        params = database.dialect.limited((ids[42],), 4)
-        details = [row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {statement}", params)]
+    params = database.dialect.limited((ids[42],), 4)
+    details = sqlite_plan(url, database.dialect.sql.task_recent, params)
     assert any(INDEX in detail and detail.startswith("SEARCH") for detail in details), details
     assert not any("TEMP B-TREE" in detail for detail in details), details
     with database.unit_of_work() as uow:
@@ -65,12 +77,8 @@ def test_sqlite_plan_searches_the_index_without_a_temp_btree(tmp_path: Path) -> 
 def test_postgresql_plan_scans_the_index_without_a_sort(postgres: PostgresServer) -> None:
     url = postgres.create()
     database, ids = seeded(url)
-    statement = database.dialect.sql.task_recent
-    with raw_connection(url) as connection:
-        connection.execute("ANALYZE")
-        params = database.dialect.limited((ids[42],), 4)
-        (text,) = connection.execute(f"EXPLAIN (FORMAT JSON) {statement}", params).fetchone()
-    nodes = list(plan_nodes(json.loads(text)[0]["Plan"]))
+    params = database.dialect.limited((ids[42],), 4)
+    nodes = postgres_plan(url, database.dialect.sql.task_recent, params)
     kinds = [node["Node Type"] for node in nodes]
     assert kinds[0] == "Limit", kinds
     assert any(node.get("Index Name") == INDEX for node in nodes), nodes
@@ -88,11 +96,7 @@ def test_sqlite_batched_plan_searches_the_index_once_per_owner(tmp_path: Path) -
     fetched by its key; only the batch's few rows are sorted, never the table."""
     url = sqlite_url(tmp_path)
     database, ids = seeded(url)
-    statement = database.dialect.sql.task_recent_owners
-    with raw_connection(url) as connection:
-        connection.execute("ANALYZE")
-        plan = connection.execute(f"EXPLAIN QUERY PLAN {statement}", owners_params(ids))
-        details = [row[3] for row in plan]
+    details = sqlite_plan(url, database.dialect.sql.task_recent_owners, owners_params(ids))
     assert any(d.startswith("SEARCH tasks USING") and INDEX in d for d in details), details
     assert any(d.startswith("SEARCH t USING INTEGER PRIMARY KEY") for d in details), details
     assert not any(d.startswith(("SCAN t", "SCAN tasks")) for d in details), details
@@ -103,13 +107,7 @@ def test_sqlite_batched_plan_searches_the_index_once_per_owner(tmp_path: Path) -
 def test_postgresql_batched_plan_limits_an_index_scan_per_owner(postgres: PostgresServer) -> None:
     url = postgres.create()
     database, ids = seeded(url)
-    statement = database.dialect.sql.task_recent_owners
-    with raw_connection(url) as connection:
-        connection.execute("ANALYZE")
-        (text,) = connection.execute(
-            f"EXPLAIN (FORMAT JSON) {statement}", owners_params(ids)
-        ).fetchone()
-    nodes = list(plan_nodes(json.loads(text)[0]["Plan"]))
+    nodes = postgres_plan(url, database.dialect.sql.task_recent_owners, owners_params(ids))
     kinds = [node["Node Type"] for node in nodes]
     limits = [node for node in nodes if node["Node Type"] == "Limit"]
     assert len(limits) == 1, kinds
