@@ -12,7 +12,8 @@ What a request sees does not change: its read starts after it arrived, so it see
 write acknowledged before it was sent; an owner's tasks go only to that owner's requests;
 a failed read fails only the requests of its batch, each with the error a lone read would
 have raised (503 for an unavailable database). Alone on an idle server a request waits one
-turn of the loop (microseconds) for company that does not come.
+turn of the loop for company that does not come, then takes the plain single-user read:
+about 20 µs more CPU than without batching (README, Performance).
 
 The batch is read on the loop when a warm pooled connection is idle, like a single read
 (``selteq_http.tasks``), else in a worker thread while the loop serves the next requests.

@@ -62,6 +62,7 @@ def test_recent_for_many_users_is_each_users_own_recent(core: Core) -> None:
     assert found == {BOB: core.recent(BOB), 3: [], ALICE: core.recent(ALICE)}
     assert list(found) == [BOB, 3, ALICE]  # each user once, in the order asked
     assert titles(found[ALICE]) == ["t5", "t4", "t3", "t2"]
+    assert core.recent.many([ALICE, ALICE]) == {ALICE: core.recent(ALICE)}  # one: plain read
     assert core.recent.many([]) == {}
 
 
