@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import attrs
 from litestar.serialization import encode_json
 
 from selteq_adapters.settings import Settings
@@ -170,6 +171,9 @@ def measure(seeder: Seeder, ttl: int) -> list[tuple[str, float, float]]:
             (f"GET /api/tasks/{task_id}/", f"/api/tasks/{task_id}/", token),
         ):
             out.append((f"ASGI in process: {label}", *atimed(asgi_get(app, path, auth), 500)))
+        unbatched = attrs.evolve(c, settings=attrs.evolve(c.settings, list_batch=1))
+        alone = asgi_get(create_app(unbatched), "/api/tasks/", token)
+        out.append(("ASGI in process: GET /api/tasks/, LIST_BATCH=1", *atimed(alone, 500)))
         logging.disable(logging.INFO)
         quiet = asgi_get(app, "/api/tasks/", token)
         out.append(("ASGI in process: GET /api/tasks/, no logging", *atimed(quiet, 500)))
