@@ -7,6 +7,8 @@ Variants (``SELTEQ_BENCH_VARIANT`` picks one in the worker's factory, :func:`cre
 - ``selteq-threads``: the same with ``SELTEQ_INLINE_READS=0`` (every read in a thread);
 - ``selteq-batch<N>``: the same with ``SELTEQ_LIST_BATCH=N`` (``selteq-batch1``: one query
   per list request, no batching);
+- ``selteq-thawed``: the same without ``gc.freeze`` at start-up (``selteq_http.asgi.build``);
+  the options combine: ``selteq-batch16-thawed``;
 - ``one-dep``: the same handler in a thread, but one dependency instead of two, so Litestar
   resolves it without an anyio task group per request;
 - ``inline``: one dependency and ``sync_to_thread=False``: the short database call blocks
@@ -35,6 +37,7 @@ from litestar.middleware import AbstractAuthenticationMiddleware, Authentication
 from selteq_adapters.container import bootstrap
 from selteq_adapters.settings import Settings
 from selteq_core import AuthenticationFailed, UserId
+from selteq_http.asgi import build as selteq_build
 from selteq_http.asgi import create as selteq_create
 from selteq_http.context import RequestContext
 from selteq_http.logs import configure_logging
@@ -101,8 +104,25 @@ def create() -> Litestar:
     """The ASGI factory Granian loads in each worker."""
     name = os.environ.get("SELTEQ_BENCH_VARIANT", "selteq")
     if name.startswith("selteq"):
-        return selteq_create()
+        return selteq_build() if "thawed" in name.split("-") else selteq_create()
     return _variant_app(name)
+
+
+def variant_env(name: str) -> dict[str, str]:
+    """The server environment a variant name asks for: ``selteq`` options joined by ``-``."""
+    extra = {"SELTEQ_BENCH_VARIANT": name, "PYTHONPATH": str(ROOT)}
+    if not name.startswith("selteq"):
+        if name not in VARIANTS:
+            raise SystemExit(f"unknown variant {name!r}")
+        return extra
+    for option in name.split("-")[1:]:
+        if option == "threads":
+            extra["SELTEQ_INLINE_READS"] = "0"
+        elif option.startswith("batch") and option.removeprefix("batch").isdigit():
+            extra["SELTEQ_LIST_BATCH"] = option.removeprefix("batch")
+        elif option != "thawed":
+            raise SystemExit(f"unknown option {option!r} in variant {name!r}")
+    return extra
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,6 +132,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     p.add_argument("--variants", default=",".join(VARIANTS))
     args = p.parse_args(argv)
+    names = args.variants.split(",")
+    for name in names:
+        variant_env(name)  # a typo stops here, not after the seed
     workdir = Path(tempfile.mkdtemp(prefix="selteq-bench-whatif-"))
     try:
         with provision(args.database, workdir) as db:
@@ -123,12 +146,8 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"list, {args.workers} worker(s), {db.engine}, wrk -t1 -c32 -d{args.seconds:.0f}s"
             )
-            for name in args.variants.split(","):
-                extra = {"SELTEQ_BENCH_VARIANT": name, "PYTHONPATH": str(ROOT)}
-                if name == "selteq-threads":
-                    extra["SELTEQ_INLINE_READS"] = "0"
-                if name.startswith("selteq-batch"):
-                    extra["SELTEQ_LIST_BATCH"] = name.removeprefix("selteq-batch")
+            for name in names:
+                extra = variant_env(name)
                 spec = ServerSpec(
                     db.url,
                     env,
@@ -148,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
                     r = wrk.run("list", args.seconds)
                     cpu = tree_cpu(server.pid) - cpu
                 print(
-                    f"{name:<14}{r.rps:>8,.0f} req/s  p50 {r.p50_ms:6.2f} ms  "
+                    f"{name:<22}{r.rps:>8,.0f} req/s  p50 {r.p50_ms:6.2f} ms  "
                     f"p99 {r.p99_ms:6.2f} ms  CPU {1000 * cpu / max(r.requests, 1):.3f} ms/req"
                     f"  failures {r.failures}"
                 )
