@@ -17,7 +17,7 @@ from litestar.openapi.spec import (
     SecurityRequirement,
     SecurityScheme,
 )
-from litestar.types import ASGIApp
+from litestar.types import ASGIApp, Scope
 
 from selteq_core import AuthenticationFailed
 
@@ -56,12 +56,23 @@ class BearerAuth(AbstractAuthenticationMiddleware):
     async def authenticate_request(
         self, connection: ASGIConnection[Any, Any, Any, Any]
     ) -> AuthenticationResult:
-        scheme, _, token = connection.headers.get("authorization", "").partition(" ")
-        token = token.strip()
-        if scheme.lower() != "bearer" or not token:
+        token = bearer_token(connection.scope)
+        if not token:
             raise AuthenticationFailed("a bearer token is required")
         user_id = services_of(connection).authenticate(token)
         return AuthenticationResult(user=user_id.value, auth=None)
+
+
+def bearer_token(scope: Scope) -> str:
+    """The token of the request's first ``Authorization`` header if its scheme is Bearer
+    (in any case), else ``""``. Read from the ASGI scope's raw header list (names arrive
+    lower-cased), as Litestar's ``Headers`` would read it, without building that mapping of
+    every header first."""
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            return token.strip() if scheme.lower() == "bearer" else ""
+    return ""
 
 
 Caller = NamedDependency[int]

@@ -11,6 +11,7 @@ import pytest
 
 from selteq_adapters.settings import Rate, Settings
 from selteq_core.memory import ManualClock
+from selteq_http.auth import bearer_token
 
 from .conftest import PASSWORD, Api, bearer, invalid_names, problem, running
 
@@ -151,6 +152,38 @@ def test_missing_or_malformed_authorization_is_401(api: Api) -> None:
         {"Authorization": "Bearer x.y.z"},
     ):
         _refused(api, headers)
+
+
+@pytest.mark.parametrize(
+    ("headers", "token"),
+    [
+        ([(b"authorization", b"Bearer abc.def.ghi")], "abc.def.ghi"),
+        ([(b"authorization", b"bEARER   abc.def.ghi  ")], "abc.def.ghi"),  # any case, spaces
+        (
+            [
+                (b"accept", b"*/*"),
+                (b"authorization", b"Bearer one"),
+                (b"authorization", b"Bearer two"),
+            ],
+            "one",
+        ),
+        ([(b"authorization", b"Basic YTpi")], ""),
+        ([(b"authorization", b"Bearer")], ""),
+        ([(b"authorization", b"Bearerabc")], ""),
+        ([(b"x-authorization", b"Bearer abc")], ""),
+        ([], ""),
+    ],
+)
+def test_the_bearer_token_is_read_from_the_first_authorization_header(
+    headers: list[tuple[bytes, bytes]], token: str
+) -> None:
+    assert bearer_token({"headers": headers}) == token  # type: ignore[typeddict-item]
+
+
+def test_a_lower_case_scheme_is_accepted(api: Api) -> None:
+    token = api.user("alice")["Authorization"].removeprefix("Bearer ")
+    response = api.client.get("/api/tasks/", headers={"authorization": f"bearer {token}"})
+    assert response.status_code == 200
 
 
 def test_a_presented_bad_token_is_called_invalid_token(api: Api) -> None:
