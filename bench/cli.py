@@ -62,7 +62,7 @@ def _run(config: Config, db: BenchDatabase, workdir: Path, report: Report) -> No
             settled = db.settle()
             _log(
                 f"{size:,} tasks seeded ({seeder.seconds:.1f} s seeding so far,"
-                f" {settled:.1f} s VACUUM ANALYZE)"
+                f" {settled:.1f} s VACUUM ANALYZE and CHECKPOINT)"
             )
             if config.watch_sizes and size in config.watch_sizes:
                 step.watch()

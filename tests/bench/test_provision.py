@@ -1,5 +1,5 @@
-"""The benchmark settles PostgreSQL after a bulk load (``VACUUM ANALYZE``), so autovacuum
-does not wake up in the middle of a measured scenario."""
+"""The benchmark settles PostgreSQL after a bulk load (``VACUUM ANALYZE``, ``CHECKPOINT``),
+so neither autovacuum nor the checkpointer works through the load in a measured scenario."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from bench.provision import provision
 from tests.services import POSTGRES_HOST, POSTGRES_PORT, missing, odbc_driver, port_open
 
 
-def test_settle_vacuums_and_analyzes_the_run_database(tmp_path: Path) -> None:
+def test_settle_vacuums_analyzes_and_checkpoints_the_run_database(tmp_path: Path) -> None:
     odbc_driver("PostgreSQL Unicode")
     if not port_open(POSTGRES_HOST, POSTGRES_PORT):
         missing(f"PostgreSQL is not reachable at {POSTGRES_HOST}:{POSTGRES_PORT}")
@@ -24,6 +24,9 @@ def test_settle_vacuums_and_analyzes_the_run_database(tmp_path: Path) -> None:
             conn.execute("CREATE TABLE loaded AS SELECT g AS n FROM generate_series(1, 5000) AS g")
         never = "SELECT COUNT(*) FROM pg_stat_user_tables WHERE relname = 'loaded' AND {} IS NULL"
         assert db.scalar(never.format("last_vacuum")) == 1
+        requested = "SELECT checkpoints_req FROM pg_stat_bgwriter"
+        checkpoints = db.scalar(requested)
         assert db.settle() > 0
+        assert db.scalar(requested) > checkpoints
         assert db.scalar(never.format("last_vacuum")) == 0
         assert db.scalar(never.format("last_analyze")) == 0
