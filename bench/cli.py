@@ -1,8 +1,10 @@
 """``python -m bench``: plan the sizes, seed, run every step, print and save the verdict.
 
 The database only grows: the run visits its sizes smallest first (the watcher's small
-table, the scale check's small table, the main table, the large ones) and seeds each
-step's difference, so 10 million rows are inserted once, not once per comparison.
+table, the main table, the large ones) and seeds each step's difference, so 10 million
+rows are inserted once, not once per comparison. The scale check's small table is a
+second database (``<name>_small``), seeded first and kept, so that at the large size the
+two are measured in turns rather than minutes apart.
 """
 
 from __future__ import annotations
@@ -14,9 +16,12 @@ import signal
 import sys
 import tempfile
 import time
+from contextlib import ExitStack, closing
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
+
+import attrs
 
 from selteq_adapters.settings import Settings, redact_url
 
@@ -41,22 +46,30 @@ def _log(message: str) -> None:
     print(f"bench: {message}", file=sys.stderr, flush=True)
 
 
-def _run(config: Config, db: BenchDatabase, workdir: Path, report: Report) -> None:
+def _run(
+    config: Config, db: BenchDatabase, small_db: BenchDatabase | None, workdir: Path, report: Report
+) -> None:
     secret = secrets.token_urlsafe(48)
     env = db.server_env
     spec = ServerSpec(db.url, env, config.workers, secret, workdir, ACCESS_TTL, config.server)
-    settings = Settings(
-        env=env, database_url=db.url, jwt_secret=secret, access_ttl=ACCESS_TTL, db_pool_size=2
-    )
-    seeder = Seeder(settings, config.users, secrets.token_urlsafe(12))
+    password = secrets.token_urlsafe(12)
     report.meta["server"] = {
         "env": env,
         "workers": config.workers,
         "command": " ".join(spec.argv(0)).replace(str(Path(sys.executable).parent) + "/", ""),
     }
-    try:
+    with ExitStack() as stack:
+        seeder = stack.enter_context(closing(_seeder(config, db, secret, password)))
         seeder.prepare()
         step = Step(config, db, seeder, spec, report)
+        small = None
+        if small_db is not None and config.small_size is not None:
+            small_seeder = stack.enter_context(closing(_seeder(config, small_db, secret, password)))
+            small_seeder.prepare()
+            small_seeder.grow_to(config.small_size)
+            small_db.settle()
+            small_spec = attrs.evolve(spec, database_url=small_db.url)
+            small = Step(config, small_db, small_seeder, small_spec, report)
         for size in config.sizes:
             seeder.grow_to(size)
             settled = db.settle()
@@ -68,14 +81,20 @@ def _run(config: Config, db: BenchDatabase, workdir: Path, report: Report) -> No
                 step.watch()
             if config.scenarios and size == config.tasks:
                 step.scenarios()
-                listed = report.scenario("list")
-                if config.scale_sizes and size in config.scale_sizes and listed:
-                    report.scale.append(listed)
-            elif config.scale_sizes and size in config.scale_sizes:
-                step.list_only()
+            if small is not None and config.scale_sizes and size == config.scale_sizes[1]:
+                step.compare_sizes(small)
         report.meta["seed_seconds"] = round(seeder.seconds, 1)
-    finally:
-        seeder.close()
+
+
+def _seeder(config: Config, db: BenchDatabase, secret: str, password: str) -> Seeder:
+    settings = Settings(
+        env=db.server_env,
+        database_url=db.url,
+        jwt_secret=secret,
+        access_ttl=ACCESS_TTL,
+        db_pool_size=2,
+    )
+    return Seeder(settings, config.users, password)
 
 
 def _check_clean(report: Report, workdir: Path, *, keep: bool) -> None:
@@ -112,14 +131,22 @@ def main(argv: list[str] | None = None) -> int:
     )
     t0 = time.perf_counter()
     try:
-        with provision(config.database, workdir, keep=config.keep) as db:
+        with ExitStack() as stack:
+            db = stack.enter_context(provision(config.database, workdir, keep=config.keep))
+            small_db = None
+            if config.small_size is not None:
+                small_db = stack.enter_context(
+                    provision(config.database, workdir, keep=config.keep, suffix="_small")
+                )
             report.meta["database"] = {"engine": db.engine, "url": redact_url(db.url)}
+            if small_db is not None:
+                report.meta["database"]["small_url"] = redact_url(small_db.url)
             report.meta["machine"] = describe(db.version())
             warning = busy_warning()
             if warning:
                 report.meta["warning"] = warning
                 _log(warning)
-            _run(config, db, workdir, report)
+            _run(config, db, small_db, workdir, report)
     except (RuntimeError, OSError) as error:
         report.failures.append(f"run aborted: {error}")
     finally:

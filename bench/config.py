@@ -38,11 +38,18 @@ class Config:
 
     @property
     def sizes(self) -> list[int]:
-        """Every table size the run visits, smallest first: the one database only grows."""
+        """Every table size the main database visits, smallest first: it only grows. The
+        scale check's small table is a second database of its own (``small_size``)."""
         wanted = {self.tasks} if self.scenarios else set()
-        for pair in (self.watch_sizes, self.scale_sizes):
-            wanted.update(pair or ())
+        wanted.update(self.watch_sizes or ())
+        if self.scale_sizes:
+            wanted.add(self.scale_sizes[1])
         return sorted(wanted)
+
+    @property
+    def small_size(self) -> int | None:
+        """The scale check's small table, measured in turn with the large one."""
+        return self.scale_sizes[0] if self.scale_sizes else None
 
 
 def parser() -> argparse.ArgumentParser:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import attrs
 
@@ -104,21 +104,26 @@ def _pg_admin(url: str, statement: str) -> None:
 
 
 @contextmanager
-def provision(url: str | None, workdir: Path, *, keep: bool = False) -> Iterator[BenchDatabase]:
-    """Yield a fresh, empty database for the run; drop it afterwards unless ``keep``."""
+def provision(
+    url: str | None, workdir: Path, *, keep: bool = False, suffix: str = ""
+) -> Iterator[BenchDatabase]:
+    """Yield a fresh, empty database for the run; drop it afterwards unless ``keep``.
+    ``suffix`` names a second database of the same run (``bench_small.db``, or the URL's
+    database name with the suffix appended)."""
     if url is None:
-        path = workdir / "bench.db"
+        path = workdir / f"bench{suffix}.db"
         yield BenchDatabase(url=f"sqlite:///{path}", engine="sqlite", sqlite_path=path)
         return
     scheme = urlsplit(url).scheme
     if scheme not in {"postgresql", "postgres"}:
         raise SystemExit(f"bench: --database must be a postgresql:// URL, not {scheme}://")
-    name = urlsplit(url).path.lstrip("/")
+    name = urlsplit(url).path.lstrip("/") + suffix
     if not _NAME.match(name):
         raise SystemExit(f"bench: the database name {name!r} must be a plain identifier")
     # An identifier cannot be a parameter; the name was checked against _NAME above.
     _pg_admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     _pg_admin(url, f'CREATE DATABASE "{name}"')
+    url = urlunsplit(urlsplit(url)._replace(path="/" + name))
     try:
         yield BenchDatabase(url=url, engine="postgresql", odbc=_pg_odbc(url, name))
     finally:

@@ -57,19 +57,10 @@ class Step:
         self.report.check(scenario)
         return scenario
 
-    def _median(self, server: Server, wrk: Wrk, name: str) -> Scenario:
-        """The scenario ``--repeat`` times; the run with the median req/s stands for all
-        (each run's correctness is checked on its own)."""
-        runs = sorted(
-            (self._load(server, wrk, name) for _ in range(self.config.repeat)),
-            key=lambda s: s.wrk.rps,
-        )
-        return attrs.evolve(runs[len(runs) // 2], rps_runs=tuple(r.wrk.rps for r in runs))
-
     def _prepared(self, server: Server) -> Wrk:
         """Fixtures for this size, one real login as a sanity check, and a warm-up."""
         wait_idle(server.pid, DRAIN_TIMEOUT)  # every worker has finished starting
-        fixtures = self.workdir / "fixtures.tsv"
+        fixtures = self.workdir / f"fixtures-{self.seeder.tasks}.tsv"
         if not self.seeder.write_fixtures(fixtures, self.spec.access_ttl):
             raise RuntimeError("no seeded user owns a task")
         first = fixtures.read_text().split("\t", 1)[0]
@@ -104,12 +95,19 @@ class Step:
             self.report.processes.update(server.seen)
 
     def scenarios(self) -> None:
-        """Every scenario in turn on one server, then list traffic beside a login flood."""
+        """Every scenario in turn on one server, then list traffic beside a login flood.
+
+        With ``--repeat`` the scenarios take turns (health, list, …, health, list, …), so
+        a machine that drifts during the run (a shared VM's neighbours, its clock speed)
+        moves every scenario's runs alike instead of all the runs of one of them."""
         with self._serving("server.log") as server:
             wrk = self._prepared(server)
             self.report.idle_rss = settled_rss(server.pid)
-            for name in SCENARIOS:
-                self.report.scenarios.append(self._median(server, wrk, name))
+            runs: dict[str, list[Scenario]] = {name: [] for name in SCENARIOS}
+            for _ in range(self.config.repeat):
+                for name in SCENARIOS:
+                    runs[name].append(self._load(server, wrk, name))
+            self.report.scenarios.extend(median(runs[name]) for name in SCENARIOS)
             with PeakSampler(server.pid) as peak:
                 listed, logins = wrk.run_together(["list", "login"], self.config.duration)
             tasks = self.seeder.tasks
@@ -128,11 +126,27 @@ class Step:
         alone = self.report.scenario("list")
         return alone.wrk.p99_ms if alone else 0.0
 
-    def list_only(self) -> None:
-        """The list alone at this size, for the table-size comparison."""
-        with self._serving(f"server-{self.seeder.tasks}.log") as server:
-            wrk = self._prepared(server)
-            self.report.scale.append(self._median(server, wrk, "list"))
+    def compare_sizes(self, small: Step) -> None:
+        """The list at this size and at ``small``'s (a second database), in turns.
+
+        Both servers are up at once and only one is loaded at a time (an idle server costs
+        no CPU); the runs alternate small, large, small, large, … Measured minutes apart,
+        as when one database grew between the two, the machine's drift showed as a size
+        effect: the same 10,000-task list went at 7,500 req/s in one run and 8,300 in
+        another twenty minutes later."""
+        with (
+            small._serving(f"server-{small.seeder.tasks}.log") as small_server,
+            self._serving(f"server-{self.seeder.tasks}.log") as large_server,
+        ):
+            pairs = [
+                (small, small_server, small._prepared(small_server)),
+                (self, large_server, self._prepared(large_server)),
+            ]
+            runs: list[list[Scenario]] = [[], []]
+            for _ in range(self.config.repeat):
+                for taken, (step, server, wrk) in zip(runs, pairs, strict=True):
+                    taken.append(step._load(server, wrk, "list"))
+            self.report.scale.extend(median(taken) for taken in runs)
 
     def watch(self) -> None:
         """One watcher pass over the whole table; its peak memory from the kernel."""
@@ -143,3 +157,10 @@ class Step:
         peak, seconds = run_for_peak(argv, env, self.workdir, log, WATCH_TIMEOUT)
         log.unlink(missing_ok=True)
         self.report.watch.append(WatchRun(self.seeder.tasks, peak, seconds))
+
+
+def median(runs: list[Scenario]) -> Scenario:
+    """The run with the median req/s stands for all of a scenario's runs (each run's
+    correctness was checked on its own); the others' req/s are kept beside it."""
+    ordered = sorted(runs, key=lambda s: s.wrk.rps)
+    return attrs.evolve(ordered[len(ordered) // 2], rps_runs=tuple(r.wrk.rps for r in ordered))

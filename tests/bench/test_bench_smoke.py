@@ -93,7 +93,9 @@ def test_memory_and_size_comparisons_ran(smoke: tuple[dict[str, Any], str]) -> N
     assert report["flood"]["peak_rss_mib"] >= report["flood"]["idle_rss_mib"] > 0
     assert len(report["watch"]) == 2
     assert all(w["peak_rss_mib"] > 0 for w in report["watch"])
-    assert len({s["tasks"] for s in report["scale"]}) == 2  # two table sizes compared
+    # two table sizes compared, the small one in a database of its own
+    assert [s["tasks"] for s in report["scale"]] == [200, 2_000]
+    assert report["database"]["small_url"].endswith("/bench_small.db")
     assert {t["status"] for t in report["targets"]} <= {"PASS", "MISS"}
 
 
