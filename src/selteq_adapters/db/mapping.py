@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+import msgspec
+
 from selteq_core import Duration, RefreshRecord, Task, TaskId, Title, User, UserId, Username
 
 from .connection import Row
@@ -18,6 +22,42 @@ def task_from_row(row: Row, dialect: Dialect) -> Task:
         created_at=dialect.from_db(row[4]),
         updated_at=dialect.from_db(row[5]),
     )
+
+
+class _StoredTask(msgspec.Struct):
+    """A task row as ``Statements.task_recent_owners`` writes it in JSON."""
+
+    id: int
+    user_id: int
+    title: str
+    duration: int
+    created_at: datetime
+    updated_at: datetime
+
+
+_STORED_TASKS = msgspec.json.Decoder(list[_StoredTask] | None)
+
+
+def tasks_from_json(document: object, dialect: Dialect) -> list[Task]:
+    """Tasks from a JSON array of task rows (NULL when a query aggregated none).
+
+    msgspec checks each field's type and reads the times in C; the entities then validate
+    as from any row. A document of another shape is a broken database, not a request."""
+    if document is None:
+        return []
+    if not isinstance(document, str | bytes):
+        raise TypeError(f"expected JSON text, got {type(document).__name__}")
+    return [
+        Task(
+            id=TaskId(row.id),
+            owner_id=UserId(row.user_id),
+            title=Title(row.title),
+            duration=Duration(row.duration),
+            created_at=dialect.from_db(row.created_at),
+            updated_at=dialect.from_db(row.updated_at),
+        )
+        for row in _STORED_TASKS.decode(document) or ()
+    ]
 
 
 def user_from_row(row: Row, dialect: Dialect) -> User:

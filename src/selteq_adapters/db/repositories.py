@@ -25,7 +25,7 @@ from selteq_core import (
 )
 
 from .connection import Connection
-from .mapping import refresh_from_row, task_from_row, user_from_row
+from .mapping import refresh_from_row, task_from_row, tasks_from_json, user_from_row
 
 
 class SqlTaskRepository(TaskRepository):
@@ -50,13 +50,14 @@ class SqlTaskRepository(TaskRepository):
         return [task_from_row(row, self._d) for row in self._c.all(self._sql.task_recent, params)]
 
     def recent_by_owner(self, owner_ids: Sequence[UserId], limit: int) -> dict[UserId, list[Task]]:
-        """One statement for every owner: their ids go in as one JSON array of integers."""
+        """One statement for every owner: their ids go in as one JSON array of integers,
+        their tasks come back as one JSON array of rows."""
         found: dict[UserId, list[Task]] = {owner: [] for owner in owner_ids}
         if not found:
             return found
         ids = json.dumps([owner.value for owner in found])
-        for row in self._c.all(self._sql.task_recent_owners, (ids, limit)):
-            task = task_from_row(row, self._d)
+        row = self._c.one(self._sql.task_recent_owners, (ids, limit))
+        for task in tasks_from_json(None if row is None else row[0], self._d):
             found[task.owner_id].append(task)
         return found
 

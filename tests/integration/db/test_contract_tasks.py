@@ -117,6 +117,26 @@ def test_recent_by_owner_answers_each_owner_as_recent_would(db: Database) -> Non
     assert found[nobody] == []
 
 
+def test_recent_by_owner_reads_a_full_batch_of_long_titles_whole(db: Database) -> None:
+    """Sixteen owners' four tasks at the longest title, in three scripts and with JSON's
+    own metacharacters, come back exactly: the batch's one JSON value runs to about 25,000
+    characters, past the sizes at which an ODBC driver fetches a long value in pieces."""
+    owners = [given.user(db, f"owner{n}").id for n in range(16)]
+    body = 'é"\\/\n\t{}[],:ü 名前 \u2028'
+    for n, owner in enumerate(owners):
+        for k in range(4):
+            title = f"{n}-{k} " + body * 20
+            at = T0 + timedelta(seconds=k, microseconds=n * 1000 + 1)
+            given.task(db, owner, title[:200], at, minutes=k + 1)
+    with db.unit_of_work() as uow:
+        found = uow.tasks.recent_by_owner(owners, 4)
+        one_by_one = {owner: uow.tasks.recent(owner, 4) for owner in owners}
+    assert found == one_by_one
+    assert all(len(tasks) == 4 for tasks in found.values())
+    assert all(len(t.title.value) == 200 for tasks in found.values() for t in tasks)
+    assert found[owners[3]][0].created_at == T0 + timedelta(seconds=3, microseconds=3001)
+
+
 @pytest.mark.parametrize("title", HOSTILE)
 def test_recent_by_owner_returns_hostile_titles_as_data(db: Database, title: str) -> None:
     alice, bob = given.user(db, "alice"), given.user(db, "bob")
