@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import msgspec
+from msgspec.structs import astuple
 
 from selteq_core import Duration, RefreshRecord, Task, TaskId, Title, User, UserId, Username
 
@@ -25,7 +26,8 @@ def task_from_row(row: Row, dialect: Dialect) -> Task:
 
 
 class _StoredTask(msgspec.Struct):
-    """A task row as ``Statements.task_recent_owners`` writes it in JSON."""
+    """A task row as ``Statements.task_recent_owners`` writes it in JSON, its fields in
+    ``task_from_row``'s column order."""
 
     id: int
     user_id: int
@@ -41,23 +43,14 @@ _STORED_TASKS = msgspec.json.Decoder(list[_StoredTask] | None)
 def tasks_from_json(document: object, dialect: Dialect) -> list[Task]:
     """Tasks from a JSON array of task rows (NULL when a query aggregated none).
 
-    msgspec checks each field's type and reads the times in C; the entities then validate
-    as from any row. A document of another shape is a broken database, not a request."""
+    msgspec checks each field's type and reads the times in C; each row then becomes a
+    Task exactly as a fetched row does. A document of another shape is a broken database,
+    not a request."""
     if document is None:
         return []
     if not isinstance(document, str | bytes):
         raise TypeError(f"expected JSON text, got {type(document).__name__}")
-    return [
-        Task(
-            id=TaskId(row.id),
-            owner_id=UserId(row.user_id),
-            title=Title(row.title),
-            duration=Duration(row.duration),
-            created_at=dialect.from_db(row.created_at),
-            updated_at=dialect.from_db(row.updated_at),
-        )
-        for row in _STORED_TASKS.decode(document) or ()
-    ]
+    return [task_from_row(astuple(row), dialect) for row in _STORED_TASKS.decode(document) or ()]
 
 
 def user_from_row(row: Row, dialect: Dialect) -> User:
