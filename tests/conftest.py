@@ -33,7 +33,7 @@ def _quiet_third_party_logs() -> None:
 def container(settings: Settings) -> Iterator[Container]:
     """The real container on the test's SQLite file, migrated; closed afterwards."""
     made = bootstrap(settings)
-    made.database.migrate()
+    made.migrate()
     yield made
     made.close()
 

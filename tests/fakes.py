@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 from collections import Counter
+from collections.abc import Sequence
 from types import TracebackType
 
 import attrs
@@ -20,11 +21,16 @@ from selteq_core import (
     PasswordHasher,
     RateLimited,
     RefreshTokenStore,
+    Task,
+    TaskBatchReader,
+    TaskLog,
     TaskRepository,
     TokenClaims,
     TokenCodec,
     Unavailable,
     UnitOfWork,
+    UnitOfWorkFactory,
+    UserId,
     UserRepository,
 )
 from selteq_core.memory import InMemoryDatabase, InMemoryUnitOfWork
@@ -141,3 +147,31 @@ class FaultyUnitOfWork(UnitOfWork):
         if self._budget[0] <= 0:
             raise Unavailable("connection dropped before commit (injected)")
         self._inner.commit()
+
+
+class FakeTaskBatchReader(TaskBatchReader):
+    """The optional batch read over a unit-of-work factory: each owner's ``recent``, and a
+    count of how many batch reads were asked for."""
+
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self._uow = uow
+        self.reads = 0
+
+    def recent_by_owner(self, owner_ids: Sequence[UserId], limit: int) -> dict[UserId, list[Task]]:
+        self.reads += 1
+        with self._uow() as uow:
+            return {owner: uow.tasks.recent(owner, limit) for owner in owner_ids}
+
+
+class FakeTaskLog(TaskLog):
+    """Keeps what a report wrote, in order."""
+
+    def __init__(self) -> None:
+        self.tasks: list[Task] = []
+        self.summaries: list[tuple[UserId | None, int]] = []
+
+    def task(self, task: Task) -> None:
+        self.tasks.append(task)
+
+    def summary(self, owner_id: UserId | None, count: int) -> None:
+        self.summaries.append((owner_id, count))

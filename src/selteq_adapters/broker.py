@@ -1,6 +1,6 @@
 """The Dramatiq broker: Redis when ``SELTEQ_REDIS_URL`` is set, else an in-process stub.
 
-Built only when called. Actors are declared against the broker returned here (see
+Built by the container. Actors are declared against the broker returned here (see
 ``selteq_jobs.actors``), never through ``dramatiq.get_broker()``, which would silently
 create a default broker the moment a module is imported.
 """
@@ -25,7 +25,7 @@ from dramatiq.middleware import (
 
 from selteq_core import Unavailable
 
-from .settings import Settings, redact_url
+from .settings import Settings
 
 DEFAULT_NAMESPACE = "selteq"
 
@@ -34,12 +34,6 @@ def default_middleware() -> list[Middleware]:
     """Dramatiq's own defaults, spelled out so an upgrade cannot add one behind our back
     (no Prometheus: it opens an HTTP port and writes to a shared folder)."""
     return [AgeLimit(), TimeLimit(), ShutdownNotifications(), Callbacks(), Pipelines(), Retries()]
-
-
-def broker_namespace(settings: Settings) -> str:
-    """The prefix of every broker key in Redis (``SELTEQ_BROKER_NAMESPACE``), so deployments
-    (and test runs) can share one Redis without seeing each other's queues."""
-    return settings.broker_namespace or DEFAULT_NAMESPACE
 
 
 class SelteqRedisBroker(RedisBroker):
@@ -54,22 +48,14 @@ class SelteqRedisBroker(RedisBroker):
         except redis.RedisError as exc:
             raise Unavailable(f"the message broker cannot be reached: {exc}") from exc
 
-    def close(self) -> None:
-        """Dramatiq's RedisBroker leaves its connections open; the worker calls this last."""
-        self.client.close()
 
-
-def make_broker(settings: Settings, *, namespace: str | None = None) -> dramatiq.Broker:
-    """A new broker for ``settings``; each call makes a fresh one with no actors declared."""
-    if settings.redis_url is None:
+def make_broker(settings: Settings, client: redis.Redis | None) -> dramatiq.Broker:
+    """A new broker with no actors declared: on the process's Redis client (its owner closes
+    it), or an in-process stub without one."""
+    if client is None:
         return StubBroker(middleware=default_middleware())
-    client = redis.Redis.from_url(
-        settings.redis_url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=30
-    )
-    broker = SelteqRedisBroker(  # type: ignore[no-untyped-call]
+    return SelteqRedisBroker(  # type: ignore[no-untyped-call]
         client=client,
-        namespace=namespace or broker_namespace(settings),
+        namespace=settings.broker_namespace or DEFAULT_NAMESPACE,
         middleware=default_middleware(),
     )
-    broker.logger.debug("Redis broker at %s", redact_url(settings.redis_url))
-    return broker

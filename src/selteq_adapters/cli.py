@@ -53,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _migrate(settings: Settings) -> int:
     container = bootstrap(settings)
     try:
-        applied = container.database.migrate()
+        applied = container.migrate()
     finally:
         container.close()
     where = redact_url(settings.database_url)

@@ -1,17 +1,19 @@
 """The one composition root: which adapter implements which port, decided in one place.
 
-``bootstrap(settings, **overrides)`` is called once per process by the app factory, the
-worker module and each CLI command. Nothing here runs at import time. Tests swap adapters
-by passing overrides, never by patching modules.
+``bootstrap(settings, overrides)`` is called once per process by the app factory, the
+worker module and each CLI command; nothing here runs at import time and nothing connects
+until first use. The edges receive a ``Container``: use-cases and a few services, typed by
+the core's ports. Tests swap adapters with a typed ``Overrides``, never by patching.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
+import dramatiq
 
 from selteq_core import (
     Authenticate,
@@ -20,56 +22,73 @@ from selteq_core import (
     DeleteTask,
     GetTask,
     ListRecentTasks,
+    ListRecentTasksBatch,
     Login,
     LoginThrottle,
     Logout,
+    LogTasks,
     PasswordHasher,
     RefreshSession,
     RegisterUser,
     RenameTask,
     ReportTasks,
     SessionPolicy,
+    TaskBatchReader,
+    TaskLog,
+    TickLock,
     TokenCodec,
     Unavailable,
-    UnitOfWork,
     UnitOfWorkFactory,
 )
 
-from .clock import SystemClock
-from .db.pool import WouldBlock
-from .settings import Settings
+from .settings import Settings, SettingsError, redact_url
 
 if TYPE_CHECKING:
-    import dramatiq
     import redis
 
     from .db import Database
-    from .ticklock import RedisTickLock
 
-report_log = logging.getLogger("selteq.report")
+__all__ = [
+    "Container",
+    "Overrides",
+    "Settings",
+    "SettingsError",
+    "bootstrap",
+    "redact_url",
+]
 
-__all__ = ["Container", "WouldBlock", "bootstrap"]
+log = logging.getLogger("selteq.ready")
 
 
-@attrs.define
+@attrs.frozen
+class Overrides:
+    """Adapters to use in place of the real ones (tests); ``None`` keeps the real one.
+
+    A store given as ``uow`` offers no batch read unless ``batch_reader`` is given too: the
+    real database's batch read would see other data than the given store."""
+
+    clock: Clock | None = None
+    database: Database | None = None
+    uow: UnitOfWorkFactory | None = None
+    batch_reader: TaskBatchReader | None = None
+    hasher: PasswordHasher | None = None
+    codec: TokenCodec | None = None
+    throttle: LoginThrottle | None = None
+    redis: redis.Redis | None = None
+    task_log: TaskLog | None = None
+
+
+@attrs.frozen(kw_only=True)
 class Container:
-    """Everything a process needs, typed by the ports; the edges use only this."""
+    """What a process needs, typed by the core's ports; the edges use only this."""
 
     settings: Settings
     clock: Clock
-    database: Database
-    uow: UnitOfWorkFactory
-    hasher: PasswordHasher
-    codec: TokenCodec
-    throttle: LoginThrottle
-    redis: redis.Redis | None
     create_task: CreateTask
     list_recent_tasks: ListRecentTasks
+    list_recent_tasks_batch: ListRecentTasksBatch | None
+    """The batch read when the store offers one and ``SELTEQ_LIST_BATCH`` > 1, else None."""
     get_task: GetTask
-    list_recent_tasks_at_once: ListRecentTasks
-    """The same reads on a warm idle connection or not at all (WouldBlock): an event loop
-    calls these and falls back to ``list_recent_tasks`` / ``get_task`` in a thread."""
-    get_task_at_once: GetTask
     rename_task: RenameTask
     delete_task: DeleteTask
     register_user: RegisterUser
@@ -78,107 +97,63 @@ class Container:
     refresh_session: RefreshSession
     logout: Logout
     report_tasks: ReportTasks
-    _broker: dramatiq.Broker | None = None
-
-    def report_user_tasks(self, user_id: int) -> int:
-        """Log one record per task of the user (title, duration, timestamps) and a summary.
-
-        Shared by the Dramatiq actor and the API's embedded minute job."""
-        count = 0
-        for task in self.report_tasks(user_id):
-            count += 1
-            report_log.info(
-                "user %s task %s: title=%r duration=%s created_at=%s updated_at=%s",
-                user_id,
-                task.id.value,
-                task.title.value,
-                task.duration.minutes,
-                task.created_at.isoformat(),
-                task.updated_at.isoformat(),
-                extra={"task_id": task.id.value, "user_id": user_id},
-            )
-        report_log.info("user %s has %d task(s)", user_id, count)
-        return count
-
-    def broker(self) -> dramatiq.Broker:
-        """The Dramatiq broker: Redis when ``SELTEQ_REDIS_URL`` is set, else an in-process stub."""
-        if self._broker is None:
-            from .broker import make_broker
-
-            self._broker = make_broker(self.settings)
-        return self._broker
-
-    def readiness(self) -> dict[str, bool]:
-        """Which backing services answer now: the database, and Redis when configured."""
-        checks = {"database": _answers(self.database.ping)}
-        if self.redis is not None:
-            checks["redis"] = _answers(self.redis.ping)
-        return checks
-
-    def tick_lock(self) -> RedisTickLock:
-        """The per-tick lock that lets several scheduler replicas send once between them."""
-        if self.redis is None:
-            raise RuntimeError("the tick lock needs SELTEQ_REDIS_URL")
-        from .ticklock import RedisTickLock
-
-        return RedisTickLock(self.redis)
+    log_tasks: LogTasks
+    broker: dramatiq.Broker
+    """Redis when ``SELTEQ_REDIS_URL`` is set, else an in-process stub; no actor declared."""
+    tick_lock: TickLock | None
+    """Lets scheduler replicas send once per tick between them; None without Redis."""
+    migrate: Callable[[], list[str]]
+    readiness: Callable[[], dict[str, bool]]
+    """Which backing services answer now: ``database``, and ``redis`` when configured."""
+    _closers: tuple[Callable[[], None], ...] = attrs.field(alias="closers")
 
     def close(self) -> None:
-        if self._broker is not None:
-            self._broker.close()
-        self.database.close()
-        if self.redis is not None:
-            self.redis.close()
+        for close in self._closers:
+            close()
 
 
-def _answers(probe: Callable[[], object]) -> bool:
-    import redis
+def bootstrap(settings: Settings | None = None, overrides: Overrides | None = None) -> Container:
+    """Build the container from settings (the environment's when not given)."""
+    from .broker import make_broker
+    from .clock import SystemClock
+    from .hashing import Argon2PasswordHasher
+    from .tasklog import LoggingTaskLog
+    from .throttle import make_login_throttle
+    from .ticklock import RedisTickLock
+    from .tokens import PyJwtTokenCodec
 
-    try:
-        return probe() is not False
-    except (Unavailable, redis.RedisError) as error:
-        logging.getLogger("selteq.ready").warning("not ready: %s", type(error).__name__)
-        return False
-
-
-def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
-    """Build the container from settings; any keyword replaces that adapter (for tests)."""
     settings = settings or Settings.from_env()
-    made: dict[str, Any] = {}
-
-    def part(name: str, build: Callable[[], Any]) -> Any:
-        if name not in made:
-            made[name] = overrides[name] if name in overrides else build()
-        return made[name]
-
-    clock: Clock = part("clock", SystemClock)
-    database: Database = part("database", lambda: _database(settings))
-    uow: UnitOfWorkFactory = part("uow", lambda: database.unit_of_work)
-    at_once: UnitOfWorkFactory = part(
-        "uow_at_once", lambda: _at_once(settings, database, None if "uow" not in overrides else uow)
+    given = overrides or Overrides()
+    clock = given.clock or SystemClock()
+    database = given.database or _database(settings)
+    uow = given.uow or database.unit_of_work
+    if given.uow is None:
+        batch_reader: TaskBatchReader | None = given.batch_reader or database.batch_reader()
+    else:
+        batch_reader = given.batch_reader
+    hasher = given.hasher or Argon2PasswordHasher(concurrency=settings.hash_concurrency)
+    codec = given.codec or PyJwtTokenCodec(
+        settings.jwt_secret, issuer=settings.jwt_issuer, audience=settings.jwt_audience
     )
-    hasher: PasswordHasher = part("hasher", lambda: _hasher(settings))
-    codec: TokenCodec = part("codec", lambda: _codec(settings))
-    client = part("redis", lambda: _redis(settings))
-    throttle: LoginThrottle = part("throttle", lambda: _throttle(settings, clock, client))
+    client = given.redis or _redis(settings)
+    throttle = given.throttle or make_login_throttle(settings, clock, client)
+    broker = make_broker(settings, client)
     policy = SessionPolicy(access_ttl=settings.access_ttl, refresh_ttl=settings.refresh_ttl)
-    unknown = set(overrides) - set(made)
-    if unknown:
-        raise TypeError(f"bootstrap() got unknown overrides: {sorted(unknown)}")
+    report = ReportTasks(uow)
+    closers: list[Callable[[], None]] = [broker.close, database.close]
+    if client is not None:
+        closers.append(client.close)
     return Container(
         settings=settings,
         clock=clock,
-        database=database,
-        uow=uow,
-        hasher=hasher,
-        codec=codec,
-        throttle=throttle,
-        redis=client,
         create_task=CreateTask(uow, clock),
         list_recent_tasks=ListRecentTasks(uow),
+        list_recent_tasks_batch=(
+            ListRecentTasksBatch(batch_reader)
+            if batch_reader is not None and settings.list_batch > 1
+            else None
+        ),
         get_task=GetTask(uow),
-        list_recent_tasks_at_once=ListRecentTasks(at_once),
-        get_task_at_once=GetTask(at_once),
         rename_task=RenameTask(uow, clock),
         delete_task=DeleteTask(uow),
         register_user=RegisterUser(uow, hasher, clock),
@@ -186,7 +161,13 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
         authenticate=Authenticate(codec, clock),
         refresh_session=RefreshSession(uow, codec, clock, policy),
         logout=Logout(uow, codec, clock),
-        report_tasks=ReportTasks(uow),
+        report_tasks=report,
+        log_tasks=LogTasks(report, given.task_log or LoggingTaskLog()),
+        broker=broker,
+        tick_lock=None if client is None else RedisTickLock(client),
+        migrate=database.migrate,
+        readiness=_readiness(database.ping, client),
+        closers=tuple(closers),
     )
 
 
@@ -196,37 +177,9 @@ def _database(settings: Settings) -> Database:
     return open_database(settings.database_url, pool_size=settings.db_pool_size)
 
 
-def _at_once(
-    settings: Settings, database: Database, given: UnitOfWorkFactory | None
-) -> UnitOfWorkFactory:
-    """Units of work that never wait (SELTEQ_INLINE_READS), else ones that always say so.
-
-    A unit-of-work factory given in place of the database's (in memory, in tests) serves
-    both paths: it has nothing to wait for."""
-    if not settings.inline_reads:
-        return _never_at_once
-    return given if given is not None else database.unit_of_work_at_once
-
-
-def _never_at_once() -> UnitOfWork:
-    raise WouldBlock("SELTEQ_INLINE_READS is off")
-
-
-def _hasher(settings: Settings) -> PasswordHasher:
-    from .security import Argon2PasswordHasher
-
-    return Argon2PasswordHasher(concurrency=settings.hash_concurrency)
-
-
-def _codec(settings: Settings) -> TokenCodec:
-    from .security import PyJwtTokenCodec
-
-    return PyJwtTokenCodec(
-        settings.jwt_secret, issuer=settings.jwt_issuer, audience=settings.jwt_audience
-    )
-
-
 def _redis(settings: Settings) -> redis.Redis | None:
+    """The process's one Redis client (broker, throttle, tick lock, readiness); short
+    timeouts, so a Redis that stops answering costs seconds, never a hang."""
     if settings.redis_url is None:
         return None
     import redis
@@ -236,9 +189,23 @@ def _redis(settings: Settings) -> redis.Redis | None:
     )
 
 
-def _throttle(settings: Settings, clock: Clock, client: redis.Redis | None) -> LoginThrottle:
-    from .throttle import MemoryLoginThrottle, RedisLoginThrottle
+def _readiness(
+    ping_database: Callable[[], None], client: redis.Redis | None
+) -> Callable[[], dict[str, bool]]:
+    def readiness() -> dict[str, bool]:
+        checks = {"database": _answers(ping_database)}
+        if client is not None:
+            checks["redis"] = _answers(client.ping)
+        return checks
 
-    if client is None:
-        return MemoryLoginThrottle(settings.login_rate, settings.login_rate_per_address, clock)
-    return RedisLoginThrottle(client, settings.login_rate, settings.login_rate_per_address)
+    return readiness
+
+
+def _answers(probe: Callable[[], object]) -> bool:
+    import redis
+
+    try:
+        return probe() is not False
+    except (Unavailable, redis.RedisError) as error:
+        log.warning("not ready: %s", type(error).__name__)
+        return False

@@ -93,7 +93,6 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     db_pool_size: int = 8
     hash_concurrency: int = 1
-    inline_reads: bool = True
     list_batch: int = 16
     report_user_id: int = 1
     report_interval: int = 60
@@ -144,7 +143,6 @@ class Settings:
             max_body_bytes=_int(env, "SELTEQ_MAX_BODY_BYTES", 64 * 1024, minimum=1024),
             db_pool_size=_int(env, "SELTEQ_DB_POOL_SIZE", 8, minimum=1),
             hash_concurrency=_int(env, "SELTEQ_HASH_CONCURRENCY", 1, minimum=1),
-            inline_reads=_bool(env, "SELTEQ_INLINE_READS", True),
             list_batch=_int(env, "SELTEQ_LIST_BATCH", 16, minimum=1, maximum=100),
             report_user_id=_int(env, "SELTEQ_REPORT_USER_ID", 1, minimum=1),
             report_interval=_int(env, "SELTEQ_REPORT_INTERVAL", 60, minimum=1),

@@ -20,7 +20,7 @@ from redis.commands.core import Script
 
 from selteq_core import Clock, LoginThrottle, RateLimited, Unavailable
 
-from .settings import Rate
+from .settings import Rate, Settings
 
 
 def _digest(*parts: str) -> str:
@@ -209,3 +209,12 @@ def _wait(rate: Rate, count: int, ttl_ms: int) -> int | None:
     if ttl_ms <= 0:
         return rate.period
     return min(rate.period, max(1, math.ceil(ttl_ms / 1000)))
+
+
+def make_login_throttle(
+    settings: Settings, clock: Clock, client: redis.Redis | None
+) -> LoginThrottle:
+    """Redis when the process has a client (shared by every replica), else this process's memory."""
+    if client is None:
+        return MemoryLoginThrottle(settings.login_rate, settings.login_rate_per_address, clock)
+    return RedisLoginThrottle(client, settings.login_rate, settings.login_rate_per_address)

@@ -20,13 +20,25 @@ from ._ports import (
     LoginThrottle,
     PasswordHasher,
     RefreshTokenStore,
+    TaskBatchReader,
+    TaskLog,
     TaskRepository,
+    TickLock,
     TokenCodec,
     UnitOfWork,
     UnitOfWorkFactory,
     UserRepository,
 )
-from ._tasks import CreateTask, DeleteTask, GetTask, ListRecentTasks, RenameTask, ReportTasks
+from ._tasks import (
+    CreateTask,
+    DeleteTask,
+    GetTask,
+    ListRecentTasks,
+    ListRecentTasksBatch,
+    LogTasks,
+    RenameTask,
+    ReportTasks,
+)
 from ._values import Duration, Password, TaskId, Title, UserId, Username
 
 __all__ = [
@@ -40,6 +52,8 @@ __all__ = [
     "GetTask",
     "InvalidField",
     "ListRecentTasks",
+    "ListRecentTasksBatch",
+    "LogTasks",
     "Login",
     "LoginThrottle",
     "Logout",
@@ -57,8 +71,11 @@ __all__ = [
     "Session",
     "SessionPolicy",
     "Task",
+    "TaskBatchReader",
     "TaskId",
+    "TaskLog",
     "TaskRepository",
+    "TickLock",
     "Title",
     "TokenClaims",
     "TokenCodec",

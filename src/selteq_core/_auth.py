@@ -93,10 +93,10 @@ class RegisterUser:
     clock: Clock
 
     def __call__(self, username: str, password: str) -> User:
-        fields = parse_all(username=lambda: Username(username), password=lambda: Password(password))
-        password_hash = self.hasher.hash(fields["password"])
+        name, secret = parse_all(lambda: Username(username), lambda: Password(password))
+        password_hash = self.hasher.hash(secret)
         with self.uow() as uow:
-            user = uow.users.add(fields["username"], password_hash, require_utc(self.clock.now()))
+            user = uow.users.add(name, password_hash, require_utc(self.clock.now()))
             uow.commit()
         return user
 
@@ -118,19 +118,19 @@ class Login:
     policy: SessionPolicy = SessionPolicy()
 
     def __call__(self, username: str, password: str, client: str = "") -> Session:
-        fields = parse_all(username=lambda: Username(username), password=lambda: Password(password))
+        name, secret = parse_all(lambda: Username(username), lambda: Password(password))
         self.throttle.check(client, username)
         with self.uow() as uow:
-            user = uow.users.by_username(fields["username"])
+            user = uow.users.by_username(name)
         stored_hash = user.password_hash if user is not None and user.is_active else None
-        if not self.hasher.verify(stored_hash, fields["password"]) or user is None:
+        if not self.hasher.verify(stored_hash, secret) or user is None:
             self.throttle.failed(client, username)
             raise AuthenticationFailed()
         self.throttle.succeeded(client, username)
         now = require_utc(self.clock.now())
         with self.uow() as uow:
             if self.hasher.needs_rehash(user.password_hash):
-                uow.users.set_password_hash(user.id, self.hasher.hash(fields["password"]), now)
+                uow.users.set_password_hash(user.id, self.hasher.hash(secret), now)
             session = _Issuer(self.codec, self.policy).issue(uow, user.id, _new_id(), now)
             uow.commit()
         return session

@@ -34,11 +34,6 @@ class TaskRepository(Protocol):
         """The owner's newest tasks, newest first (created_at, then id, descending)."""
         ...
 
-    def recent_by_owner(self, owner_ids: Sequence[UserId], limit: int) -> dict[UserId, list[Task]]:
-        """``recent`` for several owners in one read: every owner asked for is a key (an
-        owner without tasks maps to an empty list), each list ordered as ``recent``'s."""
-        ...
-
     def update(self, task: Task) -> bool:
         """Write the task's title and updated_at; False when the task no longer exists."""
         ...
@@ -49,6 +44,18 @@ class TaskRepository(Protocol):
 
     def page(self, after: TaskId | None, owner_id: UserId | None, limit: int) -> list[Task]:
         """Up to ``limit`` tasks with an id above ``after``, in id order (keyset paging)."""
+        ...
+
+
+class TaskBatchReader(Protocol):
+    """An optional capability, not part of the unit of work: some stores can read the
+    newest tasks of several owners in one round trip. An adapter that serves many list
+    requests at once may use it when the store offers one; a store that does not is
+    still a complete implementation of the core."""
+
+    def recent_by_owner(self, owner_ids: Sequence[UserId], limit: int) -> dict[UserId, list[Task]]:
+        """``TaskRepository.recent`` for each owner: every owner asked for is a key (an owner
+        without tasks maps to an empty list), each list ordered as ``recent``'s."""
         ...
 
 
@@ -139,3 +146,21 @@ class LoginThrottle(Protocol):
     def failed(self, client: str, username: str) -> None: ...
 
     def succeeded(self, client: str, username: str) -> None: ...
+
+
+class TaskLog(Protocol):
+    """Where reports of tasks go (a log, a file, a queue): one record per task."""
+
+    def task(self, task: Task) -> None: ...
+
+    def summary(self, owner_id: UserId | None, count: int) -> None:
+        """After a report: how many tasks it held (``owner_id`` None: every owner's)."""
+        ...
+
+
+class TickLock(Protocol):
+    """Lets exactly one of several replicas act on a tick of a shared schedule."""
+
+    def acquire(self, name: str, tick: str, ttl: int) -> bool:
+        """True for exactly one caller per (name, tick) for ``ttl`` seconds."""
+        ...

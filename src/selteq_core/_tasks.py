@@ -8,7 +8,7 @@ import attrs
 
 from ._entities import Task
 from ._errors import InvalidField, NotFound
-from ._ports import Clock, UnitOfWorkFactory
+from ._ports import Clock, TaskBatchReader, TaskLog, UnitOfWorkFactory
 from ._validation import parse_all
 from ._values import Duration, TaskId, Title, UserId, require_utc
 
@@ -36,10 +36,10 @@ class CreateTask:
     clock: Clock
 
     def __call__(self, user_id: int, title: str, duration: int) -> Task:
-        fields = parse_all(title=lambda: Title(title), duration=lambda: Duration(duration))
+        valid_title, valid_duration = parse_all(lambda: Title(title), lambda: Duration(duration))
         now = require_utc(self.clock.now())
         with self.uow() as uow:
-            task = uow.tasks.add(UserId(user_id), fields["title"], fields["duration"], now)
+            task = uow.tasks.add(UserId(user_id), valid_title, valid_duration, now)
             uow.commit()
         return task
 
@@ -55,18 +55,21 @@ class ListRecentTasks:
         with self.uow() as uow:
             return uow.tasks.recent(UserId(user_id), self.limit)
 
-    def many(self, user_ids: Sequence[int]) -> dict[int, list[Task]]:
-        """The same answer for several users at once, in one read: what an HTTP adapter
-        needs to serve list requests that arrive together with one query (see
-        ``selteq_http.batching``). Every id is validated before anything is read; a batch
-        of one user takes the plain ``recent`` read, the cheaper statement."""
+
+@attrs.frozen
+class ListRecentTasksBatch:
+    """``ListRecentTasks`` for several users in one read, through a store's optional batch
+    capability: each user gets exactly what ``ListRecentTasks`` would have given them.
+    Every id is validated before anything is read."""
+
+    reader: TaskBatchReader
+    limit: int = DEFAULT_RECENT
+
+    def __call__(self, user_ids: Sequence[int]) -> dict[int, list[Task]]:
         owners = [UserId(user_id) for user_id in dict.fromkeys(user_ids)]
         if not owners:
             return {}
-        with self.uow() as uow:
-            if len(owners) == 1:
-                return {owners[0].value: uow.tasks.recent(owners[0], self.limit)}
-            found = uow.tasks.recent_by_owner(owners, self.limit)
+        found = self.reader.recent_by_owner(owners, self.limit)
         return {owner.value: found.get(owner, []) for owner in owners}
 
 
@@ -91,7 +94,7 @@ class RenameTask:
     clock: Clock
 
     def __call__(self, user_id: int, task_id: int, title: str) -> Task:
-        new_title = parse_all(title=lambda: Title(title))["title"]
+        new_title = Title(title)
         ident = _task_id(task_id)
         with self.uow() as uow:
             task = _owned(uow.tasks.get(ident), UserId(user_id))
@@ -137,3 +140,21 @@ class ReportTasks:
             if len(batch) < self.batch_size:
                 return
             after = batch[-1].id
+
+
+@attrs.frozen
+class LogTasks:
+    """Write one record per task (every task, or one user's) to the task log, then a
+    summary; the number of tasks. What the watcher does every tick and the minute job
+    does for one user: a report only reads, so running it twice is harmless."""
+
+    report: ReportTasks
+    log: TaskLog
+
+    def __call__(self, user_id: int | None = None) -> int:
+        count = 0
+        for task in self.report(user_id):
+            self.log.task(task)
+            count += 1
+        self.log.summary(None if user_id is None else UserId(user_id), count)
+        return count

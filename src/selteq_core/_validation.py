@@ -3,20 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TypeVar, overload
 
 from ._errors import InvalidField
 
+A = TypeVar("A")
+B = TypeVar("B")
 
-def parse_all(**parsers: Callable[[], Any]) -> dict[str, Any]:
-    """Run each parser; raise one InvalidField naming every field that failed."""
-    values: dict[str, Any] = {}
+
+@overload
+def parse_all(first: Callable[[], A], /) -> tuple[A]: ...
+
+
+@overload
+def parse_all(first: Callable[[], A], second: Callable[[], B], /) -> tuple[A, B]: ...
+
+
+def parse_all(*parsers: Callable[[], object]) -> tuple[object, ...]:
+    """Run each parser (each raises an InvalidField naming its own field); raise one
+    InvalidField naming every field that failed, else return the values in order."""
+    values: list[object] = []
     errors: dict[str, str] = {}
-    for name, parse in parsers.items():
+    for parse in parsers:
         try:
-            values[name] = parse()
+            values.append(parse())
         except InvalidField as error:
             errors.update(error.fields)
     if errors:
         raise InvalidField.of(errors)
-    return values
+    return tuple(values)

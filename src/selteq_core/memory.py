@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 
@@ -70,9 +69,6 @@ class _Tasks(TaskRepository):
         owned = [t for t in self._t.tasks.values() if t.owner_id == owner_id]
         owned.sort(key=lambda t: (t.created_at, t.id), reverse=True)
         return owned[:limit]
-
-    def recent_by_owner(self, owner_ids: Sequence[UserId], limit: int) -> dict[UserId, list[Task]]:
-        return {owner: self.recent(owner, limit) for owner in owner_ids}
 
     def update(self, task: Task) -> bool:
         if task.id not in self._t.tasks:

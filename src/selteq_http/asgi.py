@@ -11,8 +11,7 @@ import gc
 
 from litestar import Litestar
 
-from selteq_adapters.container import bootstrap
-from selteq_adapters.settings import Settings
+from selteq_adapters.container import Settings, bootstrap
 
 from .app import create_app
 from .logs import configure_logging

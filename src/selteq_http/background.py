@@ -22,13 +22,13 @@ JOB_ID = "report-user-tasks"
 
 def _report(container: Container, user_id: int) -> None:
     try:
-        container.report_user_tasks(user_id)
+        container.log_tasks(user_id)
     except SelteqError as error:
         log.warning("report for user %s skipped: %s", user_id, type(error).__name__)
 
 
 def report_job(container: Container) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
-    """A lifespan running ``report_user_tasks(settings.report_user_id)`` every
+    """A lifespan running ``log_tasks(settings.report_user_id)`` every
     ``settings.report_interval`` seconds: late runs are merged into one, never overlap,
     and the scheduler has stopped (waiting for a running report) before the app shuts down."""
     settings = container.settings

@@ -1,23 +1,17 @@
-"""List requests that arrive together are answered by one query.
+"""List requests that arrive together are answered by one query, in one worker thread.
 
-Under load, many list requests become ready on a worker's event loop at the same moment:
-Granian hands them over while the loop is busy with the previous ones. Each one joins the
-current batch and waits; on the loop's next turn the batch is read with a single SELECT for
-up to ``SELTEQ_LIST_BATCH`` owners (``ListRecentTasks.many``) and every request gets its
-own owner's tasks. The driver's per-statement work and the database's per-statement
-overhead are paid once per batch instead of once per request; each owner's rows are still
-one index range, exactly what a single list reads.
+Under load, many list requests become ready on a worker's event loop at the same moment.
+Each one joins the current batch and waits; on the loop's next turn the batch is read in
+a worker thread with a single statement for up to ``SELTEQ_LIST_BATCH`` owners (the
+store's optional batch read, ``ListRecentTasksBatch``) while the loop serves the next
+requests, and every request gets its own owner's tasks. The thread hop and the database's
+per-statement work are paid once per batch instead of once per request; each owner's rows
+are still one index range, exactly what a single list reads (docs/decisions).
 
 What a request sees does not change: its read starts after it arrived, so it sees every
 write acknowledged before it was sent; an owner's tasks go only to that owner's requests;
 a failed read fails only the requests of its batch, each with the error a lone read would
-have raised (503 for an unavailable database). Alone on an idle server a request waits one
-turn of the loop for company that does not come, then takes the plain single-user read:
-about 20 µs more CPU than without batching (``python -m bench.components``).
-
-The batch is read on the loop when a warm pooled connection is idle, like a single read
-(``selteq_http.tasks``), else in a worker thread while the loop serves the next requests.
-``SELTEQ_LIST_BATCH=1`` turns batching off. Measured in the README's Performance section.
+have raised (503 for an unavailable database).
 """
 
 from __future__ import annotations
@@ -29,7 +23,6 @@ from collections.abc import Callable, Sequence
 
 from litestar.concurrency import sync_to_thread
 
-from selteq_adapters.container import WouldBlock
 from selteq_core import Task, UserId
 
 Waiting = dict[int, list["asyncio.Future[list[Task]]"]]
@@ -37,17 +30,13 @@ ReadMany = Callable[[Sequence[int]], dict[int, list[Task]]]
 
 
 class ListBatcher:
-    """One per app (one per worker process); used only from its event loop.
+    """One per app (one per worker process); used only from its event loop. ``read`` is
+    the batch read; ``size`` is the most owners one statement reads."""
 
-    ``at_once`` and ``in_thread`` are ``ListRecentTasks.many`` over units of work that
-    never wait (else raise WouldBlock) and that may wait; ``size`` is the most owners one
-    query reads."""
-
-    def __init__(self, at_once: ReadMany, in_thread: ReadMany, size: int) -> None:
+    def __init__(self, read: ReadMany, size: int) -> None:
         if size < 2:
             raise ValueError("a batch holds at least two owners (size 1 means no batching)")
-        self._at_once = at_once
-        self._in_thread = in_thread
+        self._read = read
         self._size = size
         self._loop: asyncio.AbstractEventLoop | None = None
         self._waiting: Waiting = {}
@@ -73,18 +62,10 @@ class ListBatcher:
 
     def _flush(self) -> None:
         batch = self._take()  # never empty: a flush is scheduled only for a waiter
-        try:
-            found = self._at_once(list(batch))
-        except WouldBlock:
-            assert self._loop is not None
-            thread = self._loop.create_task(self._read_in_thread(batch))
-            self._threads.add(thread)
-            thread.add_done_callback(self._threads.discard)
-            return
-        except Exception as exc:  # noqa: BLE001 - handed to every waiter, raised there
-            _fail(batch, exc)
-            return
-        _deliver(batch, found)
+        assert self._loop is not None
+        thread = self._loop.create_task(self._read_in_thread(batch))
+        self._threads.add(thread)
+        thread.add_done_callback(self._threads.discard)
 
     def _take(self) -> Waiting:
         """The oldest waiting owners, at most a batch of them; the rest go on the next turn."""
@@ -99,7 +80,7 @@ class ListBatcher:
 
     async def _read_in_thread(self, batch: Waiting) -> None:
         try:
-            found = await sync_to_thread(self._in_thread, list(batch))
+            found = await sync_to_thread(self._read, list(batch))
         except asyncio.CancelledError:
             for futures in batch.values():
                 for future in futures:

@@ -27,11 +27,8 @@ BATCHER_KEY = "list_batcher"
 
 def app_state(container: Container) -> State:
     gate = HashingGate(container.settings.hash_concurrency)
-    size = container.settings.list_batch
-    batcher = None
-    if size > 1:
-        at_once, in_thread = container.list_recent_tasks_at_once, container.list_recent_tasks
-        batcher = ListBatcher(at_once.many, in_thread.many, size)
+    batch = container.list_recent_tasks_batch
+    batcher = None if batch is None else ListBatcher(batch, container.settings.list_batch)
     return State({STATE_KEY: container, GATE_KEY: gate, BATCHER_KEY: batcher}, deep_copy=False)
 
 
@@ -40,9 +37,12 @@ def services_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Container:
     return container
 
 
-def batcher_of(connection: ASGIConnection[Any, Any, Any, Any]) -> ListBatcher | None:
-    """The app's list batcher, or None when ``SELTEQ_LIST_BATCH`` is 1."""
-    batcher: ListBatcher | None = connection.app.state[BATCHER_KEY]
+Batcher = NamedDependency[SkipValidation[ListBatcher | None]]
+
+
+def provide_batcher(state: State) -> ListBatcher | None:
+    """The app's list batcher, or None when the store offers no batch read."""
+    batcher: ListBatcher | None = state[BATCHER_KEY]
     return batcher
 
 

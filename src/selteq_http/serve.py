@@ -15,7 +15,7 @@ import sys
 from granian import Granian
 from granian.constants import Interfaces, Loops
 
-from selteq_adapters.settings import Settings, SettingsError, redact_url
+from selteq_adapters.container import Settings, SettingsError, redact_url
 
 from .logs import configure_logging
 

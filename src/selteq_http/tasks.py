@@ -1,41 +1,23 @@
 """Task routes: parse, call one use-case on the container, map the result.
 
-Writes are synchronous handlers in a worker thread (they block on the database). List
-requests that arrive together share one query (``selteq_http.batching``). The reads run
-on the event loop when a warm pooled connection is idle: one short indexed
-SELECT in autocommit (about 0.1 ms) costs less than the hop to a thread and back, and the
-pool hands such a connection over without waiting, connecting or pinging. When none is
-idle (or ``SELTEQ_INLINE_READS=0``) the same use-case runs in a thread, as writes do.
+Every handler that reaches the database runs in a worker thread (``sync_to_thread``), never
+on the event loop: a read that waits on a lock, a slow disk or a lost network then stalls
+one thread, not every request of the worker. List requests that arrive together share one
+query (``selteq_http.batching``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
-
-from litestar import Request, Router, delete, get, post, put
+from litestar import Router, delete, get, post, put
 from litestar.concurrency import sync_to_thread
 from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 
-from selteq_adapters.container import WouldBlock
-
 from .auth import REQUIRED, BearerAuth, Caller, caller
 from .bodies import StrictJson
-from .deps import Services, batcher_of, services_of
+from .deps import Batcher, Services, provide_batcher
 from .problems import problem_specs
 from .schemas import TaskIn, TaskOut, TaskRename
-
-T = TypeVar("T")
-
-
-async def read(at_once: Callable[..., T], in_thread: Callable[..., T], *args: int) -> T:
-    """``at_once(*args)`` on the loop if it need not wait, else ``in_thread(*args)``."""
-    try:
-        return at_once(*args)
-    except WouldBlock:
-        return await sync_to_thread(in_thread, *args)
-
 
 _COMMON = (401, 503)
 
@@ -57,28 +39,22 @@ def create_task(data: JSONBody[TaskIn], container: Services, user_id: Caller) ->
     summary="The caller's 4 newest tasks, newest first",
     responses=problem_specs(*_COMMON),
 )
-async def list_tasks(request: Request[int, Any, Any]) -> list[TaskOut]:
-    # The container and the caller come from the request itself: no dependency to resolve.
-    batcher = batcher_of(request)
+async def list_tasks(container: Services, batcher: Batcher, user_id: Caller) -> list[TaskOut]:
     if batcher is not None:
-        tasks = await batcher(request.user)
+        tasks = await batcher(user_id)
     else:
-        container = services_of(request)
-        tasks = await read(
-            container.list_recent_tasks_at_once, container.list_recent_tasks, request.user
-        )
+        tasks = await sync_to_thread(container.list_recent_tasks, user_id)
     return [TaskOut.of(task) for task in tasks]
 
 
 @get(
     "/{task_id:int}",
+    sync_to_thread=True,
     summary="One of the caller's tasks",
     responses=problem_specs(404, *_COMMON),
 )
-async def get_task(task_id: FromPath[int], request: Request[int, Any, Any]) -> TaskOut:
-    container = services_of(request)
-    task = await read(container.get_task_at_once, container.get_task, request.user, task_id)
-    return TaskOut.of(task)
+def get_task(task_id: FromPath[int], container: Services, user_id: Caller) -> TaskOut:
+    return TaskOut.of(container.get_task(user_id, task_id))
 
 
 @put(
@@ -111,7 +87,10 @@ def task_router() -> Router:
         path="/api/tasks",
         route_handlers=[create_task, list_tasks, get_task, rename_task, delete_task],
         middleware=[BearerAuth],
-        dependencies={"user_id": Provide(caller, sync_to_thread=False)},
+        dependencies={
+            "user_id": Provide(caller, sync_to_thread=False),
+            "batcher": Provide(provide_batcher, sync_to_thread=False),
+        },
         security=REQUIRED,
         tags=["tasks"],
     )

@@ -52,7 +52,7 @@ def declare_actors(
 
     def print_user_tasks(user_id: int) -> None:
         """Log each of the user's tasks and a summary. Only reads, so a retry is harmless."""
-        container.report_user_tasks(user_id)
+        container.log_tasks(user_id)
 
     declare = dramatiq.actor(
         broker=broker,

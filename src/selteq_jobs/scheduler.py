@@ -13,15 +13,14 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 import attrs
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from selteq_adapters.container import bootstrap
-from selteq_adapters.settings import Settings
-from selteq_core import Clock, Unavailable
+from selteq_adapters.container import Settings, bootstrap
+from selteq_core import Clock, TickLock, Unavailable
 
 from ._signals import stop_on_signals
 from .actors import PRINT_USER_TASKS, declare_actors
@@ -30,12 +29,6 @@ log = logging.getLogger("selteq.scheduler")
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-
-
-class TickLock(Protocol):
-    def acquire(self, name: str, tick: str, ttl: int) -> bool:
-        """True for exactly one caller per (name, tick) while the key lives."""
-        ...
 
 
 @attrs.define
@@ -122,11 +115,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.interval < 1 or args.user < 1:
         parser.error("--interval and --user must be positive")
     container = bootstrap(settings)
-    broker = container.broker()
+    broker = container.broker
     actors = declare_actors(broker, container)
+    assert container.tick_lock is not None  # Redis is configured, checked above
     tick = ReportTick(
         actors.print_user_tasks.send,
-        container.tick_lock(),
+        container.tick_lock,
         container.clock,
         args.interval,
         args.user,

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import attrs
 
-from selteq_adapters.container import Container, bootstrap
-from selteq_adapters.settings import Settings
-from selteq_core import ReportTasks, Unavailable
+from selteq_adapters.container import Container, Settings, bootstrap
+from selteq_core import LogTasks, Unavailable
 
 from ._signals import stop_on_signals
 
 log = logging.getLogger("selteq.watch")
+TASK_LOGGERS = ("selteq.watch", "selteq.tasks")
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 LOG_MAX_BYTES = 10 * 1024 * 1024
@@ -31,34 +31,21 @@ LOG_BACKUPS = 5
 
 @attrs.frozen
 class Watcher:
-    """Logs every task (or one user's) once per tick. Rows stream through ``ReportTasks`` in
+    """Logs every task (or one user's) once per tick through ``LogTasks``. Rows stream in
     batches, so a tick needs the same memory at a thousand tasks as at millions."""
 
-    report: ReportTasks
+    log_tasks: LogTasks
     user_id: int | None = None
 
     def tick(self) -> int | None:
         """Log each task; the number logged, or None when the database could not be read.
 
         A database that is down costs one warning line: the next tick simply tries again."""
-        count = 0
         try:
-            for task in self.report(self.user_id):
-                count += 1
-                log.info(
-                    "task %d owner=%d title=%r duration=%d created_at=%s updated_at=%s",
-                    task.id.value,
-                    task.owner_id.value,
-                    task.title.value,
-                    task.duration.minutes,
-                    task.created_at.isoformat(),
-                    task.updated_at.isoformat(),
-                )
+            return self.log_tasks(self.user_id)
         except Unavailable as exc:
             log.warning("database unavailable, trying again next tick: %s", exc)
             return None
-        log.info("%d task(s) logged", count)
-        return count
 
     def run(self, stop: threading.Event, interval: float, ticks: int | None = None) -> int:
         """Tick now and then every ``interval`` seconds until ``stop`` is set or ``ticks``
@@ -74,7 +61,8 @@ class Watcher:
 
 
 def configure_logging(log_file: str, level: str = "INFO") -> list[logging.Handler]:
-    """Send ``selteq.watch`` to the console and a size-bounded rotating file. The logger stops
+    """Send the watcher's and the task log's records to the console and a size-bounded
+    rotating file. The loggers stop
     propagating meanwhile, so a root handler set up by someone else does not print twice."""
     Path(log_file).parent.mkdir(parents=True, exist_ok=True)
     formatter = logging.Formatter(LOG_FORMAT)
@@ -84,19 +72,24 @@ def configure_logging(log_file: str, level: str = "INFO") -> list[logging.Handle
             log_file, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
         ),
     ]
-    for handler in handlers:
-        handler.setFormatter(formatter)
-        log.addHandler(handler)
-    log.setLevel(level)
-    log.propagate = False
+    for name in TASK_LOGGERS:
+        logger = logging.getLogger(name)
+        for handler in handlers:
+            handler.setFormatter(formatter)
+            logger.addHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = False
     return handlers
 
 
 def unconfigure_logging(handlers: list[logging.Handler]) -> None:
+    for name in TASK_LOGGERS:
+        logger = logging.getLogger(name)
+        for handler in handlers:
+            logger.removeHandler(handler)
+        logger.propagate = True
     for handler in handlers:
-        log.removeHandler(handler)
         handler.close()
-    log.propagate = True
 
 
 def _parser(settings: Settings) -> argparse.ArgumentParser:
@@ -123,7 +116,8 @@ def main(argv: Sequence[str] | None = None, *, container: Container | None = Non
     container = container or bootstrap(settings)
     handlers = configure_logging(args.log_file, settings.log_level)
     stop = threading.Event()
-    watcher = Watcher(ReportTasks(container.uow, batch_size=args.batch_size), args.user)
+    report = attrs.evolve(container.log_tasks.report, batch_size=args.batch_size)
+    watcher = Watcher(attrs.evolve(container.log_tasks, report=report), args.user)
     try:
         with stop_on_signals(stop.set):
             watcher.run(stop, args.interval, args.ticks)

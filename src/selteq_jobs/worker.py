@@ -15,8 +15,7 @@ import logging
 
 import dramatiq
 
-from selteq_adapters.container import Container, bootstrap
-from selteq_adapters.settings import Settings
+from selteq_adapters.container import Container, Settings, bootstrap
 
 from .actors import Actors, declare_actors
 
@@ -41,7 +40,7 @@ def boot(settings: Settings | None = None) -> tuple[dramatiq.Broker, Actors]:
         )
     logging.getLogger("selteq").setLevel(settings.log_level)
     container = bootstrap(settings)
-    broker = container.broker()
+    broker = container.broker
     broker.add_middleware(CloseContainer(container))
     actors = declare_actors(broker, container)
     dramatiq.set_broker(broker)

@@ -15,11 +15,11 @@ import argon2
 import jwt
 import pytest
 
-from selteq_adapters.container import bootstrap
-from selteq_adapters.security import Argon2PasswordHasher, PyJwtTokenCodec
+from selteq_adapters.container import Overrides, bootstrap
+from selteq_adapters.hashing import Argon2PasswordHasher
 from selteq_adapters.settings import Rate, Settings
 from selteq_adapters.throttle import MemoryLoginThrottle
-from selteq_adapters.tokens import MAX_TOKEN_CHARS, REQUIRED_CLAIMS
+from selteq_adapters.tokens import MAX_TOKEN_CHARS, REQUIRED_CLAIMS, PyJwtTokenCodec
 from selteq_core import (
     Authenticate,
     AuthenticationFailed,
@@ -361,12 +361,22 @@ def test_login_with_real_hasher_and_codec_rehashes_an_old_hash() -> None:
 
 def test_the_container_wires_these_adapters_from_settings(settings: Settings) -> None:
     db = InMemoryDatabase()
-    container = bootstrap(settings, database=db, uow=db.unit_of_work, clock=ManualClock())
-    assert isinstance(container.hasher, Argon2PasswordHasher)
-    assert isinstance(container.codec, PyJwtTokenCodec)
-    assert (container.codec.issuer, container.codec.audience) == ("selteq", "selteq-api")
+    container = bootstrap(settings, Overrides(uow=db.unit_of_work, clock=ManualClock()))
     user = container.register_user("alice", PASSWORD.value)
+    with db.unit_of_work() as uow:
+        stored = uow.users.get(user.id)
+    assert stored is not None
+    assert stored.password_hash.startswith("$argon2id$")
     session = container.login("alice", PASSWORD.value, "10.0.0.1")
+    claims = jwt.decode(
+        session.access_token,
+        settings.jwt_secret,
+        algorithms=["HS256"],
+        issuer="selteq",
+        audience="selteq-api",
+        options={"verify_exp": False},
+    )
+    assert claims["sub"] == str(user.id.value)
     assert container.authenticate(session.access_token) == user.id
 
 

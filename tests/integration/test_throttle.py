@@ -12,11 +12,10 @@ import attrs
 import pytest
 import redis
 
-from selteq_adapters.container import bootstrap
-from selteq_adapters.settings import Rate, Settings
+from selteq_adapters.settings import Rate
 from selteq_adapters.throttle import MemoryLoginThrottle, RedisLoginThrottle
 from selteq_core import LoginThrottle, RateLimited, Unavailable
-from selteq_core.memory import InMemoryDatabase, ManualClock
+from selteq_core.memory import ManualClock
 from tests import services
 
 LOOSE = Rate(1000, 60)
@@ -219,17 +218,5 @@ def test_unreachable_redis_is_unavailable() -> None:
         for call in (throttle.check, throttle.failed, throttle.succeeded):
             with pytest.raises(Unavailable):
                 call("10.0.0.1", "alice")
-    finally:
-        client.close()
-
-
-def test_the_container_picks_redis_when_it_has_a_client(settings: Settings) -> None:
-    db = InMemoryDatabase()
-    embedded = bootstrap(settings, database=db, uow=db.unit_of_work)
-    assert isinstance(embedded.throttle, MemoryLoginThrottle)
-    client = _redis_client()
-    try:
-        shared = bootstrap(settings, database=db, uow=db.unit_of_work, redis=client)
-        assert isinstance(shared.throttle, RedisLoginThrottle)
     finally:
         client.close()

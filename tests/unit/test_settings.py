@@ -23,7 +23,7 @@ def test_defaults_match_the_documented_table(tmp_path: Path) -> None:
     assert (s.host, s.port, s.signup) == ("127.0.0.1", 8000, True)
     assert (s.login_rate, s.login_rate_per_address) == (Rate(10, 60), Rate(100, 60))
     assert (s.access_ttl, s.refresh_ttl) == (300, 86_400)
-    assert (s.db_pool_size, s.inline_reads, s.list_batch) == (8, True, 16)
+    assert (s.db_pool_size, s.list_batch) == (8, 16)
     assert not s.production
 
 
@@ -47,7 +47,6 @@ def test_every_variable_is_read(tmp_path: Path) -> None:
         SELTEQ_MAX_BODY_BYTES="2048",
         SELTEQ_DB_POOL_SIZE="16",
         SELTEQ_HASH_CONCURRENCY="3",
-        SELTEQ_INLINE_READS="0",
         SELTEQ_LIST_BATCH="8",
         SELTEQ_REPORT_USER_ID="7",
         SELTEQ_REPORT_INTERVAL="30",
@@ -72,7 +71,6 @@ def test_every_variable_is_read(tmp_path: Path) -> None:
         max_body_bytes=2048,
         db_pool_size=16,
         hash_concurrency=3,
-        inline_reads=False,
         list_batch=8,
         report_user_id=7,
         report_interval=30,

@@ -8,14 +8,16 @@ from selteq_core import (
     CreateTask,
     DeleteTask,
     InvalidField,
-    ListRecentTasks,
+    ListRecentTasksBatch,
+    LogTasks,
     NotFound,
     RenameTask,
+    ReportTasks,
     Unavailable,
-    UnitOfWork,
+    UserId,
 )
 from selteq_core.memory import InMemoryDatabase, ManualClock
-from tests.fakes import FaultyUnitOfWork
+from tests.fakes import FakeTaskBatchReader, FakeTaskLog, FaultyUnitOfWork
 from tests.unit.conftest import Core
 
 ALICE, BOB = 1, 2
@@ -58,26 +60,21 @@ def test_recent_for_many_users_is_each_users_own_recent(core: Core) -> None:
         core.create(ALICE, f"t{n}", 10)
         core.clock.advance(1)
     core.create(BOB, "bob's", 10)
-    found = core.recent.many([BOB, 3, ALICE, BOB])
+    reader = FakeTaskBatchReader(core.db.unit_of_work)
+    batch = ListRecentTasksBatch(reader)
+    found = batch([BOB, 3, ALICE, BOB])
     assert found == {BOB: core.recent(BOB), 3: [], ALICE: core.recent(ALICE)}
     assert list(found) == [BOB, 3, ALICE]  # each user once, in the order asked
     assert titles(found[ALICE]) == ["t5", "t4", "t3", "t2"]
-    assert core.recent.many([ALICE, ALICE]) == {ALICE: core.recent(ALICE)}  # one: plain read
-    assert core.recent.many([]) == {}
+    assert batch([]) == {}
+    assert reader.reads == 1  # one read for the whole batch, none for an empty one
 
 
 def test_recent_for_many_users_checks_every_id_before_reading(core: Core) -> None:
-    opened: list[int] = []
-
-    def unit_of_work() -> UnitOfWork:
-        opened.append(1)
-        return core.db.unit_of_work()
-
+    reader = FakeTaskBatchReader(core.db.unit_of_work)
     with pytest.raises(InvalidField):
-        ListRecentTasks(unit_of_work).many([ALICE, 0])
-    assert opened == []
-    assert ListRecentTasks(unit_of_work).many([ALICE]) == {ALICE: []}
-    assert opened == [1]  # one unit of work for the whole batch
+        ListRecentTasksBatch(reader)([ALICE, 0])
+    assert reader.reads == 0
 
 
 def test_another_users_task_is_not_found_and_unchanged(core: Core) -> None:
@@ -170,3 +167,18 @@ def test_report_reads_one_batch_at_a_time() -> None:
     assert len(opened) == 1
     assert len(list(stream)) == 4
     assert len(opened) == 3
+
+
+def test_log_tasks_writes_each_task_then_a_summary(core: Core) -> None:
+    mine = [core.create(ALICE, f"t{n}", 10) for n in range(3)]
+    core.create(BOB, "bob's", 10)
+    sink = FakeTaskLog()
+    log_tasks = LogTasks(ReportTasks(core.db.unit_of_work, batch_size=2), sink)
+
+    assert log_tasks(ALICE) == 3
+    assert sink.tasks == mine
+    assert sink.summaries == [(UserId(ALICE), 3)]
+    assert log_tasks() == 4
+    assert sink.summaries[-1] == (None, 4)
+    with pytest.raises(InvalidField):
+        log_tasks(0)

@@ -8,14 +8,12 @@ SQL Server, with raw parameterized SQL, pooled connections and versioned migrati
 
 from .database import Database, open_database
 from .dialect import Dialect
-from .pool import WouldBlock
 from .url import DatabaseUrl, parse_database_url
 
 __all__ = [
     "Database",
     "DatabaseUrl",
     "Dialect",
-    "WouldBlock",
     "open_database",
     "parse_database_url",
 ]

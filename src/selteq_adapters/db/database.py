@@ -1,24 +1,21 @@
-"""The database as the container sees it: units of work, a health check, migrations, seeding."""
+"""The database as the container sees it: units of work, the batch read, a health check,
+migrations."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
-from itertools import islice
-from typing import Any, TypeVar
+from typing import Any
 
 from .connection import Connection
 from .dialect import Dialect, dialect_named
 from .drivers import open_raw
 from .migrations import apply_pending
 from .pool import Pool
+from .repositories import SqlTaskBatchReader
 from .uow import SqlUnitOfWork
 from .url import DatabaseUrl, parse_database_url
-
-T = TypeVar("T")
-TaskRow = tuple[int, str, int, datetime, datetime]
-UserRow = tuple[str, str, datetime]
 
 
 class Database:
@@ -61,10 +58,9 @@ class Database:
         """A fresh unit of work (the container's UnitOfWorkFactory is this bound method)."""
         return SqlUnitOfWork(self._pool)
 
-    def unit_of_work_at_once(self) -> SqlUnitOfWork:
-        """A unit of work that never waits: it raises WouldBlock unless a warm idle
-        connection is there (an event loop's fast path; the caller falls back to a thread)."""
-        return SqlUnitOfWork(self._pool, at_once=True)
+    def batch_reader(self) -> SqlTaskBatchReader:
+        """The store's optional batch read (``selteq_core.TaskBatchReader``)."""
+        return SqlTaskBatchReader(self._pool)
 
     def ping(self) -> None:
         """Raise the core's Unavailable when the database cannot answer a ``SELECT 1``."""
@@ -75,36 +71,6 @@ class Database:
         """Apply pending migrations (idempotent, safe from several processes at once)."""
         with self._pool.connection() as connection:
             return apply_pending(connection, datetime.now(UTC))
-
-    def bulk_insert_tasks(self, rows: Iterable[TaskRow], batch: int = 5000) -> int:
-        """Insert (user_id, title, duration, created_at, updated_at) rows, committing per batch.
-
-        For seeding benchmarks: no validation beyond the schema's, aware UTC times only.
-        """
-        if batch < 1:
-            raise ValueError("batch must be at least 1")
-        total = 0
-        with self._pool.connection() as connection:
-            sql, to_db = connection.dialect.sql, connection.dialect.to_db
-            for chunk in _chunks(rows, batch):
-                for group in _chunks(chunk, sql.bulk_rows):
-                    params = [
-                        value
-                        for user, title, minutes, created, updated in group
-                        for value in (user, title, minutes, to_db(created), to_db(updated))
-                    ]
-                    connection.run(sql.task_insert_rows(len(group)), params)
-                connection.commit()
-                total += len(chunk)
-        return total
-
-    def bulk_insert_users(self, rows: Iterable[UserRow]) -> list[int]:
-        """Insert (username, password_hash, at) rows in one transaction; their new ids."""
-        with self._pool.connection() as connection:
-            sql, to_db = connection.dialect.sql.user_insert, connection.dialect.to_db
-            ids = [connection.insert(sql, (n, h, to_db(at), to_db(at))) for n, h, at in rows]
-            connection.commit()
-        return ids
 
     def close(self) -> None:
         """Close every idle connection; those still lent out close when they come back."""
@@ -147,9 +113,3 @@ def open_database(
         recheck_after=recheck_after,
         on_connect=on_connect,
     )
-
-
-def _chunks(rows: Iterable[T], size: int) -> Iterator[list[T]]:
-    iterator = iter(rows)
-    while chunk := list(islice(iterator, size)):
-        yield chunk

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-import msgspec
-from msgspec.structs import astuple
-
 from selteq_core import Duration, RefreshRecord, Task, TaskId, Title, User, UserId, Username
 
 from .connection import Row
@@ -23,34 +18,6 @@ def task_from_row(row: Row, dialect: Dialect) -> Task:
         created_at=dialect.from_db(row[4]),
         updated_at=dialect.from_db(row[5]),
     )
-
-
-class _StoredTask(msgspec.Struct):
-    """A task row as ``Statements.task_recent_owners`` writes it in JSON, its fields in
-    ``task_from_row``'s column order."""
-
-    id: int
-    user_id: int
-    title: str
-    duration: int
-    created_at: datetime
-    updated_at: datetime
-
-
-_STORED_TASKS = msgspec.json.Decoder(list[_StoredTask] | None)
-
-
-def tasks_from_json(document: object, dialect: Dialect) -> list[Task]:
-    """Tasks from a JSON array of task rows (NULL when a query aggregated none).
-
-    msgspec checks each field's type and reads the times in C; each row then becomes a
-    Task exactly as a fetched row does. A document of another shape is a broken database,
-    not a request."""
-    if document is None:
-        return []
-    if not isinstance(document, str | bytes):
-        raise TypeError(f"expected JSON text, got {type(document).__name__}")
-    return [task_from_row(astuple(row), dialect) for row in _STORED_TASKS.decode(document) or ()]
 
 
 def user_from_row(row: Row, dialect: Dialect) -> User:

@@ -21,10 +21,6 @@ from .connection import Connection
 log = logging.getLogger("selteq.db")
 
 
-class WouldBlock(Exception):
-    """No warm idle connection right now: the caller should do the work where it may wait."""
-
-
 class Pool:
     def __init__(
         self,
@@ -53,24 +49,6 @@ class Pool:
         except BaseException:
             self._slots.release()
             raise
-
-    def try_acquire(self) -> Connection:
-        """A warm idle connection at once, or WouldBlock: never waits for a slot, never
-        connects and never pings, so an event loop may call it. A connection idle for longer
-        than ``recheck_after`` is left for ``acquire`` to check (LIFO: the rest are older)."""
-        if not self._slots.acquire(blocking=False):
-            raise WouldBlock("every database connection is lent out")
-        with self._lock:
-            warm = (
-                not self._closed
-                and bool(self._idle)
-                and time.monotonic() - self._idle[-1].last_used <= self._recheck_after
-            )
-            connection = self._idle.pop() if warm else None
-        if connection is None:
-            self._slots.release()
-            raise WouldBlock("no warm idle database connection")
-        return connection
 
     def release(self, connection: Connection) -> None:
         """Take a connection back: whatever is uncommitted is rolled back, a broken one closed."""

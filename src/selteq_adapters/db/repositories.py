@@ -15,6 +15,7 @@ from selteq_core import (
     RefreshRecord,
     RefreshTokenStore,
     Task,
+    TaskBatchReader,
     TaskId,
     TaskRepository,
     Title,
@@ -25,7 +26,8 @@ from selteq_core import (
 )
 
 from .connection import Connection
-from .mapping import refresh_from_row, task_from_row, tasks_from_json, user_from_row
+from .mapping import refresh_from_row, task_from_row, user_from_row
+from .pool import Pool
 
 
 class SqlTaskRepository(TaskRepository):
@@ -48,18 +50,6 @@ class SqlTaskRepository(TaskRepository):
     def recent(self, owner_id: UserId, limit: int) -> list[Task]:
         params = self._d.limited((owner_id.value,), limit)
         return [task_from_row(row, self._d) for row in self._c.all(self._sql.task_recent, params)]
-
-    def recent_by_owner(self, owner_ids: Sequence[UserId], limit: int) -> dict[UserId, list[Task]]:
-        """One statement for every owner: their ids go in as one JSON array of integers,
-        their tasks come back as one JSON array of rows."""
-        found: dict[UserId, list[Task]] = {owner: [] for owner in owner_ids}
-        if not found:
-            return found
-        ids = json.dumps([owner.value for owner in found])
-        row = self._c.one(self._sql.task_recent_owners, (ids, limit))
-        for task in tasks_from_json(None if row is None else row[0], self._d):
-            found[task.owner_id].append(task)
-        return found
 
     def update(self, task: Task) -> bool:
         params = (task.title.value, self._d.to_db(task.updated_at), task.id.value)
@@ -134,3 +124,23 @@ class SqlRefreshTokenStore(RefreshTokenStore):
 
     def revoke_family(self, family: str, at: datetime) -> int:
         return self._c.run(self._sql.refresh_revoke_family, (self._d.to_db(at), family))
+
+
+class SqlTaskBatchReader(TaskBatchReader):
+    """The core's optional batch read: several owners' newest tasks in one statement, on a
+    connection of its own from the pool (a read needs no unit of work)."""
+
+    def __init__(self, pool: Pool) -> None:
+        self._pool = pool
+
+    def recent_by_owner(self, owner_ids: Sequence[UserId], limit: int) -> dict[UserId, list[Task]]:
+        found: dict[UserId, list[Task]] = {owner: [] for owner in owner_ids}
+        if not found:
+            return found
+        ids = json.dumps([owner.value for owner in found])
+        with self._pool.connection() as connection:
+            dialect = connection.dialect
+            for row in connection.all(dialect.sql.task_recent_owners, (ids, limit)):
+                task = task_from_row(row, dialect)
+                found[task.owner_id].append(task)
+        return found

@@ -28,21 +28,14 @@ class Statements:
         " WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT ?"
     )
     task_recent_owners: str = (
-        "SELECT json_group_array(json_object('id', r.id, 'user_id', r.user_id,"
-        " 'title', r.title, 'duration', r.duration, 'created_at', r.created_at,"
-        " 'updated_at', r.updated_at)) FROM"
-        " (SELECT t.id, t.user_id, t.title, t.duration, t.created_at, t.updated_at"
+        "SELECT t.id, t.user_id, t.title, t.duration, t.created_at, t.updated_at"
         " FROM json_each(?) AS o JOIN tasks AS t ON t.id IN"
         " (SELECT id FROM tasks WHERE user_id = o.value ORDER BY created_at DESC, id DESC"
-        " LIMIT ?) ORDER BY t.user_id, t.created_at DESC, t.id DESC) AS r"
+        " LIMIT ?) ORDER BY t.user_id, t.created_at DESC, t.id DESC"
     )
-    """``task_recent`` for the owners in a JSON array (first parameter), ``LIMIT`` each
-    (second): one index range per owner, as many as ``task_recent`` would read. The rows
-    come back as one value, a JSON array of objects with the columns as keys, in owner
-    order, newest first (``[]`` or NULL when there are none): one cell for the driver to
-    fetch instead of six per row (``selteq_adapters.db.mapping.tasks_from_json``). SQLite
-    aggregates in the subquery's order: a subquery with ORDER BY is never flattened into an
-    aggregate query."""
+    """``task_recent`` for the owners in a JSON array of ids (first parameter), ``LIMIT``
+    each (second): one index range per owner, exactly what ``task_recent`` reads, returned
+    as ordinary rows ordered by owner, newest first."""
     task_page: str = (
         "SELECT id, user_id, title, duration, created_at, updated_at FROM tasks"
         " WHERE id > ? ORDER BY id LIMIT ?"
@@ -51,12 +44,6 @@ class Statements:
         "SELECT id, user_id, title, duration, created_at, updated_at FROM tasks"
         " WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?"
     )
-    task_insert_many: str = (
-        "INSERT INTO tasks (user_id, title, duration, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?)"
-    )
-    bulk_rows: int = 1000
-    """Rows per multi-row insert: SQL Server allows 1,000 rows and 2,100 parameters."""
     task_get: str = (
         "SELECT id, user_id, title, duration, created_at, updated_at FROM tasks WHERE id = ?"
     )
@@ -91,14 +78,6 @@ class Statements:
     prepared: tuple[str, ...] = ()
     """Names of the hot reads a session prepares once (PostgreSQL only; see
     :func:`postgres_prepared`)."""
-
-    def task_insert_rows(self, count: int) -> str:
-        """One INSERT of ``count`` rows: the placeholder group repeated, every value bound.
-
-        One round trip per ``count`` rows is what makes seeding millions take minutes."""
-        if not 1 <= count <= self.bulk_rows:
-            raise ValueError(f"count must be 1 to {self.bulk_rows}")
-        return self.task_insert_many + ", (?, ?, ?, ?, ?)" * (count - 1)
 
     migrations_applied: str = "SELECT version FROM schema_migrations"
     migration_record: str = "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)"
@@ -146,14 +125,12 @@ POSTGRESQL = Statements(
     session_setup=("SET statement_timeout = 30000",),
     # The list and the retrieve are most of the traffic: parsed and planned once per session
     # instead of once per request (PostgreSQL's side of a list query: ~145 -> ~100 µs).
-    # json_agg(t): each row as an object keyed by its column names (no literal needed, so
-    # the statement can be prepared).
     task_recent_owners=(
-        "SELECT json_agg(t ORDER BY t.user_id, t.created_at DESC, t.id DESC)"
+        "SELECT t.id, t.user_id, t.title, t.duration, t.created_at, t.updated_at"
         " FROM json_array_elements_text(CAST(? AS json)) AS o(owner) CROSS JOIN LATERAL"
         " (SELECT id, user_id, title, duration, created_at, updated_at FROM tasks"
         " WHERE user_id = CAST(o.owner AS BIGINT) ORDER BY created_at DESC, id DESC LIMIT ?)"
-        " AS t"
+        " AS t ORDER BY t.user_id, t.created_at DESC, t.id DESC"
     ),
     prepared=("task_recent", "task_recent_owners", "task_get"),
     migration_lock="SELECT pg_advisory_xact_lock(?)",
@@ -177,14 +154,12 @@ MSSQL = Statements(
         "SELECT TOP (?) id, user_id, title, duration, created_at, updated_at FROM tasks"
         " WHERE user_id = ? ORDER BY created_at DESC, id DESC"
     ),
-    # FOR JSON inside a scalar subquery: one NVARCHAR(MAX) value (a bare FOR JSON result
-    # reaches ODBC split over rows of 2,033 characters).
     task_recent_owners=(
-        "SELECT (SELECT t.id, t.user_id, t.title, t.duration, t.created_at, t.updated_at"
+        "SELECT t.id, t.user_id, t.title, t.duration, t.created_at, t.updated_at"
         " FROM OPENJSON(?) AS o CROSS APPLY"
         " (SELECT TOP (?) id, user_id, title, duration, created_at, updated_at FROM tasks"
         " WHERE user_id = CAST(o.value AS BIGINT) ORDER BY created_at DESC, id DESC) AS t"
-        " ORDER BY t.user_id, t.created_at DESC, t.id DESC FOR JSON PATH)"
+        " ORDER BY t.user_id, t.created_at DESC, t.id DESC"
     ),
     task_page=(
         "SELECT TOP (?) id, user_id, title, duration, created_at, updated_at FROM tasks"
@@ -198,7 +173,6 @@ MSSQL = Statements(
     commit=None,
     rollback=None,
     session_setup=("SET LOCK_TIMEOUT 30000", "SET XACT_ABORT ON"),
-    bulk_rows=400,
     migration_lock=(
         "SET NOCOUNT ON; DECLARE @result INT;"
         " EXEC @result = sp_getapplock @Resource = N'selteq.migrate', @LockMode = N'Exclusive',"

@@ -27,12 +27,8 @@ class _Open:
 
 
 class SqlUnitOfWork(UnitOfWork):
-    """``at_once=True``: ``with uow:`` takes only a warm idle connection and raises
-    WouldBlock instead of waiting, connecting or checking one (for an event loop)."""
-
-    def __init__(self, pool: Pool, *, at_once: bool = False) -> None:
+    def __init__(self, pool: Pool) -> None:
         self._pool = pool
-        self._at_once = at_once
         self._open: _Open | None = None
 
     @property
@@ -50,7 +46,7 @@ class SqlUnitOfWork(UnitOfWork):
     def __enter__(self) -> SqlUnitOfWork:
         if self._open is not None:
             raise RuntimeError("this unit of work is already in use")
-        connection = self._pool.try_acquire() if self._at_once else self._pool.acquire()
+        connection = self._pool.acquire()
         self._open = _Open(
             connection,
             SqlTaskRepository(connection),

@@ -98,18 +98,19 @@ def test_recent_breaks_ties_on_created_at_by_the_newest_id(db: Database) -> None
     assert everything[-1] == older
 
 
-def test_recent_by_owner_answers_each_owner_as_recent_would(db: Database) -> None:
+def test_the_batch_read_answers_each_owner_as_recent_would(db: Database) -> None:
     alice, bob, carol = (given.user(db, name) for name in ("alice", "bob", "carol"))
     given.tasks(db, alice.id, 6)
     given.task(db, bob.id, "bob's", T0 + timedelta(hours=1))
     same = [given.task(db, carol.id, f"same{n}", T0) for n in range(5)]
     nobody = UserId(987654321)
     owners = [carol.id, nobody, alice.id, bob.id]
+    batch = db.batch_reader()
+    found = batch.recent_by_owner(owners, 4)
+    assert batch.recent_by_owner([alice.id], 2) == {alice.id: found[alice.id][:2]}
+    assert batch.recent_by_owner([], 4) == {}
     with db.unit_of_work() as uow:
-        found = uow.tasks.recent_by_owner(owners, 4)
         one_by_one = {owner: uow.tasks.recent(owner, 4) for owner in owners}
-        assert uow.tasks.recent_by_owner([alice.id], 2) == {alice.id: one_by_one[alice.id][:2]}
-        assert uow.tasks.recent_by_owner([], 4) == {}
     assert found == one_by_one
     assert list(found) == owners
     assert titles(found[alice.id]) == ["t5", "t4", "t3", "t2"]
@@ -117,10 +118,9 @@ def test_recent_by_owner_answers_each_owner_as_recent_would(db: Database) -> Non
     assert found[nobody] == []
 
 
-def test_recent_by_owner_reads_a_full_batch_of_long_titles_whole(db: Database) -> None:
+def test_the_batch_read_reads_a_full_batch_of_long_titles_whole(db: Database) -> None:
     """Sixteen owners' four tasks at the longest title, in three scripts and with JSON's
-    own metacharacters, come back exactly: the batch's one JSON value runs to about 25,000
-    characters, past the sizes at which an ODBC driver fetches a long value in pieces."""
+    own metacharacters (the owners travel as a JSON array), come back exactly."""
     owners = [given.user(db, f"owner{n}").id for n in range(16)]
     body = 'é"\\/\n\t{}[],:ü 名前 \u2028'
     for n, owner in enumerate(owners):
@@ -128,8 +128,8 @@ def test_recent_by_owner_reads_a_full_batch_of_long_titles_whole(db: Database) -
             title = f"{n}-{k} " + body * 20
             at = T0 + timedelta(seconds=k, microseconds=n * 1000 + 1)
             given.task(db, owner, title[:200], at, minutes=k + 1)
+    found = db.batch_reader().recent_by_owner(owners, 4)
     with db.unit_of_work() as uow:
-        found = uow.tasks.recent_by_owner(owners, 4)
         one_by_one = {owner: uow.tasks.recent(owner, 4) for owner in owners}
     assert found == one_by_one
     assert all(len(tasks) == 4 for tasks in found.values())
@@ -138,11 +138,11 @@ def test_recent_by_owner_reads_a_full_batch_of_long_titles_whole(db: Database) -
 
 
 @pytest.mark.parametrize("title", HOSTILE)
-def test_recent_by_owner_returns_hostile_titles_as_data(db: Database, title: str) -> None:
+def test_the_batch_read_returns_hostile_titles_as_data(db: Database, title: str) -> None:
     alice, bob = given.user(db, "alice"), given.user(db, "bob")
     made = given.task(db, alice.id, title)
-    with db.unit_of_work() as uow:
-        assert uow.tasks.recent_by_owner([bob.id, alice.id], 4) == {bob.id: [], alice.id: [made]}
+    found = db.batch_reader().recent_by_owner([bob.id, alice.id], 4)
+    assert found == {bob.id: [], alice.id: [made]}
 
 
 def test_update_writes_title_and_updated_at_only(db: Database) -> None:
@@ -201,20 +201,3 @@ def test_page_of_one_owner_skips_the_others(db: Database) -> None:
 def test_a_task_for_a_missing_owner_is_a_conflict(db: Database) -> None:
     with pytest.raises(Conflict), db.unit_of_work() as uow:
         uow.tasks.add(UserId(987654321), Title("orphan"), Duration(5), T0)
-
-
-def test_bulk_insert_stores_every_row_across_statements_and_batches(db: Database) -> None:
-    alice, bob = given.user(db, "alice"), given.user(db, "bob")
-    owners = (alice.id.value, bob.id.value)
-    rows = [
-        (owners[n % 2], f"bulk {n}", n + 1, T0 + timedelta(seconds=n), T0 + timedelta(seconds=n))
-        for n in range(2345)  # several multi-row statements, and a partial last one
-    ]
-    assert db.bulk_insert_tasks(iter(rows), batch=1000) == 2345
-    with db.unit_of_work() as uow:
-        stored = uow.tasks.page(None, None, 5000)
-    assert len(stored) == 2345
-    assert [(t.owner_id.value, t.title.value, t.duration.minutes) for t in stored] == [
-        (user, title, minutes) for user, title, minutes, _, _ in rows
-    ]
-    assert stored[-1].created_at == rows[-1][3]

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from selteq_adapters.container import Container, bootstrap
+from selteq_adapters.container import Container, Overrides, bootstrap
 from selteq_adapters.db import Database
-from selteq_adapters.security import Argon2PasswordHasher
+from selteq_adapters.hashing import Argon2PasswordHasher
 from selteq_adapters.settings import Settings
 from selteq_core import (
     AuthenticationFailed,
     Conflict,
     NotFound,
-    Password,
     ReportTasks,
 )
 from selteq_core.memory import ManualClock
@@ -25,16 +24,18 @@ def app(db: Database, settings: Settings) -> Container:
     """The container on the engine's database, with argon2id at its cheapest (the database is
     under test here, not the hash cost). Not closed: the engine owns the pool."""
     hasher = Argon2PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    return bootstrap(settings, database=db, clock=ManualClock(), hasher=hasher)
+    return bootstrap(settings, Overrides(database=db, clock=ManualClock(), hasher=hasher))
 
 
-def test_register_stores_an_argon2_hash_and_refuses_a_taken_name(app: Container) -> None:
+def test_register_stores_an_argon2_hash_and_refuses_a_taken_name(
+    app: Container, db: Database
+) -> None:
     alice = app.register_user("alice", PASSWORD)
-    with app.uow() as uow:
+    with db.unit_of_work() as uow:
         stored = uow.users.by_username(alice.username)
     assert stored == alice
     assert alice.password_hash.startswith("$argon2id$")
-    assert app.hasher.verify(alice.password_hash, Password(PASSWORD))
+    assert app.login("alice", PASSWORD).access_token
     with pytest.raises(Conflict):
         app.register_user("alice", "another password")
 
@@ -82,11 +83,11 @@ def test_list_recent_is_the_last_four_newest_first(app: Container) -> None:
     assert [t.title.value for t in app.list_recent_tasks(alice)] == ["t5", "t4", "t3", "t2"]
 
 
-def test_report_streams_every_task_in_batches(app: Container) -> None:
+def test_report_streams_every_task_in_batches(app: Container, db: Database) -> None:
     alice = app.register_user("alice", PASSWORD).id.value
     bob = app.register_user("bob", PASSWORD).id.value
     made = [app.create_task(owner, f"t{n}", 5) for n in range(5) for owner in (alice, bob)]
-    report = ReportTasks(app.uow, batch_size=3)
+    report = ReportTasks(db.unit_of_work, batch_size=3)
     assert list(report()) == sorted(made, key=lambda t: t.id)
     assert [t.owner_id.value for t in report(bob)] == [bob] * 5
 

@@ -78,8 +78,8 @@ def test_hot_reads_are_prepared_once_per_session(
         with database.unit_of_work() as uow:
             assert uow.tasks.get(task.id) == task
     for _ in range(2):
-        with database.unit_of_work() as uow:
-            assert uow.tasks.recent_by_owner([alice.id], 4) == {alice.id: tasks[::-1][:4]}
+        found = database.batch_reader().recent_by_owner([alice.id], 4)
+        assert found == {alice.id: tasks[::-1][:4]}
     assert len(made) == 1  # one session served every read
     assert _prepared(made[0]) == {
         "selteq_task_recent": 3,

@@ -18,6 +18,7 @@ from selteq_adapters.db import Database, open_database
 from selteq_core import UserId
 from tests.integration.db.engines import PostgresServer, raw_connection, sqlite_url
 from tests.integration.db.given import T0
+from tests.seeding import insert_tasks, insert_users
 
 USERS, TASKS_EACH = 200, 100
 INDEX = "ix_tasks_user_recent"
@@ -26,13 +27,13 @@ INDEX = "ix_tasks_user_recent"
 def seeded(url: str) -> tuple[Database, list[int]]:
     database = open_database(url)
     database.migrate()
-    ids = database.bulk_insert_users((f"user{n}", "hash", T0) for n in range(USERS))
+    ids = insert_users(database, (f"user{n}" for n in range(USERS)), T0)
     rows = (
         (ids[(n * 7919) % USERS], f"task {n}", 1 + n % 90, when, when)
         for n in range(USERS * TASKS_EACH)
         for when in [T0 + timedelta(seconds=(n * 104729) % 86_400)]
     )
-    assert database.bulk_insert_tasks(rows) == USERS * TASKS_EACH
+    assert insert_tasks(database, rows) == USERS * TASKS_EACH
     return database, ids
 
 

@@ -33,7 +33,6 @@ def every_statement(name: DialectName) -> list[str]:
             found.extend(value)
         elif isinstance(value, str):
             found.append(value)
-    found.append(statements.task_insert_rows(3))  # the multi-row bulk insert
     for _, text in available(name):
         found.extend(split_statements(text))
     return found

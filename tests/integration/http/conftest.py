@@ -14,7 +14,7 @@ import attrs
 import pytest
 from litestar.testing import TestClient
 
-from selteq_adapters.container import Container, bootstrap
+from selteq_adapters.container import Container, Overrides, bootstrap
 from selteq_adapters.settings import Settings
 from selteq_core.memory import ManualClock
 from selteq_http.app import create_app
@@ -107,10 +107,12 @@ def clock() -> ManualClock:
 
 
 @contextmanager
-def running(settings: Settings, clock: ManualClock, **overrides: Any) -> Iterator[Api]:
+def running(
+    settings: Settings, clock: ManualClock, overrides: Overrides | None = None
+) -> Iterator[Api]:
     """The app on a freshly migrated container; leaving it shuts the app (and container) down."""
-    container = bootstrap(settings, clock=clock, **overrides)
-    container.database.migrate()
+    container = bootstrap(settings, attrs.evolve(overrides or Overrides(), clock=clock))
+    container.migrate()
     with TestClient(create_app(container)) as client:
         yield Api(client, container, clock)
 

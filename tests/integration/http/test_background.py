@@ -23,9 +23,9 @@ def _scheduler_threads() -> list[threading.Thread]:
 def test_background_jobs_report_the_users_tasks_and_stop_on_shutdown(
     settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="selteq.report")
+    caplog.set_level(logging.INFO, logger="selteq.tasks")
     container = bootstrap(attrs.evolve(settings, report_interval=1, report_user_id=1))
-    container.database.migrate()
+    container.migrate()
     user = container.register_user("reporter", "correct horse battery")
     assert user.id.value == 1
     container.create_task(1, "first", 5)
@@ -35,10 +35,10 @@ def test_background_jobs_report_the_users_tasks_and_stop_on_shutdown(
     with TestClient(create_app(container, background_jobs=True)):
         assert len(_scheduler_threads()) == threads_before + 1
         deadline = time.monotonic() + 15
-        while not any("has 2 task(s)" in r.getMessage() for r in caplog.records):
+        while not any("2 task(s) of user 1" in r.getMessage() for r in caplog.records):
             assert time.monotonic() < deadline, "the report job never ran"
             time.sleep(0.05)
-    reported = [r.getMessage() for r in caplog.records if r.name == "selteq.report"]
+    reported = [r.getMessage() for r in caplog.records if r.name == "selteq.tasks"]
     assert any("title='first'" in line for line in reported)
     assert any("title='second'" in line for line in reported)
     assert len(_scheduler_threads()) == threads_before
@@ -46,7 +46,7 @@ def test_background_jobs_report_the_users_tasks_and_stop_on_shutdown(
 
 def test_without_background_jobs_no_scheduler_starts(settings: Settings) -> None:
     container = bootstrap(settings)
-    container.database.migrate()
+    container.migrate()
     before = len(_scheduler_threads())
     with TestClient(create_app(container)):
         assert len(_scheduler_threads()) == before
@@ -54,9 +54,9 @@ def test_without_background_jobs_no_scheduler_starts(settings: Settings) -> None
 
 def test_shutting_the_app_down_closes_the_container(settings: Settings) -> None:
     container = bootstrap(settings)
-    container.database.migrate()
+    container.migrate()
     with TestClient(create_app(container)) as client:
         assert client.get("/health/ready").status_code == 200
-        container.database.ping()
+        assert container.readiness() == {"database": True}
     with pytest.raises(Unavailable):
-        container.database.ping()
+        container.list_recent_tasks(1)  # the pool is closed

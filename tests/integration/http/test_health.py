@@ -38,14 +38,17 @@ def _closed_port() -> int:
     return port
 
 
-def test_ready_is_503_when_redis_is_unreachable(settings: Settings, clock: ManualClock) -> None:
+def test_ready_is_degraded_not_failed_when_redis_is_unreachable(
+    settings: Settings, clock: ManualClock
+) -> None:
+    """Every replica shares the one Redis: failing readiness on it would take them all out
+    of the balancer at once, though the task routes still work."""
     unreachable = attrs.evolve(settings, redis_url=f"redis://127.0.0.1:{_closed_port()}/0")
     with running(unreachable, clock) as api:
         ready = api.client.get("/health/ready")
-        assert ready.status_code == 503
-        assert int(ready.headers["retry-after"]) > 0
+        assert ready.status_code == 200
         assert ready.json() == {
-            "status": "unavailable",
+            "status": "degraded",
             "checks": {"database": "ok", "redis": "down"},
         }
         assert api.client.get("/health/live").status_code == 200

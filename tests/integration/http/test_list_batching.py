@@ -12,10 +12,10 @@ import attrs
 import httpx
 import pytest
 
-from selteq_adapters.container import Container, WouldBlock, bootstrap
+from selteq_adapters.container import Container, Overrides, bootstrap
 from selteq_adapters.db import open_database
 from selteq_adapters.settings import Settings
-from selteq_core import InvalidField, Task, Unavailable, UnitOfWork
+from selteq_core import InvalidField, Task, TaskBatchReader, Unavailable, UnitOfWork, UserId
 from selteq_core.memory import ManualClock
 from selteq_http.batching import ListBatcher
 from tests.integration.http.conftest import running
@@ -40,10 +40,15 @@ class Spy:
 
 @pytest.fixture
 def container(settings: Settings, clock: ManualClock) -> Iterator[Container]:
-    made = bootstrap(settings, clock=clock)
-    made.database.migrate()
+    made = bootstrap(settings, Overrides(clock=clock))
+    made.migrate()
     yield made
     made.close()
+
+
+def batch_of(container: Container) -> Many:
+    assert container.list_recent_tasks_batch is not None  # the SQL store offers one
+    return container.list_recent_tasks_batch
 
 
 def seed(container: Container, owners: int, each: int) -> list[int]:
@@ -70,8 +75,8 @@ def test_callers_arriving_together_share_one_read_and_get_their_own(
     container: Container,
 ) -> None:
     owners = seed(container, 3, 5)
-    spy = Spy(container.list_recent_tasks_at_once.many)
-    batcher = ListBatcher(spy, container.list_recent_tasks.many, 4)
+    spy = Spy(batch_of(container))
+    batcher = ListBatcher(spy, 4)
     callers = [owners[0], owners[1], owners[0], owners[2], owners[1], 987654]
     results = gather(batcher, callers)
     assert spy.calls == [[owners[0], owners[1], owners[2], 987654]]
@@ -83,25 +88,16 @@ def test_callers_arriving_together_share_one_read_and_get_their_own(
 
 def test_a_batch_holds_at_most_size_owners_oldest_first(container: Container) -> None:
     owners = seed(container, 5, 1)
-    spy = Spy(container.list_recent_tasks_at_once.many)
-    results = gather(ListBatcher(spy, container.list_recent_tasks.many, 2), owners)
+    spy = Spy(batch_of(container))
+    results = gather(ListBatcher(spy, 2), owners)
     assert spy.calls == [owners[0:2], owners[2:4], owners[4:5]]
-    assert results == [container.list_recent_tasks(user) for user in owners]
-
-
-def test_without_a_warm_connection_the_batch_is_read_in_a_thread(container: Container) -> None:
-    owners = seed(container, 2, 2)
-    busy = Spy(container.list_recent_tasks_at_once.many, fail_with=WouldBlock("no idle"))
-    threaded = Spy(container.list_recent_tasks.many)
-    results = gather(ListBatcher(busy, threaded, 4), owners)
-    assert busy.calls == threaded.calls == [owners]
     assert results == [container.list_recent_tasks(user) for user in owners]
 
 
 def test_a_failed_read_fails_its_batch_only(container: Container) -> None:
     owners = seed(container, 2, 1)
-    spy = Spy(container.list_recent_tasks_at_once.many, fail_with=Unavailable("db down"))
-    batcher = ListBatcher(spy, container.list_recent_tasks.many, 4)
+    spy = Spy(batch_of(container), fail_with=Unavailable("db down"))
+    batcher = ListBatcher(spy, 4)
     failed = gather(batcher, owners)
     assert all(isinstance(result, Unavailable) for result in failed), failed
     spy.fail_with = None
@@ -110,8 +106,8 @@ def test_a_failed_read_fails_its_batch_only(container: Container) -> None:
 
 def test_a_bad_id_fails_its_own_call_and_not_the_batch(container: Container) -> None:
     owners = seed(container, 1, 1)
-    spy = Spy(container.list_recent_tasks_at_once.many)
-    results = gather(ListBatcher(spy, container.list_recent_tasks.many, 4), [0, owners[0]])
+    spy = Spy(batch_of(container))
+    results = gather(ListBatcher(spy, 4), [0, owners[0]])
     assert isinstance(results[0], InvalidField)
     assert results[1] == container.list_recent_tasks(owners[0])
     assert spy.calls == [owners]
@@ -119,8 +115,8 @@ def test_a_bad_id_fails_its_own_call_and_not_the_batch(container: Container) -> 
 
 def test_a_caller_that_goes_away_leaves_the_others_served(container: Container) -> None:
     owners = seed(container, 2, 1)
-    spy = Spy(container.list_recent_tasks_at_once.many)
-    batcher = ListBatcher(spy, container.list_recent_tasks.many, 4)
+    spy = Spy(batch_of(container))
+    batcher = ListBatcher(spy, 4)
 
     async def one_cancelled() -> list[Any]:
         gone = asyncio.ensure_future(batcher(owners[0]))
@@ -146,10 +142,22 @@ def test_concurrent_list_requests_through_the_app(
 
     def counted() -> UnitOfWork:
         opened.append(1)
-        return database.unit_of_work_at_once()
+        return database.unit_of_work()
+
+    @attrs.frozen
+    class CountedBatch(TaskBatchReader):
+        reader: TaskBatchReader
+
+        def recent_by_owner(
+            self, owner_ids: Sequence[UserId], limit: int
+        ) -> dict[UserId, list[Task]]:
+            opened.append(1)
+            return self.reader.recent_by_owner(owner_ids, limit)
 
     batched = attrs.evolve(settings, list_batch=size)
-    with running(batched, clock, database=database, uow_at_once=counted) as app:
+    reader = CountedBatch(database.batch_reader())
+    overrides = Overrides(database=database, uow=counted, batch_reader=reader)
+    with running(batched, clock, overrides) as app:
         users = [app.user(f"user{n}") for n in range(6)]
         expected = []
         for n, headers in enumerate(users):

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import httpx
 
-from selteq_adapters.container import bootstrap
-from selteq_adapters.security import Argon2PasswordHasher
+from selteq_adapters.container import Overrides, bootstrap
+from selteq_adapters.hashing import Argon2PasswordHasher
 from selteq_adapters.settings import Rate, Settings
 from selteq_http.app import create_app
 
@@ -47,8 +47,8 @@ def test_the_task_list_is_served_while_password_checks_are_stuck(tmp_path: Path)
         login_rate_per_address=Rate(1000, 60),
     )
     hasher = HeldHasher()
-    container = bootstrap(settings, hasher=hasher)
-    container.database.migrate()
+    container = bootstrap(settings, Overrides(hasher=hasher))
+    container.migrate()
     container.register_user("alice", PASSWORD)
     hasher.release.set()
     session = container.login("alice", PASSWORD)

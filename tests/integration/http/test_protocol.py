@@ -9,8 +9,9 @@ import re
 import attrs
 import pytest
 
-from selteq_adapters.security import PyJwtTokenCodec
+from selteq_adapters.container import Overrides
 from selteq_adapters.settings import Settings
+from selteq_adapters.tokens import PyJwtTokenCodec
 from selteq_core import TokenClaims
 from selteq_core.memory import ManualClock
 from selteq_http.context import RequestIdFilter
@@ -150,7 +151,7 @@ def test_an_unexpected_error_is_a_bare_500_logged_with_its_request_id(
     codec = _BrokenCodec(
         settings.jwt_secret, issuer=settings.jwt_issuer, audience=settings.jwt_audience
     )
-    with running(settings, clock, codec=codec) as api:
+    with running(settings, clock, Overrides(codec=codec)) as api:
         caplog.handler.addFilter(RequestIdFilter())
         response = api.client.get("/api/tasks/", headers={"Authorization": "Bearer whatever"})
         body = problem(response, 500)

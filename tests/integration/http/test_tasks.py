@@ -5,12 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import attrs
 import pytest
 
-from selteq_adapters.db import open_database
 from selteq_adapters.settings import Settings
-from selteq_core import UnitOfWork
 from selteq_core.memory import ManualClock
 
 from .conftest import Api, invalid_names, problem, running
@@ -206,39 +203,8 @@ def test_task_routes_need_a_token_before_anything_else(api: Api) -> None:
     assert api.snapshot() == before
 
 
-@pytest.mark.parametrize(("recheck_after", "path"), [(60.0, "at once"), (0.0, "waiting")])
-def test_reads_run_without_waiting_when_a_connection_is_warm(
-    settings: Settings, clock: ManualClock, recheck_after: float, path: str
-) -> None:
-    """List and retrieve take the event loop's path when an idle connection is warm. When
-    none is (here: every idle one is due for its recheck) the pool refuses at once and the
-    same read runs in a thread, where the pool may wait, ping and reconnect."""
-    calls: list[str] = []
-    database = open_database(settings.database_url, recheck_after=recheck_after)
-
-    def waiting() -> UnitOfWork:
-        calls.append("waiting")
-        return database.unit_of_work()
-
-    def at_once() -> UnitOfWork:
-        calls.append("at once")
-        return database.unit_of_work_at_once()
-
-    with running(settings, clock, database=database, uow=waiting, uow_at_once=at_once) as app:
-        headers = app.user("alice")
-        task = app.create(headers, title="read me", duration=5)
-        del calls[:]
-        assert app.client.get("/api/tasks/", headers=headers).json() == [task]
-        assert app.client.get(f"/api/tasks/{task['id']}", headers=headers).json() == task
-    expected = ["at once"] if path == "at once" else ["at once", "waiting"]
-    assert calls == expected * 2
-
-
-@pytest.mark.parametrize("inline", [True, False])
-def test_reads_answer_the_same_on_either_path(
-    settings: Settings, clock: ManualClock, inline: bool
-) -> None:
-    with running(attrs.evolve(settings, inline_reads=inline), clock) as app:
+def test_reads_answer_only_the_callers_tasks(settings: Settings, clock: ManualClock) -> None:
+    with running(settings, clock) as app:
         alice, bob = app.user("alice"), app.user("bob")
         tasks = [app.create(alice, title=f"t{n}", duration=n + 1) for n in range(5)]
         assert app.client.get("/api/tasks/", headers=alice).json() == tasks[:0:-1]

@@ -47,7 +47,7 @@ def test_redis_away_is_unavailable() -> None:
 
 
 def test_without_redis_the_broker_is_an_in_process_stub(settings: Settings) -> None:
-    broker = make_broker(settings)
+    broker = make_broker(settings, None)
     assert isinstance(broker, StubBroker)
     assert [type(m).__name__ for m in broker.middleware] == DEFAULTS
 
@@ -55,7 +55,7 @@ def test_without_redis_the_broker_is_an_in_process_stub(settings: Settings) -> N
 def test_with_redis_the_broker_uses_its_own_namespace(
     settings: Settings, redis_url: str, namespace: str, client: redis.Redis
 ) -> None:
-    broker = make_broker(attrs.evolve(settings, redis_url=redis_url), namespace=namespace)
+    broker = make_broker(attrs.evolve(settings, broker_namespace=namespace), client)
     assert isinstance(broker, RedisBroker)
     assert broker.namespace == namespace
     assert [type(m).__name__ for m in broker.middleware] == DEFAULTS
@@ -66,7 +66,8 @@ def test_with_redis_the_broker_uses_its_own_namespace(
 
 
 def test_sending_while_redis_is_away_is_unavailable(settings: Settings) -> None:
-    broker = make_broker(attrs.evolve(settings, redis_url=f"redis://127.0.0.1:{free_port()}/0"))
+    away = redis.Redis.from_url(f"redis://127.0.0.1:{free_port()}/0")
+    broker = make_broker(settings, away)
     broker.declare_queue(QUEUE)
     with pytest.raises(Unavailable):
         broker.enqueue(_message())

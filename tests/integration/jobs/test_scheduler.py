@@ -12,15 +12,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import attrs
-import dramatiq
 import pytest
 import redis
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from selteq_adapters.broker import make_broker
 from selteq_adapters.container import Container, bootstrap
 from selteq_adapters.settings import Settings
-from selteq_adapters.ticklock import RedisTickLock
 from selteq_core import Task, User
 from selteq_jobs.actors import PRINT_USER_TASKS, QUEUE, declare_actors
 from selteq_jobs.scheduler import ReportTick, schedule
@@ -41,17 +38,16 @@ def redis_settings(settings: Settings, redis_url: str) -> Settings:
 def replicas(redis_settings: Settings, namespace: str) -> Iterator[Callable[[], ReportTick]]:
     """Builds scheduler replicas as `selteq-scheduler` does: each its own container, broker
     and Redis connection, all sharing one namespace."""
-    made: list[Container | dramatiq.Broker] = []
+    made: list[Container] = []
 
     def replica() -> ReportTick:
-        container = bootstrap(redis_settings)
-        broker = make_broker(redis_settings, namespace=namespace)
-        made.extend((container, broker))
-        actors = declare_actors(broker, container)
-        assert container.redis is not None
+        container = bootstrap(attrs.evolve(redis_settings, broker_namespace=namespace))
+        made.append(container)
+        actors = declare_actors(container.broker, container)
+        assert container.tick_lock is not None
         return ReportTick(
             actors.print_user_tasks.send,
-            RedisTickLock(container.redis),
+            container.tick_lock,
             container.clock,
             interval=1,
             user_id=1,
@@ -115,10 +111,10 @@ def test_a_tick_reaches_a_real_worker_process(
 
     assert replicas()()
 
-    wait_for(lambda: "user 1 has 3 task(s)" in worker.output(), "the worker's report")
+    wait_for(lambda: "3 task(s) of user 1" in worker.output(), "the worker's report")
     output = worker.output()
     for task in tasks:
-        assert f"task {task.id.value}: title={task.title.value!r}" in output
+        assert f"task {task.id.value} owner=1 title={task.title.value!r}" in output
     assert "Bob's secret" not in output
     assert worker.stop() == 0
 

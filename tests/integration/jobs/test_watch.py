@@ -14,14 +14,16 @@ import attrs
 import pytest
 
 from selteq_adapters.container import Container, bootstrap
+from selteq_adapters.db import open_database
 from selteq_adapters.settings import Settings
-from selteq_core import ReportTasks, Task, User
-from selteq_jobs.watch import Watcher, configure_logging, main, unconfigure_logging
+from selteq_core import Task, User
+from selteq_jobs.watch import TASK_LOGGERS, Watcher, configure_logging, main, unconfigure_logging
+from tests.seeding import insert_tasks, insert_users
 
 from .conftest import BIN, Process, job_env, wait_for
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
-LINE = re.compile(r"^\S+ \S+ (INFO|WARNING) selteq\.watch: ")
+LINE = re.compile(r"^\S+ \S+ (INFO|WARNING) selteq\.(watch|tasks): ")
 
 
 class Collect(logging.Handler):
@@ -35,12 +37,14 @@ class Collect(logging.Handler):
 
 @pytest.fixture
 def watch_records() -> Iterator[list[logging.LogRecord]]:
-    """Records reaching the ``selteq.watch`` logger itself (it stops propagating while the
-    command runs, so the collector is attached to it directly)."""
-    logger, collect = logging.getLogger("selteq.watch"), Collect()
-    logger.addHandler(collect)
+    """Records reaching the watcher's loggers themselves (they stop propagating while the
+    command runs, so the collector is attached to them directly)."""
+    collect = Collect()
+    for name in TASK_LOGGERS:
+        logging.getLogger(name).addHandler(collect)
     yield collect.records
-    logger.removeHandler(collect)
+    for name in TASK_LOGGERS:
+        logging.getLogger(name).removeHandler(collect)
 
 
 def test_logs_every_task_on_every_tick_through_logging_only(
@@ -62,7 +66,7 @@ def test_logs_every_task_on_every_tick_through_logging_only(
     written = log_file.read_text().splitlines()
     assert len(console) == len(written) == 3 * (4 + 1)
     assert all(LINE.match(line) for line in console + written)
-    assert {r.name for r in watch_records} == {"selteq.watch"}
+    assert {r.name for r in watch_records} == {"selteq.tasks"}
     for task in tasks:
         expected = (
             f"task {task.id.value} owner={task.owner_id.value} title={task.title.value!r} "
@@ -72,18 +76,21 @@ def test_logs_every_task_on_every_tick_through_logging_only(
         for lines in (console, written, [r.getMessage() for r in watch_records]):
             assert sum(line.endswith(expected) for line in lines) == 3
     assert sum("Bob's secret" in line for line in written) == 3
-    assert sum(line.endswith("4 task(s) logged") for line in written) == 3
+    assert sum(line.endswith("4 task(s) of every user") for line in written) == 3
 
 
 def _peak_of_one_tick(container: Container, rows: int, batch_size: int, log_file: Path) -> int:
     """Seed ``rows`` tasks, then the peak traced memory of one watcher pass over them
     (logged to a rotating file only, so no test handler keeps the records)."""
-    [owner] = container.database.bulk_insert_users([("memory", "not-a-hash", NOW)])
+    database = open_database(container.settings.database_url)
+    [owner] = insert_users(database, ["memory"], NOW)
     seed = ((owner, f"task {n}", 1 + n % 600, NOW, NOW) for n in range(rows))
-    assert container.database.bulk_insert_tasks(seed) == rows
+    assert insert_tasks(database, seed) == rows
+    database.close()
     handlers = configure_logging(str(log_file))
     logging.getLogger("selteq.watch").removeHandler(handlers[0])  # the console
-    watcher = Watcher(ReportTasks(container.uow, batch_size=batch_size))
+    report = attrs.evolve(container.log_tasks.report, batch_size=batch_size)
+    watcher = Watcher(attrs.evolve(container.log_tasks, report=report))
     try:
         tracemalloc.start()
         tracemalloc.reset_peak()
@@ -104,7 +111,7 @@ def test_memory_follows_the_batch_size_not_the_row_count(
     large = bootstrap(attrs.evolve(settings, database_url=f"sqlite:///{tmp_path}/large.db"))
     try:
         for made in (small, large):
-            made.database.migrate()
+            made.migrate()
         peak_1k = _peak_of_one_tick(small, 1_000, 200, tmp_path / "small.log")
         peak_100k = _peak_of_one_tick(large, 100_000, 200, tmp_path / "large.log")
     finally:
@@ -125,7 +132,7 @@ def test_a_database_that_is_down_is_logged_and_the_next_tick_works(
     folder.write_text("not a folder")
     down = attrs.evolve(settings, database_url=f"sqlite:///{folder}/selteq.db")
     watching, admin = bootstrap(down), bootstrap(down)
-    watcher = Watcher(ReportTasks(watching.uow, batch_size=2))
+    watcher = Watcher(watching.log_tasks)
     try:
         assert watcher.tick() is None
         [warning] = [r for r in watch_records if r.levelno == logging.WARNING]
@@ -133,7 +140,7 @@ def test_a_database_that_is_down_is_logged_and_the_next_tick_works(
         assert warning.exc_info is None
 
         folder.unlink()
-        admin.database.migrate()
+        admin.migrate()
         user = admin.register_user("carol", "correct horse battery")
         for title in ("one", "two", "three"):
             admin.create_task(user.id.value, title, 10)
@@ -162,7 +169,7 @@ def test_sigterm_stops_the_command_between_ticks(
     watch = Process(args, job_env(settings), tmp_path, tmp_path / "watch.out")
     processes.append(watch)
 
-    wait_for(lambda: "4 task(s) logged" in watch.output(), "the first tick")
+    wait_for(lambda: "4 task(s) of every user" in watch.output(), "the first tick")
     watch.proc.send_signal(signal.SIGTERM)
 
     assert watch.proc.wait(timeout=30) == 0

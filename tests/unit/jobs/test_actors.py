@@ -12,7 +12,8 @@ import pytest
 from dramatiq.brokers.stub import StubBroker
 from dramatiq.middleware import TimeLimitExceeded
 
-from selteq_adapters.container import Container, bootstrap
+from selteq_adapters.container import Container, Overrides, bootstrap
+from selteq_adapters.db import Database, open_database
 from selteq_adapters.settings import Settings
 from selteq_core import (
     InvalidField,
@@ -65,19 +66,23 @@ class Run:
         self.worker.join()
 
 
+def _database(settings: Settings) -> Database:
+    return open_database(settings.database_url)
+
+
 def _declared(container: Container, policy: ActorPolicy = FAST) -> tuple[StubBroker, Actors]:
-    broker = container.broker()
+    broker = container.broker
     assert isinstance(broker, StubBroker), "no SELTEQ_REDIS_URL: the container gives a stub"
     return broker, declare_actors(broker, container, policy)
 
 
 def _report(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "selteq.report"]
+    return [r.getMessage() for r in caplog.records if r.name == "selteq.tasks"]
 
 
 @pytest.fixture
 def report_logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
-    caplog.set_level(logging.INFO, logger="selteq.report")
+    caplog.set_level(logging.INFO, logger="selteq.tasks")
     return caplog
 
 
@@ -100,7 +105,7 @@ def test_logs_each_task_with_its_timestamps_and_a_summary(
         assert f"duration={task.duration.minutes}" in line
         assert f"created_at={task.created_at.isoformat()}" in line
         assert f"updated_at={task.updated_at.isoformat()}" in line
-    assert lines[-1] == f"user {user.id.value} has 3 task(s)"
+    assert lines[-1] == f"3 task(s) of user {user.id.value}"
     assert not any("Bob's secret" in line for line in lines)
 
 
@@ -132,8 +137,10 @@ def test_unavailable_is_retried_with_backoff_until_it_works(
     report_logs: pytest.LogCaptureFixture,
 ) -> None:
     user, _ = alice
-    flaky = FlakyUnitOfWork(container.uow, failures=2, error=Unavailable("database restarting"))
-    retrying = bootstrap(settings, database=container.database, uow=flaky)
+    flaky = FlakyUnitOfWork(
+        _database(settings).unit_of_work, failures=2, error=Unavailable("database restarting")
+    )
+    retrying = bootstrap(settings, Overrides(uow=flaky))
     broker, actors = _declared(retrying)
 
     with Run(broker) as run:
@@ -142,15 +149,17 @@ def test_unavailable_is_retried_with_backoff_until_it_works(
 
     assert flaky.calls == 3
     assert broker.dead_letters == []
-    assert _report(report_logs)[-1] == f"user {user.id.value} has 3 task(s)"
+    assert _report(report_logs)[-1] == f"3 task(s) of user {user.id.value}"
 
 
 def test_gives_up_after_max_retries(
     settings: Settings, container: Container, alice: tuple[User, list[Task]]
 ) -> None:
     user, _ = alice
-    down = FlakyUnitOfWork(container.uow, failures=100, error=Unavailable("database down"))
-    broker, actors = _declared(bootstrap(settings, database=container.database, uow=down))
+    down = FlakyUnitOfWork(
+        _database(settings).unit_of_work, failures=100, error=Unavailable("database down")
+    )
+    broker, actors = _declared(bootstrap(settings, Overrides(uow=down)))
 
     with Run(broker) as run:
         actors.print_user_tasks.send(user.id.value)
@@ -178,8 +187,10 @@ def test_an_unexpected_error_is_not_retried(
     settings: Settings, container: Container, alice: tuple[User, list[Task]]
 ) -> None:
     user, _ = alice
-    broken = FlakyUnitOfWork(container.uow, failures=100, error=RuntimeError("a bug"))
-    broker, actors = _declared(bootstrap(settings, database=container.database, uow=broken))
+    broken = FlakyUnitOfWork(
+        _database(settings).unit_of_work, failures=100, error=RuntimeError("a bug")
+    )
+    broker, actors = _declared(bootstrap(settings, Overrides(uow=broken)))
 
     with Run(broker) as run:
         actors.print_user_tasks.send(user.id.value)
