@@ -48,7 +48,7 @@ worker: install ## the Dramatiq worker (needs SELTEQ_REDIS_URL)
 scheduler: install ## send print_user_tasks(1) every minute through Redis (needs SELTEQ_REDIS_URL)
 	$(RUN) selteq-scheduler
 
-bench: install ## load benchmark with wrk (ARGS="--database URL --tasks N"; see README Performance)
+bench: install ## load benchmark with wrk (ARGS="--database URL --tasks N"; see docs/performance.md)
 	$(RUN) python -m bench $(ARGS)
 
 bench-smoke: install ## a few seconds per benchmark scenario, no speed assertion (part of make test)

@@ -1,7 +1,7 @@
 """Reading the deploy files the way Docker Compose and Docker read them, without an engine.
 
 Only the parts the tests need: Compose's ``${...}`` interpolation and ``env_file`` lines,
-the Dockerfile's instructions grouped by stage, and the README's deploy section.
+the Dockerfile's instructions grouped by stage, and the deploy section of docs/operations.md.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ DEPLOY = ROOT / "deploy"
 COMPOSE_FILE = DEPLOY / "docker-compose.yml"
 ENV_EXAMPLE = DEPLOY / ".env.example"
 DOCKERFILE = DEPLOY / "Dockerfile"
-README = ROOT / "README.md"
+OPERATIONS = ROOT / "docs" / "operations.md"
 SCHEMA = Path(__file__).with_name("compose-spec.json")
 
 _VARIABLE = re.compile(
@@ -147,14 +147,14 @@ def odbc_pairs(url: DatabaseUrl) -> dict[str, str]:
     return dict(item.split("=", 1) for item in url.odbc_connect.split(";"))
 
 
-def readme_deploy_section() -> str:
-    text = README.read_text()
+def documented_deploy_section() -> str:
+    text = OPERATIONS.read_text()
     begin, end = "<!-- deploy:begin -->", "<!-- deploy:end -->"
     assert text.count(begin) == 1, begin
     assert text.count(end) == 1, end
     return text.split(begin, 1)[1].split(end, 1)[0]
 
 
-def readme_services() -> set[str]:
-    """The services the README's deploy section names: the first column of its table."""
-    return set(re.findall(r"^\|\s*`([A-Za-z0-9._-]+)`\s*\|", readme_deploy_section(), re.M))
+def documented_services() -> set[str]:
+    """The services the documented deploy section names: the first column of its table."""
+    return set(re.findall(r"^\|\s*`([A-Za-z0-9._-]+)`\s*\|", documented_deploy_section(), re.M))

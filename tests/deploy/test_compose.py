@@ -85,10 +85,10 @@ def test_docker_compose_accepts_the_file_where_the_plugin_exists(tmp_path: Any) 
     assert result.returncode == 0, result.stderr
 
 
-def test_readme_and_compose_name_the_same_services(compose: dict[str, Any]) -> None:
-    named = files.readme_services()
+def test_the_docs_and_compose_name_the_same_services(compose: dict[str, Any]) -> None:
+    named = files.documented_services()
     assert named == set(compose["services"])
-    section = files.readme_deploy_section()
+    section = files.documented_deploy_section()
     for command in (
         "cp deploy/.env.example deploy/.env",
         "docker compose -f deploy/docker-compose.yml up --build",

@@ -51,7 +51,8 @@ def test_production_serves_with_the_configured_workers(tmp_path: Path) -> None:
 
 def test_each_worker_freezes_what_it_built_before_serving(tmp_path: Path) -> None:
     # A worker's app, container and modules are kept out of the cycle collector's sight, so
-    # a full collection under load walks only what requests allocate (README "Performance").
+    # a full collection under load walks only what requests allocate
+    # (docs/decisions/0008-freeze-startup-heap.md).
     probe = (
         "import gc, json; from selteq_http.asgi import create; app = create(); "
         "print(json.dumps({'frozen': gc.get_freeze_count(), 'tracked': len(gc.get_objects())}))"

@@ -59,7 +59,7 @@ def one_session(postgres: PostgresServer) -> Iterator[tuple[Database, list[Any]]
 
 
 def _prepared(raw: Any) -> dict[str, int]:
-    """This session's prepared statements and how often each ran (PostgreSQL 14+)."""
+    """The connection's own prepared statements and how often each ran (PostgreSQL 14+)."""
     cursor = raw.cursor()
     cursor.execute("SELECT name, generic_plans + custom_plans FROM pg_prepared_statements")
     return {name: int(runs) for name, runs in cursor.fetchall()}
