@@ -28,9 +28,9 @@ def _lower_priority() -> None:
     routes.
 
     SCHED_IDLE first: the scheduler runs it only when nothing else wants the core, where a
-    nice-19 thread still gets a share of a busy one. Beside a login flood it kept the list's
-    p99 within 0.97-1.48x of its p99 alone, against 1.98-2.39x at nice 19 (README,
-    Performance). Nice 19 stays as the fallback where SCHED_IDLE is refused.
+    nice-19 thread still gets a share of a busy one, which showed in the list's tail latency
+    beside a login flood (docs/decisions/0009-idle-priority-hashing.md). Nice 19 stays as
+    the fallback where SCHED_IDLE is refused.
     """
     with contextlib.suppress(AttributeError, OSError):  # not Linux: normal priority
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), _LOWEST_PRIORITY)

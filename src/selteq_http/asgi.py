@@ -34,11 +34,11 @@ def build() -> Litestar:
 
 def settle_heap() -> None:
     """Move what the worker has built so far (modules, the app, its routes and OpenAPI
-    schema, the container: some 60,000 objects) out of the garbage collector's sight.
+    schema, the container: tens of thousands of objects) out of the garbage collector's sight.
 
-    They live as long as the process, yet every full collection walked all of them: under
-    load a worker paused for up to 39 ms every few seconds, which set the list's p99
-    (``python -m bench.whatif``, README "Performance"). ``gc.freeze`` puts them in the
+    They live as long as the process, yet every full collection walked all of them, and
+    those pauses set the list's tail latency (docs/decisions/0008-freeze-startup-heap.md).
+    ``gc.freeze`` puts them in the
     permanent generation; reference counting still frees them, only the cycle detector
     skips them. Garbage is collected first so none of it is kept for good. Called once per
     worker process, from :func:`create` only: an app built in a test is not frozen."""

@@ -20,7 +20,7 @@ FORBIDDEN = re.compile(r"this\s+session|previous\s+session|issue\s+#[0-9]", re.I
 # Written by the benchmark (`make bench`), not by hand: a link to it may come before it does.
 GENERATED = {ROOT / "docs" / "performance.md"}
 # Settings on their way out of the code: they are read today but no longer documented.
-BEING_REMOVED = {"SELTEQ_INLINE_READS"}
+BEING_REMOVED: set[str] = set()
 
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
 FENCE = re.compile(r"^```.*?^```$", re.MULTILINE | re.DOTALL)

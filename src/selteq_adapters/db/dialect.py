@@ -62,8 +62,7 @@ class Dialect:
         if not isinstance(value, datetime):
             raise TypeError(f"expected a stored time, got {type(value).__name__}")
         if value.tzinfo is None:
-            # The same as value.replace(tzinfo=UTC) at a quarter of the cost (0.17 against
-            # 0.72 µs): two per row, on every list.
+            # The same as value.replace(tzinfo=UTC), cheaper: two per row, on every list.
             return datetime.combine(value, value.time(), UTC)
         return value.astimezone(UTC)
 

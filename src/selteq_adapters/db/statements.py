@@ -124,7 +124,7 @@ POSTGRESQL = Statements(
     rollback=None,
     session_setup=("SET statement_timeout = 30000",),
     # The list and the retrieve are most of the traffic: parsed and planned once per session
-    # instead of once per request (PostgreSQL's side of a list query: ~145 -> ~100 µs).
+    # instead of once per request (docs/decisions/0004-prepared-hot-reads.md).
     task_recent_owners=(
         "SELECT t.id, t.user_id, t.title, t.duration, t.created_at, t.updated_at"
         " FROM json_array_elements_text(CAST(? AS json)) AS o(owner) CROSS JOIN LATERAL"

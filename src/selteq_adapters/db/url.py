@@ -170,12 +170,12 @@ def _defaults(dialect: DialectName, driver: str, given: dict[str, str]) -> list[
     if dialect == "postgresql":
         # Booleans as booleans (not '1'/'0' text); libpq gives up connecting after 5 s and
         # drops a connection whose sent data goes unacknowledged for 10 s (a vanished host
-        # fails a read on the event loop in bounded time, see selteq_http.tasks); no
+        # fails a read in bounded time); no
         # communication log (Debian registers the driver with CommLog=1, which leaves a
         # file in /tmp for every connection). UseServerSidePrepare=0: the driver binds the
         # parameters itself (escaped literals, as psycopg2 always does) and sends one simple
         # query, instead of a Parse/Describe/Bind/Execute with a savepoint and a DEALLOCATE
-        # around each statement: a read costs about 0.6x (python -m bench.components).
+        # around each statement (docs/decisions/0003-client-side-binding.md).
         wanted = [
             ("BoolsAsChar", "0"),
             ("pqopt", "connect_timeout=5 tcp_user_timeout=10000"),
