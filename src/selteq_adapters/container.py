@@ -174,7 +174,13 @@ def bootstrap(settings: Settings | None = None, overrides: Overrides | None = No
 def _database(settings: Settings) -> Database:
     from .db import open_database
 
-    return open_database(settings.database_url, pool_size=settings.db_pool_size)
+    return open_database(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        connect_timeout=settings.db_connect_timeout,
+        acquire_timeout=settings.db_acquire_timeout,
+        statement_timeout=settings.db_timeout,
+    )
 
 
 def _redis(settings: Settings) -> redis.Redis | None:

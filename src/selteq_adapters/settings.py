@@ -92,6 +92,11 @@ class Settings:
     login_rate_per_address: Rate = Rate(100, 60)
     max_body_bytes: int = 64 * 1024
     db_pool_size: int = 8
+    # Bounded database waits: a connection attempt, a wait for a pooled connection, and the
+    # deadline of one call from the HTTP adapter (503 past it).
+    db_connect_timeout: int = 3
+    db_acquire_timeout: int = 3
+    db_timeout: int = 4
     hash_concurrency: int = 1
     list_batch: int = 16
     report_user_id: int = 1
@@ -142,6 +147,9 @@ class Settings:
             ),
             max_body_bytes=_int(env, "SELTEQ_MAX_BODY_BYTES", 64 * 1024, minimum=1024),
             db_pool_size=_int(env, "SELTEQ_DB_POOL_SIZE", 8, minimum=1),
+            db_connect_timeout=_int(env, "SELTEQ_DB_CONNECT_TIMEOUT", 3, minimum=1, maximum=60),
+            db_acquire_timeout=_int(env, "SELTEQ_DB_ACQUIRE_TIMEOUT", 3, minimum=1, maximum=60),
+            db_timeout=_int(env, "SELTEQ_DB_TIMEOUT", 4, minimum=1, maximum=300),
             hash_concurrency=_int(env, "SELTEQ_HASH_CONCURRENCY", 1, minimum=1),
             list_batch=_int(env, "SELTEQ_LIST_BATCH", 16, minimum=1, maximum=100),
             report_user_id=_int(env, "SELTEQ_REPORT_USER_ID", 1, minimum=1),

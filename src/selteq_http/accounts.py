@@ -3,7 +3,7 @@
 The token routes take JSON or a form (OAuth2's password grant, so Swagger UI's Authorize
 works); the body is read on the event loop. Login and sign-up hash a password, so they pass
 through the hashing gate (see gate.py) before taking a worker thread; the other routes run
-in a worker thread like every other handler.
+their database work in a worker thread like every other handler (see blocking.py).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from litestar.params import JSONBody
 
 from selteq_core import InvalidField
 
+from .blocking import in_thread
 from .bodies import StrictJson, json_or_form_body, read_json_or_form
 from .deps import Services
 from .gate import gate_of
@@ -66,27 +67,29 @@ async def obtain_token(
 @post(
     "/refresh",
     status_code=200,
-    sync_to_thread=True,
     summary="Trade a refresh token for a new pair (each refresh token works once)",
     operation_class=json_or_form_body(RefreshIn),
     dependencies={"presented": Provide(refresh_in)},
     responses=problem_specs(400, 401, 413, 415, 503),
 )
-def refresh_token(presented: NamedDependency[RefreshIn], container: Services) -> TokenOut:
-    return TokenOut.of(container.refresh_session(_refresh_token(presented)))
+async def refresh_token(presented: NamedDependency[RefreshIn], container: Services) -> TokenOut:
+    token = _refresh_token(presented)
+    return TokenOut.of(
+        await in_thread(container.settings.db_timeout, container.refresh_session, token)
+    )
 
 
 @post(
     "/revoke",
     status_code=204,
-    sync_to_thread=True,
     summary="Log out: revoke the refresh token and every token rotated from it",
     operation_class=json_or_form_body(RefreshIn),
     dependencies={"presented": Provide(refresh_in)},
     responses=problem_specs(400, 413, 415, 503),
 )
-def revoke_token(presented: NamedDependency[RefreshIn], container: Services) -> None:
-    container.logout(_refresh_token(presented))
+async def revoke_token(presented: NamedDependency[RefreshIn], container: Services) -> None:
+    token = _refresh_token(presented)
+    await in_thread(container.settings.db_timeout, container.logout, token)
 
 
 @post(

@@ -21,9 +21,9 @@ import contextvars
 import itertools
 from collections.abc import Callable, Sequence
 
-from litestar.concurrency import sync_to_thread
-
 from selteq_core import Task, UserId
+
+from .blocking import in_thread
 
 Waiting = dict[int, list["asyncio.Future[list[Task]]"]]
 ReadMany = Callable[[Sequence[int]], dict[int, list[Task]]]
@@ -33,10 +33,11 @@ class ListBatcher:
     """One per app (one per worker process); used only from its event loop. ``read`` is
     the batch read; ``size`` is the most owners one statement reads."""
 
-    def __init__(self, read: ReadMany, size: int) -> None:
+    def __init__(self, read: ReadMany, size: int, deadline: float = 5.0) -> None:
         if size < 2:
             raise ValueError("a batch holds at least two owners (size 1 means no batching)")
         self._read = read
+        self._deadline = deadline
         self._size = size
         self._loop: asyncio.AbstractEventLoop | None = None
         self._waiting: Waiting = {}
@@ -80,7 +81,7 @@ class ListBatcher:
 
     async def _read_in_thread(self, batch: Waiting) -> None:
         try:
-            found = await sync_to_thread(self._read, list(batch))
+            found = await in_thread(self._deadline, self._read, list(batch))
         except asyncio.CancelledError:
             for futures in batch.values():
                 for future in futures:

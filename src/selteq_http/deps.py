@@ -26,9 +26,12 @@ BATCHER_KEY = "list_batcher"
 
 
 def app_state(container: Container) -> State:
-    gate = HashingGate(container.settings.hash_concurrency)
+    gate = HashingGate(container.settings.hash_concurrency, container.settings.db_timeout)
     batch = container.list_recent_tasks_batch
-    batcher = None if batch is None else ListBatcher(batch, container.settings.list_batch)
+    settings = container.settings
+    batcher = (
+        None if batch is None else ListBatcher(batch, settings.list_batch, settings.db_timeout)
+    )
     return State({STATE_KEY: container, GATE_KEY: gate, BATCHER_KEY: batcher}, deep_copy=False)
 
 

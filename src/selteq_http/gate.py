@@ -13,8 +13,9 @@ import asyncio
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
-from litestar.concurrency import sync_to_thread
 from litestar.connection import ASGIConnection
+
+from .blocking import in_thread
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -22,12 +23,16 @@ STATE_KEY = "hashing_gate"
 
 
 class HashingGate:
-    def __init__(self, slots: int) -> None:
+    """``deadline`` bounds the thread's work (the database part of a login), not the wait
+    for a slot: a login flood makes logins wait, it is not an outage."""
+
+    def __init__(self, slots: int, deadline: float) -> None:
         self._slots = asyncio.Semaphore(slots)
+        self._deadline = deadline
 
     async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         async with self._slots:
-            return await sync_to_thread(fn, *args, **kwargs)
+            return await in_thread(self._deadline, fn, *args, **kwargs)
 
 
 def gate_of(connection: ASGIConnection[Any, Any, Any, Any]) -> HashingGate:

@@ -12,6 +12,9 @@ from __future__ import annotations
 from litestar import Response, Router, get
 from litestar.openapi import ResponseSpec
 
+from selteq_core import Unavailable
+
+from .blocking import in_thread
 from .deps import Services
 from .problems import RETRY_UNAVAILABLE
 from .schemas import Health
@@ -24,12 +27,14 @@ async def live() -> Health:
 
 @get(
     "/ready",
-    sync_to_thread=True,
     summary="The database answers (Redis down: degraded, still 200)",
     responses={503: ResponseSpec(Health, description="A dependency is down; see Retry-After")},
 )
-def ready(container: Services) -> Response[Health]:
-    answers = container.readiness()
+async def ready(container: Services) -> Response[Health]:
+    try:
+        answers = await in_thread(container.settings.db_timeout, container.readiness)
+    except Unavailable:
+        answers = {"database": False}
     checks = {name: "ok" if up else "down" for name, up in answers.items()}
     if answers["database"]:
         return Response(Health("ok" if all(answers.values()) else "degraded", checks))

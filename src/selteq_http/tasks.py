@@ -1,19 +1,20 @@
 """Task routes: parse, call one use-case on the container, map the result.
 
-Every handler that reaches the database runs in a worker thread (``sync_to_thread``), never
-on the event loop: a read that waits on a lock, a slow disk or a lost network then stalls
-one thread, not every request of the worker. List requests that arrive together share one
+Every handler that reaches the database runs it in a worker thread (``blocking.in_thread``),
+never on the event loop: a read that waits on a lock, a slow disk or a lost network then
+holds one thread, not every request of the worker, and the request answers 503 at the
+database deadline. List requests that arrive together share one
 query (``selteq_http.batching``).
 """
 
 from __future__ import annotations
 
 from litestar import Router, delete, get, post, put
-from litestar.concurrency import sync_to_thread
 from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 
 from .auth import REQUIRED, BearerAuth, Caller, caller
+from .blocking import in_thread
 from .bodies import StrictJson
 from .deps import Batcher, Services, provide_batcher
 from .problems import problem_specs
@@ -26,12 +27,13 @@ _COMMON = (401, 503)
     "/",
     dto=StrictJson[TaskIn],
     return_dto=None,
-    sync_to_thread=True,
     summary="Create a task",
     responses=problem_specs(400, 413, 415, *_COMMON),
 )
-def create_task(data: JSONBody[TaskIn], container: Services, user_id: Caller) -> TaskOut:
-    return TaskOut.of(container.create_task(user_id, data.title, data.duration))
+async def create_task(data: JSONBody[TaskIn], container: Services, user_id: Caller) -> TaskOut:
+    deadline = container.settings.db_timeout
+    task = await in_thread(deadline, container.create_task, user_id, data.title, data.duration)
+    return TaskOut.of(task)
 
 
 @get(
@@ -43,42 +45,42 @@ async def list_tasks(container: Services, batcher: Batcher, user_id: Caller) -> 
     if batcher is not None:
         tasks = await batcher(user_id)
     else:
-        tasks = await sync_to_thread(container.list_recent_tasks, user_id)
+        tasks = await in_thread(container.settings.db_timeout, container.list_recent_tasks, user_id)
     return [TaskOut.of(task) for task in tasks]
 
 
 @get(
     "/{task_id:int}",
-    sync_to_thread=True,
     summary="One of the caller's tasks",
     responses=problem_specs(404, *_COMMON),
 )
-def get_task(task_id: FromPath[int], container: Services, user_id: Caller) -> TaskOut:
-    return TaskOut.of(container.get_task(user_id, task_id))
+async def get_task(task_id: FromPath[int], container: Services, user_id: Caller) -> TaskOut:
+    deadline = container.settings.db_timeout
+    return TaskOut.of(await in_thread(deadline, container.get_task, user_id, task_id))
 
 
 @put(
     "/{task_id:int}",
     dto=StrictJson[TaskRename],
     return_dto=None,
-    sync_to_thread=True,
     summary="Rename a task (other fields in the body are ignored)",
     responses=problem_specs(400, 404, 413, 415, *_COMMON),
 )
-def rename_task(
+async def rename_task(
     task_id: FromPath[int], data: JSONBody[TaskRename], container: Services, user_id: Caller
 ) -> TaskOut:
-    return TaskOut.of(container.rename_task(user_id, task_id, data.title))
+    deadline = container.settings.db_timeout
+    task = await in_thread(deadline, container.rename_task, user_id, task_id, data.title)
+    return TaskOut.of(task)
 
 
 @delete(
     "/{task_id:int}",
-    sync_to_thread=True,
     summary="Delete a task",
     responses=problem_specs(404, *_COMMON),
 )
-def delete_task(task_id: FromPath[int], container: Services, user_id: Caller) -> None:
-    container.delete_task(user_id, task_id)
+async def delete_task(task_id: FromPath[int], container: Services, user_id: Caller) -> None:
+    await in_thread(container.settings.db_timeout, container.delete_task, user_id, task_id)
 
 
 def task_router() -> Router:

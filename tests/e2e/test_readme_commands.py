@@ -184,9 +184,9 @@ def test_make_watch_logs_every_task(tmp_path: Path) -> None:
     once = shell('make watch ARGS="--ticks 1"', env)
     assert once.returncode == 0, once.stdout + once.stderr
     assert "task 1 owner=1 title='Call Ada' duration=45" in once.stdout + once.stderr
-    assert "1 task(s) logged" in once.stdout + once.stderr
+    assert "1 task(s) of every user" in once.stdout + once.stderr
     with running("make watch", env, tmp_path / "watch.log") as output:
-        wait_until(lambda: "1 task(s) logged" in output(), "make watch to log", output)
+        wait_until(lambda: "1 task(s) of every user" in output(), "make watch to log", output)
     assert "Call Ada" in (tmp_path / "tasks.log").read_text()
 
 
@@ -237,7 +237,7 @@ def test_the_worker_runs_what_the_scheduler_sends(
         running("make scheduler", env, tmp_path / "scheduler.log") as scheduler,
     ):
         wait_until(lambda: bool(sent.search(scheduler())), "a send", scheduler)
-        wait_until(lambda: "user 1 has 1 task(s)" in worker(), "the worker's report", worker)
+        wait_until(lambda: "1 task(s) of user 1" in worker(), "the worker's report", worker)
     assert "Call Ada" in worker()
 
 

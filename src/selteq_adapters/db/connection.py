@@ -63,6 +63,15 @@ class Connection:
             for statement in self.dialect.sql.session_setup:
                 self._setup_statement(statement, deadline)
 
+    def unbound_timeouts(self) -> None:
+        """Lift the statement timeouts set up for requests (for migrations only; such a
+        connection is closed afterwards, never pooled)."""
+        with self._translated():
+            if getattr(self.raw, "timeout", 0):  # pyodbc's query timeout, where it was set
+                self.raw.timeout = 0
+            for statement in self.dialect.sql.unbounded_session:
+                self.raw.cursor().execute(statement)
+
     def _setup_statement(self, statement: str, deadline: float) -> None:
         pause = 0.005
         while True:

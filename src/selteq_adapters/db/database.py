@@ -29,13 +29,15 @@ class Database:
         url: DatabaseUrl,
         *,
         pool_size: int = 8,
-        connect_timeout: float = 5.0,
+        connect_timeout: float = 3.0,
         recheck_after: float = 2.0,
-        acquire_timeout: float = 10.0,
+        acquire_timeout: float = 3.0,
+        statement_timeout: float = 4.0,
         on_connect: Callable[[Any], None] | None = None,
     ) -> None:
         self.url = url
         self._connect_timeout = connect_timeout
+        self._statement_timeout = statement_timeout
         self._on_connect = on_connect
         self._dialect = None if url.dialect is None else dialect_named(url.dialect)
         self._lock = threading.Lock()
@@ -68,9 +70,16 @@ class Database:
             connection.ping()
 
     def migrate(self) -> list[str]:
-        """Apply pending migrations (idempotent, safe from several processes at once)."""
-        with self._pool.connection() as connection:
+        """Apply pending migrations (idempotent, safe from several processes at once).
+
+        On a connection of its own without the request-sized statement timeouts: building
+        an index on a large table may take far longer than any request may wait."""
+        connection = self._connect()
+        try:
+            connection.unbound_timeouts()
             return apply_pending(connection, datetime.now(UTC))
+        finally:
+            connection.close()
 
     def close(self) -> None:
         """Close every idle connection; those still lent out close when they come back."""
@@ -80,7 +89,7 @@ class Database:
         return f"Database({self.url!r})"
 
     def _connect(self) -> Connection:
-        opened = open_raw(self.url, self._connect_timeout)
+        opened = open_raw(self.url, self._connect_timeout, self._statement_timeout)
         connection = Connection(opened)
         try:
             connection.setup()
@@ -98,8 +107,10 @@ def open_database(
     url: str,
     *,
     pool_size: int = 8,
-    connect_timeout: float = 5.0,
+    connect_timeout: float = 3.0,
     recheck_after: float = 2.0,
+    acquire_timeout: float = 3.0,
+    statement_timeout: float = 4.0,
     on_connect: Callable[[Any], None] | None = None,
 ) -> Database:
     """Parse ``url`` (ValueError when malformed) and make a Database; nothing connects yet.
@@ -111,5 +122,7 @@ def open_database(
         pool_size=pool_size,
         connect_timeout=connect_timeout,
         recheck_after=recheck_after,
+        acquire_timeout=acquire_timeout,
+        statement_timeout=statement_timeout,
         on_connect=on_connect,
     )

@@ -13,7 +13,7 @@ Choices worth knowing:
   ``last_insert_rowid()`` on the same connection, because the SQLite ODBC driver does not
   hand back the rows of ``INSERT … RETURNING``.
 - Waits are bounded: SQLite's busy_timeout (5 s), PostgreSQL's statement_timeout and SQL
-  Server's LOCK_TIMEOUT (30 s). Past them the driver error becomes Unavailable.
+  Server's LOCK_TIMEOUT (5 s). Past them the driver error becomes Unavailable.
 - SQLite transactions start with ``BEGIN IMMEDIATE`` at a unit of work's first write (reads
   before it run in autocommit, see ``connection``): SQLite has one writer, and taking the
   write lock up front means the writer waits its turn (busy_timeout) instead of failing

@@ -6,6 +6,8 @@ unixODBC runs the SQLite default.
 
 from __future__ import annotations
 
+import contextlib
+import math
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -63,19 +65,21 @@ class Opened:
     """pyodbc's autocommit switch; None on sqlite3, whose transactions are explicit statements."""
 
 
-def open_raw(url: DatabaseUrl, timeout: float) -> Opened:
-    """Connect once; any failure to reach the database is Unavailable."""
+def open_raw(url: DatabaseUrl, connect_timeout: float, statement_timeout: float) -> Opened:
+    """Connect once; any failure to reach the database is Unavailable. ``statement_timeout``
+    bounds each statement on the client side where the driver can (ODBC's query timeout;
+    SQLite's wait for another connection's lock)."""
     if url.path is not None:
-        return _sqlite(url.path)
-    return _odbc(url, timeout)
+        return _sqlite(url.path, statement_timeout)
+    return _odbc(url, connect_timeout, statement_timeout)
 
 
-def _sqlite(path: str) -> Opened:
+def _sqlite(path: str, busy_timeout: float) -> Opened:
     try:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         raw = sqlite3.connect(
             path,
-            timeout=BUSY_TIMEOUT_MS / 1000,
+            timeout=min(busy_timeout, BUSY_TIMEOUT_MS / 1000),
             isolation_level=None,  # autocommit; the dialect's BEGIN/COMMIT/ROLLBACK rule
             check_same_thread=False,  # the pool lends a connection to one thread at a time
         )
@@ -93,7 +97,7 @@ def _sqlite_busy(exc: Exception) -> bool:
     return "database is locked" in str(exc) or "database table is locked" in str(exc)
 
 
-def _odbc(url: DatabaseUrl, timeout: float) -> Opened:
+def _odbc(url: DatabaseUrl, connect_timeout: float, statement_timeout: float) -> Opened:
     try:
         import pyodbc
     except ImportError as exc:
@@ -101,9 +105,15 @@ def _odbc(url: DatabaseUrl, timeout: float) -> Opened:
     pyodbc.pooling = False  # unixODBC's own pooling is unreliable; the package pools
     try:
         # Autocommit until a unit of work writes (see Connection): reads need no transaction.
-        raw = pyodbc.connect(url.odbc_connect, autocommit=True, timeout=max(1, round(timeout)))
+        raw = pyodbc.connect(
+            url.odbc_connect, autocommit=True, timeout=max(1, math.ceil(connect_timeout))
+        )
     except pyodbc.Error as exc:
         raise Unavailable(f"cannot connect to the database ({_state(exc)})") from exc
+    # The query timeout (SQL Server's driver cancels a statement past it, lock waits
+    # included); psqlODBC refuses the attribute and relies on statement_timeout instead.
+    with contextlib.suppress(pyodbc.Error):
+        raw.timeout = max(1, math.ceil(statement_timeout))
     try:
         dbms = str(raw.getinfo(pyodbc.SQL_DBMS_NAME))
         dialect = dialect_for_dbms(dbms) if url.dialect is None else dialect_named(url.dialect)

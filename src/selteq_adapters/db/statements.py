@@ -21,6 +21,8 @@ class Statements:
     commit: str | None
     rollback: str | None
     session_setup: tuple[str, ...]
+    unbounded_session: tuple[str, ...]
+    """Undoes the request-sized timeouts of ``session_setup`` (for migrations)."""
     migration_lock: str | None
     migrations_table: str
     task_recent: str = (
@@ -102,6 +104,7 @@ SQLITE = Statements(
         "PRAGMA journal_mode = WAL",
         "PRAGMA synchronous = NORMAL",
     ),
+    unbounded_session=(),
     migration_lock=None,
     migrations_table=(
         "CREATE TABLE IF NOT EXISTS schema_migrations"
@@ -122,7 +125,8 @@ POSTGRESQL = Statements(
     begin=None,
     commit=None,
     rollback=None,
-    session_setup=("SET statement_timeout = 30000",),
+    session_setup=("SET statement_timeout = 5000",),
+    unbounded_session=("SET statement_timeout = 0",),
     # The list and the retrieve are most of the traffic: parsed and planned once per session
     # instead of once per request (docs/decisions/0004-prepared-hot-reads.md).
     task_recent_owners=(
@@ -172,7 +176,8 @@ MSSQL = Statements(
     begin=None,
     commit=None,
     rollback=None,
-    session_setup=("SET LOCK_TIMEOUT 30000", "SET XACT_ABORT ON"),
+    session_setup=("SET LOCK_TIMEOUT 5000", "SET XACT_ABORT ON"),
+    unbounded_session=("SET LOCK_TIMEOUT -1",),
     migration_lock=(
         "SET NOCOUNT ON; DECLARE @result INT;"
         " EXEC @result = sp_getapplock @Resource = N'selteq.migrate', @LockMode = N'Exclusive',"

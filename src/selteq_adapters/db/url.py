@@ -169,7 +169,7 @@ def _defaults(dialect: DialectName, driver: str, given: dict[str, str]) -> list[
     wanted: list[tuple[str, str]] = []
     if dialect == "postgresql":
         # Booleans as booleans (not '1'/'0' text); libpq gives up connecting after 5 s and
-        # drops a connection whose sent data goes unacknowledged for 10 s (a vanished host
+        # drops a connection whose sent data goes unacknowledged for 4 s (a vanished host
         # fails a read in bounded time); no
         # communication log (Debian registers the driver with CommLog=1, which leaves a
         # file in /tmp for every connection). UseServerSidePrepare=0: the driver binds the
@@ -178,7 +178,7 @@ def _defaults(dialect: DialectName, driver: str, given: dict[str, str]) -> list[
         # around each statement (docs/decisions/0003-client-side-binding.md).
         wanted = [
             ("BoolsAsChar", "0"),
-            ("pqopt", "connect_timeout=5 tcp_user_timeout=10000"),
+            ("pqopt", "connect_timeout=3 tcp_user_timeout=4000"),
             ("CommLog", "0"),
             ("UseServerSidePrepare", "0"),
         ]

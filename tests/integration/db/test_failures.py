@@ -50,6 +50,7 @@ def breakable_database(
 
     database = open_database(url, pool_size=1, recheck_after=recheck_after, on_connect=made.append)
     database.migrate()
+    del made[:]  # the migration's own connection, closed already; only the pool's count
     yield Breakable(database, cut, made)
     database.close()
 

@@ -53,6 +53,7 @@ def one_session(postgres: PostgresServer) -> Iterator[tuple[Database, list[Any]]
     database = open_database(postgres.create(), pool_size=1, on_connect=made.append)
     try:
         database.migrate()
+        del made[:]  # the migration's own connection, closed already
         yield database, made
     finally:
         database.close()
