@@ -88,15 +88,9 @@ def main(argv: list[str] | None = None) -> int:
         "mode": "smoke" if config.smoke else "full",
         "argv": _redacted(argv),
         "cpus": os.cpu_count(),
-        "users": config.users,
-        "tasks": config.tasks,
-        "logins": config.logins,
-        "duration_s": config.duration,
-        "connections": config.connections,
-        "threads": config.threads,
-        "repeat": config.repeat,
+        **{k: getattr(config, k) for k in ("users", "tasks", "logins", "connections", "threads")},
+        **{"repeat": config.repeat, "duration_s": config.duration, "workers": config.workers},
         "engine": "not reached",
-        "workers": config.workers,
         "builds": ["current"] + (["before"] if config.against or config.compare else []),
     }
     workdir = Path(tempfile.mkdtemp(prefix="selteq-bench-"))

@@ -22,7 +22,6 @@ class Config:
     tasks: int
     logins: int
     duration: float
-    warmup: float
     connections: int
     threads: int
     workers: int
@@ -33,6 +32,10 @@ class Config:
     json_out: Path | None
     render: Path | None
     out: Path
+
+    @property
+    def warmup(self) -> float:
+        return 0.0 if self.smoke else min(5.0, self.duration / 3)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -54,9 +57,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--scale", action="store_true", help="also the list at 10,000 vs 10M tasks")
     p.add_argument("--scale-tasks", type=int, help="the comparison's large table (default 10M)")
     before = p.add_mutually_exclusive_group()
-    before.add_argument(
-        "--against", metavar="PATH", help="a second build: its python, or a checkout with .venv"
-    )
+    before.add_argument("--against", metavar="PATH", help="a python or checkout to compare")
     before.add_argument("--compare", metavar="REV", help="a second build: a git worktree of REV")
     p.add_argument("--json-out", type=Path, help="the JSON file (default var/bench/<time>.json)")
     p.add_argument(
@@ -92,7 +93,6 @@ def from_args(argv: list[str] | None = None) -> Config:
         tasks=tasks,
         logins=min(users, args.logins or 100),
         duration=duration,
-        warmup=0.0 if smoke else min(5.0, duration / 3),
         connections=args.connections,
         threads=args.threads,
         workers=args.workers,

@@ -73,13 +73,13 @@ class Run:
                 servers.append(
                     Server(build, self.env(db), self.workdir / f"{build.name}-{db.tasks}.log")
                 )
-                servers[-1].__enter__()
+                servers[-1].start()
             yield servers
         finally:
             for server in servers:
                 server.stop()
-                if server.left_running:
-                    self.failures.append(f"{server.build.name}: server processes outlived it")
+                if server.killed:
+                    self.failures.append(f"{server.build.name}: SIGTERM did not stop the server")
 
     def write_fixtures(self, server: Server, db: BenchDatabase) -> None:
         """One line per logged-in user: name, access token from a real login, the ids of

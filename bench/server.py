@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +40,8 @@ class Build:
 
     def cli(self, env: dict[str, str], *args: str) -> None:
         """``selteq <args>`` of this build, e.g. ``migrate``; fails loudly."""
-        done = subprocess.run(
-            [self.script("selteq"), *args], env=env, capture_output=True, text=True, check=False
-        )
+        argv = [self.script("selteq"), *args]
+        done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
         if done.returncode:
             raise RuntimeError(f"selteq {' '.join(args)} exited {done.returncode}: {done.stderr}")
 
@@ -66,8 +65,8 @@ def worktree(rev: str) -> Iterator[Path]:
     path = Path(tempfile.mkdtemp(prefix="selteq-bench-rev-"))
     subprocess.run(["git", "worktree", "add", "--detach", "--force", str(path), rev], check=True)
     try:
-        env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "PYTHONPATH"}}
-        env.pop("UV_PROJECT_ENVIRONMENT", None)
+        own = {"VIRTUAL_ENV", "PYTHONPATH", "UV_PROJECT_ENVIRONMENT"}
+        env = {k: v for k, v in os.environ.items() if k not in own}
         subprocess.run(["uv", "sync", "--frozen", "--quiet"], cwd=path, env=env, check=True)
         yield path
     finally:
@@ -99,19 +98,19 @@ def _free_port() -> int:
 
 
 class Server:
-    """``with Server(...) as server:`` starts it and waits until /health/ready answers 200."""
+    """One ``selteq-api`` process: ``start()`` returns once /health/ready answers 200."""
 
     def __init__(self, build: Build, env: dict[str, str], log: Path) -> None:
         self.build, self.log, self.port = build, log, _free_port()
         self.env = {**env, "SELTEQ_HOST": "127.0.0.1", "SELTEQ_PORT": str(self.port)}
         self.process: subprocess.Popen[bytes] | None = None
-        self.left_running = False
+        self.killed = False
 
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def __enter__(self) -> Server:
+    def start(self) -> None:
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
                 [self.build.script("selteq-api")],
@@ -125,10 +124,6 @@ class Server:
         except BaseException:
             self.stop()
             raise
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.stop()
 
     def request(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
         """One request with the standard library; (status, decoded JSON or None)."""
@@ -148,8 +143,8 @@ class Server:
             raise RuntimeError(f"login of {name} answered {status} {body}\n{self.log_tail()}")
         return str(body["access_token"])
 
-    def log_tail(self, size: int = 3000) -> str:
-        return self.log.read_bytes()[-size:].decode(errors="replace") if self.log.exists() else ""
+    def log_tail(self) -> str:
+        return self.log.read_bytes()[-3000:].decode(errors="replace")
 
     def _wait_ready(self) -> None:
         assert self.process is not None
@@ -167,21 +162,18 @@ class Server:
         raise RuntimeError(f"selteq-api not ready after {START_TIMEOUT:.0f} s:\n{self.log_tail()}")
 
     def stop(self) -> None:
-        """SIGTERM to the server's process group, SIGKILL to what is left of it; then
-        ``left_running`` says whether any process of the group outlived that."""
+        """SIGTERM to the server's process group (its workers too), SIGKILL to whatever of
+        it is still there after STOP_TIMEOUT; ``killed`` records that it came to that."""
         if self.process is None:
             return
         group = self.process.pid  # the session leader's pid is its group's id
         _signal_group(group, signal.SIGTERM)
-        with suppress(subprocess.TimeoutExpired):
-            self.process.wait(STOP_TIMEOUT)
         deadline = time.monotonic() + STOP_TIMEOUT
-        while _signal_group(group, 0) and time.monotonic() < deadline:
+        while time.monotonic() < deadline and (
+            self.process.poll() is None or _signal_group(group, 0)
+        ):
             time.sleep(0.1)
-        if _signal_group(group, signal.SIGKILL):
-            self.process.wait()
-            time.sleep(0.5)
-            self.left_running = _signal_group(group, 0)
+        self.killed = _signal_group(group, signal.SIGKILL)
         self.process.wait()
 
 

@@ -53,7 +53,7 @@ class Wrk:
         if wrk is None:
             raise RuntimeError("wrk is not installed (Debian: apt-get install wrk)")
         load = [f"-t{self.threads}", f"-c{self.connections}", f"-d{max(1, round(seconds))}s"]
-        lua = ["--timeout", "10s", "-s", str(LUA_DIR / f"{script}.lua")]
+        lua = ["--timeout", "30s", "-s", str(LUA_DIR / f"{script}.lua")]
         argv = [wrk, *load, *lua, base_url, "--", str(self.fixtures), self.password]
         env = {**os.environ, "LUA_PATH": f"{LUA_DIR}/?.lua;;"}
         try:
