@@ -5,7 +5,7 @@ UV ?= uv
 RUN := $(UV) run --frozen
 export PYTHONPATH :=
 
-.PHONY: help install run test lint typecheck imports unit integration e2e migrate user watch worker scheduler bench bench-smoke clean
+.PHONY: help install run test lint typecheck imports unit integration e2e migrate user watch worker scheduler bench bench-smoke bench-docs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -48,11 +48,14 @@ worker: install ## the Dramatiq worker (needs SELTEQ_REDIS_URL)
 scheduler: install ## send print_user_tasks(1) every minute through Redis (needs SELTEQ_REDIS_URL)
 	$(RUN) selteq-scheduler
 
-bench: install ## load benchmark with wrk (ARGS="--database URL --tasks N"; see docs/performance.md)
+bench: install ## load benchmark with wrk (ARGS="--database URL --compare REV --scale"; docs/performance.md)
 	$(RUN) python -m bench $(ARGS)
 
 bench-smoke: install ## a few seconds per benchmark scenario, no speed assertion (part of make test)
 	$(RUN) python -m bench --smoke $(ARGS)
+
+bench-docs: install ## rewrite docs/performance.md from the newest full run in var/bench/
+	$(RUN) python -m bench --render $(ARGS)
 
 test: lint ## every check CI runs
 	$(RUN) pytest -q

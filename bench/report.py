@@ -1,179 +1,155 @@
-"""The run's verdict: the table, each target with PASS or MISS, and the JSON file."""
+"""A run's JSON, and the markdown table written from it (``docs/performance.md``).
+
+The markdown holds only what the JSON records: the figures, the load, the engine and the
+CPU count. Its commands are the run's own flags, with the other build named ``<before>``.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import attrs
+from .config import SCENARIOS
 
-from .results import MIB, Flood, Report, Scenario
-
-# The Django REST framework service this replaces, same machine class, wrk -t1 -c32,
-# 1,000 users and 200,000 tasks (issue #6): req/s.
-DRF_RPS = {"list": 770.0, "retrieve": 1300.0, "create": 750.0, "login": 15.0}
-
-
-@attrs.frozen
-class Target:
-    name: str
-    figures: str
-    met: bool | None  # None: not measured in this run
-
-    @property
-    def verdict(self) -> str:
-        return "n/a " if self.met is None else ("PASS" if self.met else "MISS")
-
-    def as_json(self) -> dict[str, Any]:
-        return {"name": self.name, "figures": self.figures, "status": self.verdict.strip()}
+BEFORE = "before"
+WHAT = {
+    "health": "`GET /health/live`: no token, no database (the ceiling)",
+    "list": "`GET /api/tasks/`: a user's newest tasks",
+    "retrieve": "`GET /api/tasks/{id}/`: one of the user's tasks",
+    "create": "`POST /api/tasks/`",
+    "rename": "`PUT /api/tasks/{id}/`",
+    "login": "`POST /api/token/`: a password login (argon2id)",
+    "mixed": "60% list, 25% retrieve, 10% create, 5% rename",
+}
+_DROPPED = {"--json-out", "--render", "--out"}
+_HIDDEN = {"--compare", "--against"}
 
 
-def _ratio(a: float, b: float) -> float:
-    return a / b if b else float("inf")
+def median(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run with the median req/s stands for all of its scenario's runs."""
+    return sorted(runs, key=lambda r: float(r["rps"]))[len(runs) // 2]
 
 
-def _speed_targets(r: Report) -> list[Target]:
-    out = []
-    health, listed = r.scenario("health"), r.scenario("list")
-    if health and listed:
-        share = _ratio(listed.wrk.rps, health.wrk.rps)
-        out.append(
-            Target(
-                "list >= 50% of /health/live req/s",
-                f"{listed.wrk.rps:,.0f} vs {health.wrk.rps:,.0f} req/s = {share:.0%}",
-                share >= 0.5,
-            )
-        )
-    for name in ("list", "retrieve"):
-        s = r.scenario(name)
-        if s is None:
+def summary(runs: list[dict[str, Any]], key: str) -> dict[tuple[str, Any], dict[str, Any]]:
+    """The median run of each (scenario, ``key``), ``key`` being "build" or "tasks"."""
+    groups: dict[tuple[str, Any], list[dict[str, Any]]] = {}
+    for run in runs:
+        groups.setdefault((run["scenario"], run[key]), []).append(run)
+    return {k: median(v) for k, v in groups.items()}
+
+
+def _ratio(after: float, before: float) -> str:
+    return f"{after / before:.2f}" if before else "n/a"
+
+
+def _figures(run: dict[str, Any]) -> list[str]:
+    rps, p50, p99 = run["rps"], run["p50_ms"], run["p99_ms"]
+    return [f"{rps:,.0f}", f"{p50:.2f}", f"{p99:.2f}", str(run["non_2xx"])]
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|---" + "|---:" * (len(header) - 1) + "|"]
+    return lines + ["| " + " | ".join(row) + " |" for row in rows]
+
+
+def scenario_table(report: dict[str, Any]) -> list[str]:
+    medians = summary(report["runs"], "build")
+    compared = BEFORE in report["builds"]
+    header = ["scenario", "req/s", "p50 ms", "p99 ms", "non-2xx"]
+    if compared:
+        header += ["req/s ÷ before", "p50 ÷ before", "p99 ÷ before"]
+    rows = []
+    for name in SCENARIOS:
+        now = medians.get((name, "current"))
+        if now is None:
             continue
-        out.append(Target(f"{name} >= 3,800 req/s", f"{s.wrk.rps:,.0f} req/s", s.wrk.rps >= 3800))
-        spread = _ratio(s.wrk.p99_ms, s.wrk.p50_ms)
-        out.append(
-            Target(
-                f"{name} p99 <= 3x p50",
-                f"p50 {s.wrk.p50_ms:.2f} ms, p99 {s.wrk.p99_ms:.2f} ms = {spread:.2f}x",
-                spread <= 3,
-            )
-        )
-    return out
+        row = [name, *_figures(now)]
+        then = medians.get((name, BEFORE))
+        if compared and then is not None:
+            row += [_ratio(now[k], then[k]) for k in ("rps", "p50_ms", "p99_ms")]
+        rows.append(row)
+    return _table(header, rows)
 
 
-def _pair(
-    name: str, items: list[Any], value: Callable[[Any], float], limit: float, unit: str
-) -> Target:
-    if len(items) < 2:
-        return Target(name, "not run", None)
-    small, large = min(items, key=lambda i: i.tasks), max(items, key=lambda i: i.tasks)
-    ratio = _ratio(value(large), value(small))
-    return Target(
-        name,
-        f"{large.tasks:,}: {value(large):.2f} {unit} vs {small.tasks:,}: "
-        f"{value(small):.2f} {unit} = {ratio:.2f}x",
-        ratio <= limit,
+def scale_table(report: dict[str, Any]) -> list[str]:
+    medians = sorted(summary(report["scale"], "tasks").values(), key=lambda r: int(r["tasks"]))
+    if len(medians) < 2:
+        return []
+    rows = [[f"{r['tasks']:,}", *_figures(r)] for r in medians]
+    small, large = medians[0], medians[-1]
+    ratios = [_ratio(large[k], small[k]) for k in ("rps", "p50_ms", "p99_ms")]
+    rows.append(["large ÷ small", *ratios, ""])
+    return _table(["tasks", "list req/s", "p50 ms", "p99 ms", "non-2xx"], rows)
+
+
+def _command(argv: list[str]) -> str:
+    """The run's flags as a ``make bench`` line: the other build as ``<before>``."""
+    out: list[str] = []
+    args = iter(argv)
+    for arg in args:
+        flag, eq, _ = arg.partition("=")
+        if flag in _DROPPED | _HIDDEN and not eq:
+            next(args, None)
+        if flag in _HIDDEN:
+            out += [flag, "<before>"]
+        elif flag not in _DROPPED:
+            out.append(arg)
+    return f'make bench ARGS="{" ".join(out)}"' if out else "make bench"
+
+
+def markdown(report: dict[str, Any]) -> str:
+    m = report
+    compared = BEFORE in m["builds"]
+    load = (
+        f"{m['users']:,} users and {m['tasks']:,} tasks on {m['engine']}, {m['workers']} server"
+        f" worker(s) on {m['cpus']} CPUs, wrk -t{m['threads']} -c{m['connections']} for"
+        f" {m['duration_s']:g} s a scenario, "
+        + ("one run each." if m["repeat"] == 1 else f"the median of {m['repeat']} runs.")
     )
-
-
-def _flood_latency(f: Flood) -> Target:
-    name = "login flood: list p99 <= 2x without"
-    w = f.list.wrk
-    unanswered = sum(w.socket_errors.values())
-    if w.requests == 0 or unanswered:
-        figures = f"{w.requests} list requests answered, {unanswered} timed out or dropped"
-        return Target(name, figures + f" in {w.seconds:.0f} s (starved)", False)
-    p99 = _ratio(w.p99_ms, f.list_alone_p99_ms)
-    figures = f"{w.p99_ms:.2f} vs {f.list_alone_p99_ms:.2f} ms = {p99:.2f}x ({w.rps:,.0f} req/s)"
-    return Target(name, figures, p99 <= 2)
-
-
-def targets(r: Report) -> list[Target]:
-    out = _speed_targets(r)
-    out.append(
-        _pair(
-            "list p50 at the large table <= 1.2x the small",
-            r.scale,
-            lambda s: s.wrk.p50_ms,
-            1.2,
-            "ms",
-        )
-    )
-    out.append(
-        _pair(
-            "watcher peak memory at the large table <= 1.2x the small",
-            r.watch,
-            lambda w: w.peak_rss / MIB,
-            1.2,
-            "MiB",
-        )
-    )
-    f = r.flood
-    if f is not None:
-        out.append(_flood_latency(f))
-        mem = _ratio(f.peak_rss, f.idle_rss)
-        out.append(
-            Target(
-                "login flood: server memory <= 2x idle",
-                f"{f.peak_rss / MIB:.0f} vs {f.idle_rss / MIB:.0f} MiB = {mem:.2f}x",
-                mem <= 2,
-            )
-        )
-    return out
-
-
-def _row(s: Scenario) -> str:
-    w = s.wrk
-    created = (
-        ""
-        if s.created is None
-        else (f"{s.created.rows}/{s.created.acknowledged} rows" + ("" if s.created.ok else " LOST"))
-    )
-    drf = f"{DRF_RPS[s.name]:,.0f}" if s.name in DRF_RPS else ""
-    cpu = f"{s.cpu_ms_per_request:.2f}" if s.server_cpu_s else ""
-    if len(s.rps_runs) > 1:
-        created += "  req/s of each run: " + " / ".join(f"{x:,.0f}" for x in s.rps_runs)
-    return (
-        f"{s.name:<12}{s.tasks:>12,}{w.rps:>10,.0f}{drf:>8}{w.p50_ms:>9.2f}{w.p99_ms:>9.2f}"
-        f"{w.failures:>9}{cpu:>9}{s.peak_rss / MIB:>10.0f}  {created}"
-    )
-
-
-def render(r: Report) -> str:
     lines = [
-        f"{'scenario':<12}{'tasks':>12}{'req/s':>10}{'DRF':>8}{'p50 ms':>9}{'p99 ms':>9}"
-        f"{'non-2xx':>9}{'cpu ms':>9}{'peak MiB':>10}  created"
+        "# Performance",
+        "",
+        "<!-- Written by `python -m bench --render` from a run's JSON: edit bench/, not this. -->",
+        "",
+        "`python -m bench` seeds a fresh database, starts `selteq-api` and loads it with wrk,"
+        " one scenario at a time. " + load,
+        "",
+        *scenario_table(m),
+        "",
     ]
-    rows = [*r.scenarios, *([r.flood.list, r.flood.login] if r.flood else []), *r.scale]
-    lines += [_row(s) for s in rows]
-    if r.idle_rss:
-        lines.append(f"server idle memory: {r.idle_rss / MIB:.0f} MiB")
+    if compared:
+        lines += [
+            "A ratio is this build's figure over the build it was compared with, the two"
+            " served at once and loaded in turns in the same run.",
+            "",
+        ]
+    if m["scale"]:
+        lines += ["## Table size", "", "The list, on a small and on a large table in turns:"]
+        lines += ["", *scale_table(m), ""]
+    if m["failures"]:
+        lines += ["## Failures", "", *[f"- {f}" for f in m["failures"]], ""]
+    lines += ["## Scenarios", "", *[f"- **{k}**: {v}" for k, v in WHAT.items()], ""]
     lines += [
-        f"watcher over {w.tasks:,} tasks: peak {w.peak_rss / MIB:.0f} MiB, {w.seconds:.1f} s"
-        for w in r.watch
+        "## Reproduce",
+        "",
+        "```sh",
+        _command(m["argv"]) + "   # writes var/bench/<time>.json",
+        "uv run --frozen python -m bench --render   # rewrites this file from the newest full run",
+        "```",
+        "",
     ]
-    lines.append("")
-    lines += [f"{t.verdict}  {t.name:<58} {t.figures}" for t in targets(r)]
-    lines += [f"FAIL  {failure}" for failure in r.failures]
     return "\n".join(lines)
 
 
-def to_json(r: Report) -> dict[str, Any]:
-    return {
-        **r.meta,
-        "scenarios": [s.as_json() for s in r.scenarios],
-        "flood": None if r.flood is None else r.flood.as_json(),
-        "idle_rss_mib": round(r.idle_rss / MIB, 1),
-        "watch": [w.as_json() for w in r.watch],
-        "scale": [s.as_json() for s in r.scale],
-        "targets": [t.as_json() for t in targets(r)],
-        "failures": r.failures,
-        "ok": not r.failures,
-    }
-
-
-def write_json(r: Report, path: Path) -> Path:
+def write_json(report: dict[str, Any], path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(to_json(r), indent=2) + "\n")
+    path.write_text(json.dumps(report, indent=2) + "\n")
     return path
+
+
+def newest_full_run(folder: Path) -> Path:
+    full = [p for p in sorted(folder.glob("*.json")) if json.loads(p.read_text())["mode"] == "full"]
+    if not full:
+        raise SystemExit(f"bench: no full run's JSON in {folder}")
+    return full[-1]

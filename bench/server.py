@@ -1,8 +1,8 @@
-"""The server under test: the real ``selteq-api`` process, configured like production.
+"""The servers under test: a build's own ``selteq-api`` and ``selteq`` console scripts.
 
-``SELTEQ_ENV=production`` refuses SQLite, so SQLite runs use ``test`` with the same worker
-count; everything else is the same. The server runs in its own session, its output goes
-to a log file in the run's directory, and it is stopped (its workers too) on every exit.
+A build is the ``bin`` directory of a virtualenv: the one running the benchmark, another
+worktree's ``.venv``, or a ``git worktree`` of another revision made for the run. Each
+server runs in a session of its own, so stopping it stops its workers too.
 """
 
 from __future__ import annotations
@@ -14,163 +14,145 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import attrs
-import psutil
 
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 15.0
 UNLIMITED = "1000000/second"
-TARGET = "selteq_http.asgi:create"
 
 
-def free_port() -> int:
+@attrs.frozen
+class Build:
+    """Where one build's console scripts live; ``name`` labels its figures."""
+
+    name: str
+    bin: Path
+
+    def script(self, name: str) -> str:
+        return str(self.bin / name)
+
+    def cli(self, env: dict[str, str], *args: str) -> None:
+        """``selteq <args>`` of this build, e.g. ``migrate``; fails loudly."""
+        argv = [self.script("selteq"), *args]
+        done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
+        if done.returncode:
+            raise RuntimeError(f"selteq {' '.join(args)} exited {done.returncode}: {done.stderr}")
+
+
+def current_build() -> Build:
+    return Build("current", Path(sys.executable).parent)
+
+
+def build_at(where: str, name: str = "before") -> Build:
+    """A build from a Python executable (its directory) or a checkout (its ``.venv``)."""
+    path = Path(where).absolute()
+    scripts = path / ".venv" / "bin" if path.is_dir() else path.parent
+    if not (scripts / "selteq-api").exists():
+        raise SystemExit(f"bench: no selteq-api in {scripts} (run `uv sync` there first)")
+    return Build(name, scripts)
+
+
+@contextmanager
+def worktree(rev: str) -> Iterator[Path]:
+    """A ``git worktree`` of ``rev`` with its own ``.venv``, removed after the run."""
+    path = Path(tempfile.mkdtemp(prefix="selteq-bench-rev-"))
+    subprocess.run(["git", "worktree", "add", "--detach", "--force", str(path), rev], check=True)
+    try:
+        own = {"VIRTUAL_ENV", "PYTHONPATH", "UV_PROJECT_ENVIRONMENT"}
+        env = {k: v for k, v in os.environ.items() if k not in own}
+        subprocess.run(["uv", "sync", "--frozen", "--quiet"], cwd=path, env=env, check=True)
+        yield path
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(path)], check=False)
+
+
+def environ(url: str, env: str, secret: str, workdir: Path, **extra: str) -> dict[str, str]:
+    """A process environment with no SELTEQ_* from the caller's shell, only the run's."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith("SELTEQ_")}
+    return {
+        **base,
+        "SELTEQ_ENV": env,
+        "SELTEQ_DATABASE_URL": url,
+        "SELTEQ_JWT_SECRET": secret,
+        # Measure hashing, not 429s; and keep the minute report job out of the figures.
+        "SELTEQ_LOGIN_RATE": UNLIMITED,
+        "SELTEQ_LOGIN_RATE_PER_ADDRESS": UNLIMITED,
+        "SELTEQ_ACCESS_TTL": "86400",
+        "SELTEQ_REPORT_INTERVAL": "86400",
+        "SELTEQ_TASKS_LOG": str(workdir / "tasks.log"),
+        **extra,
+    }
+
+
+def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
-def console_script(name: str) -> str:
-    """The project's own console script, from the virtualenv running the harness."""
-    return str(Path(sys.executable).parent / name)
-
-
-@attrs.frozen
-class ServerSpec:
-    database_url: str
-    env: str
-    workers: int
-    secret: str
-    workdir: Path
-    access_ttl: int
-    server: str = "granian"
-    target: str = TARGET
-    extra_env: dict[str, str] = attrs.field(factory=dict)
-
-    def argv(self, port: int) -> list[str]:
-        """``selteq-api`` in production. Outside production it serves one process, so a
-        SQLite run (and the profiler, and uvicorn for comparison) start the server's own CLI
-        with the same factory and options and the run's worker count."""
-        if self.env == "production" and self.server == "granian" and self.target == TARGET:
-            return [console_script("selteq-api")]
-        common = ["--host=127.0.0.1", f"--port={port}", f"--workers={self.workers}"]
-        if self.server == "uvicorn":
-            return [console_script("uvicorn"), "--factory", *common, "--no-access-log", self.target]
-        return [
-            console_script("granian"),
-            "--interface=asgi",
-            "--factory",
-            *common,
-            "--no-access-log",
-            self.target,
-        ]
-
-    def environ(self, port: int) -> dict[str, str]:
-        """The process environment: no SELTEQ_* from the caller's shell, only the run's."""
-        base = {k: v for k, v in os.environ.items() if not k.startswith("SELTEQ_")}
-        return {
-            **base,
-            "SELTEQ_ENV": self.env,
-            "SELTEQ_DATABASE_URL": self.database_url,
-            "SELTEQ_JWT_SECRET": self.secret,
-            "SELTEQ_HOST": "127.0.0.1",
-            "SELTEQ_PORT": str(port),
-            "SELTEQ_WORKERS": str(self.workers),
-            # Measure hashing, not 429s; and keep the minute report job out of the figures.
-            "SELTEQ_LOGIN_RATE": UNLIMITED,
-            "SELTEQ_LOGIN_RATE_PER_ADDRESS": UNLIMITED,
-            "SELTEQ_ACCESS_TTL": str(self.access_ttl),
-            "SELTEQ_REPORT_INTERVAL": "86400",
-            "SELTEQ_TASKS_LOG": str(self.workdir / "tasks.log"),
-            **self.extra_env,
-        }
-
-
 class Server:
-    """``with Server(spec) as server:`` starts it and waits until /health/ready answers 200."""
+    """One ``selteq-api`` process: ``start()`` returns once /health/ready answers 200."""
 
-    def __init__(self, spec: ServerSpec, log_name: str = "server.log") -> None:
-        self.spec = spec
-        self.port = free_port()
-        self.log = spec.workdir / log_name
+    def __init__(self, build: Build, env: dict[str, str], log: Path) -> None:
+        self.build, self.log, self.port = build, log, _free_port()
+        self.env = {**env, "SELTEQ_HOST": "127.0.0.1", "SELTEQ_PORT": str(self.port)}
         self.process: subprocess.Popen[bytes] | None = None
-        self.seen: dict[int, float] = {}
-        self.start_seconds = 0.0
-
-    @property
-    def pid(self) -> int:
-        assert self.process is not None
-        return self.process.pid
+        self.killed = False
 
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def __enter__(self) -> Server:
+    def start(self) -> None:
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
-                self.spec.argv(self.port),
-                env=self.spec.environ(self.port),
-                cwd=self.spec.workdir,
+                [self.build.script("selteq-api")],
+                env=self.env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        started = time.monotonic()
         try:
             self._wait_ready()
-            self.start_seconds = time.monotonic() - started
-            self._remember()
         except BaseException:
             self.stop()
             raise
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    def request(
-        self, method: str, path: str, body: Any = None, token: str | None = None
-    ) -> tuple[int, Any]:
-        """One request with the standard library; returns (status, decoded JSON or None)."""
-        headers = {"Accept": "application/json"}
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        payload = None if body is None else json.dumps(body).encode()
-        if payload is not None:
-            headers["Content-Type"] = "application/json"
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+    def request(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        """One request with the standard library; (status, decoded JSON or None)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         try:
-            conn.request(method, path, body=payload, headers=headers)
+            payload = None if body is None else json.dumps(body)
+            conn.request(method, path, payload, {"Content-Type": "application/json"})
             response = conn.getresponse()
             data = response.read()
         finally:
             conn.close()
-        try:
-            return response.status, json.loads(data) if data else None
-        except ValueError:
-            return response.status, None
+        return response.status, json.loads(data) if data.startswith(b"{") else None
 
-    def log_tail(self, size: int = 3000) -> str:
-        return self.log.read_bytes()[-size:].decode(errors="replace") if self.log.exists() else ""
+    def login(self, name: str, password: str) -> str:
+        status, body = self.request("POST", "/api/token/", {"username": name, "password": password})
+        if status != 200 or "access_token" not in body:
+            raise RuntimeError(f"login of {name} answered {status} {body}\n{self.log_tail()}")
+        return str(body["access_token"])
+
+    def log_tail(self) -> str:
+        return self.log.read_bytes()[-3000:].decode(errors="replace")
 
     def _wait_ready(self) -> None:
         assert self.process is not None
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(
-                    f"selteq-api exited {self.process.returncode}:\n{self.log_tail()}"
-                )
+                code = self.process.returncode
+                raise RuntimeError(f"selteq-api exited {code}:\n{self.log_tail()}")
             try:
                 if self.request("GET", "/health/ready")[0] == 200:
                     return
@@ -179,55 +161,26 @@ class Server:
             time.sleep(0.1)
         raise RuntimeError(f"selteq-api not ready after {START_TIMEOUT:.0f} s:\n{self.log_tail()}")
 
-    def _remember(self) -> list[psutil.Process]:
-        """The server's process tree now; every member is also kept in ``seen`` (pid: start
-        time), so a caller can prove later that none of them outlived the run."""
-        try:
-            root = psutil.Process(self.pid)
-            tree = [root, *root.children(recursive=True)]
-        except psutil.Error:
-            return []
-        for process in tree:
-            try:
-                self.seen[process.pid] = process.create_time()
-            except psutil.Error:
-                continue
-        return tree[1:]
-
     def stop(self) -> None:
-        """SIGTERM to the server, then SIGKILL to whatever of its process tree is left."""
+        """SIGTERM to the server's process group (its workers too), SIGKILL to whatever of
+        it is still there after STOP_TIMEOUT; ``killed`` records that it came to that."""
         if self.process is None:
             return
-        tree = self._remember() if self.process.poll() is None else []
-        tree += [p for p in _alive(self.seen) if p.pid != self.process.pid and p not in tree]
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        _, alive = psutil.wait_procs(tree, timeout=STOP_TIMEOUT)
-        for child in alive:
-            try:
-                child.kill()
-            except psutil.Error:
-                continue
-        psutil.wait_procs(alive, timeout=STOP_TIMEOUT)
+        group = self.process.pid  # the session leader's pid is its group's id
+        _signal_group(group, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_TIMEOUT
+        while time.monotonic() < deadline and (
+            self.process.poll() is None or _signal_group(group, 0)
+        ):
+            time.sleep(0.1)
+        self.killed = _signal_group(group, signal.SIGKILL)
+        self.process.wait()
 
 
-def _alive(seen: dict[int, float]) -> list[psutil.Process]:
-    """The processes of ``seen`` still running: same pid and same start time."""
-    out = []
-    for pid, started in seen.items():
-        try:
-            process = psutil.Process(pid)
-            if process.create_time() == started and process.is_running():
-                out.append(process)
-        except psutil.Error:
-            continue
-    return out
-
-
-def leftovers(seen: dict[int, float]) -> list[int]:
-    return [p.pid for p in _alive(seen)]
+def _signal_group(group: int, signum: int) -> bool:
+    """Send ``signum`` to the group; whether any process was there to receive it."""
+    try:
+        os.killpg(group, signum)
+    except ProcessLookupError:
+        return False
+    return True

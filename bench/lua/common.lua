@@ -18,17 +18,13 @@ local function load(path)
   return users
 end
 
-function M.get(path, user)
-  local headers = { ["Accept"] = "application/json" }
-  if user then headers["Authorization"] = "Bearer " .. user.token end
-  return wrk.format("GET", path, headers)
-end
-
 function M.send(method, path, user, body)
   local headers = { ["Accept"] = "application/json", ["Content-Type"] = "application/json" }
   if user then headers["Authorization"] = "Bearer " .. user.token end
   return wrk.format(method, path, headers, body)
 end
+
+function M.get(path, user) return M.send("GET", path, user) end
 
 -- Interleave the users' requests (round k of every user, then round k + 1), so consecutive
 -- requests come from different users and different rows.
@@ -37,27 +33,11 @@ local function interleave(per_user)
   while added do
     added = false
     for _, list in ipairs(per_user) do
-      if list[round] then
-        out[#out + 1] = list[round]
-        added = true
-      end
+      if list[round] then out[#out + 1], added = list[round], true end
     end
     round = round + 1
   end
   return out
-end
-
-local function json_line(summary, latency, totals)
-  local codes = {}
-  for code, n in pairs(totals) do codes[#codes + 1] = string.format('"%d": %d', code, n) end
-  local e = summary.errors
-  return string.format(
-    'SELTEQ_BENCH {"requests": %d, "duration_us": %d, "p50_us": %d, "p90_us": %d, '
-      .. '"p99_us": %d, "max_us": %d, "errors": {"connect": %d, "read": %d, "write": %d, '
-      .. '"timeout": %d}, "statuses": {%s}}\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(90),
-    latency:percentile(99), latency.max, e.connect, e.read, e.write, e.timeout,
-    table.concat(codes, ", "))
 end
 
 -- build(user, password) returns the list of request strings for one user.
@@ -81,16 +61,22 @@ function M.scenario(build)
     return prepared[cursor]
   end
 
-  function response(status)
-    statuses[status] = (statuses[status] or 0) + 1
-  end
+  function response(status) statuses[status] = (statuses[status] or 0) + 1 end
 
   function done(summary, latency)
-    local totals = {}
+    local codes, totals = {}, {}
     for _, thread in ipairs(threads) do
       for code, n in pairs(thread:get("statuses") or {}) do totals[code] = (totals[code] or 0) + n end
     end
-    io.write(json_line(summary, latency, totals))
+    for code, n in pairs(totals) do codes[#codes + 1] = string.format('"%d": %d', code, n) end
+    local e = summary.errors
+    io.write(string.format(
+      'SELTEQ_BENCH {"requests": %d, "duration_us": %d, "p50_us": %d, "p90_us": %d, '
+        .. '"p99_us": %d, "max_us": %d, "errors": {"connect": %d, "read": %d, "write": %d, '
+        .. '"timeout": %d}, "statuses": {%s}}\n',
+      summary.requests, summary.duration, latency:percentile(50), latency:percentile(90),
+      latency:percentile(99), latency.max, e.connect, e.read, e.write, e.timeout,
+      table.concat(codes, ", ")))
   end
 end
 

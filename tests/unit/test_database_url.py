@@ -110,7 +110,7 @@ def test_postgresql_url_uses_the_unicode_odbc_driver_by_default() -> None:
         "UID": "alice",
         "PWD": NASTY,
         "BoolsAsChar": "0",
-        "pqopt": "connect_timeout=5 tcp_user_timeout=10000",
+        "pqopt": "connect_timeout=3 tcp_user_timeout=4000",
         "CommLog": "0",
         "UseServerSidePrepare": "0",
     }

@@ -67,8 +67,9 @@ class Connection:
         """Lift the statement timeouts set up for requests (for migrations only; such a
         connection is closed afterwards, never pooled)."""
         with self._translated():
-            if getattr(self.raw, "timeout", 0):  # pyodbc's query timeout, where it was set
-                self.raw.timeout = 0
+            raw: Any = self.raw
+            if getattr(raw, "timeout", 0):  # pyodbc's query timeout, where it was set
+                raw.timeout = 0
             for statement in self.dialect.sql.unbounded_session:
                 self.raw.cursor().execute(statement)
 
