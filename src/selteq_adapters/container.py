@@ -29,6 +29,7 @@ from selteq_core import (
     RenameTask,
     ReportTasks,
     SessionPolicy,
+    SignupThrottle,
     TokenCodec,
     Unavailable,
     UnitOfWork,
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     import redis
 
     from .db import Database
+    from .throttle import Throttles
     from .ticklock import RedisTickLock
 
 report_log = logging.getLogger("selteq.report")
@@ -160,7 +162,9 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
     hasher: PasswordHasher = part("hasher", lambda: _hasher(settings))
     codec: TokenCodec = part("codec", lambda: _codec(settings))
     client = part("redis", lambda: _redis(settings))
-    throttle: LoginThrottle = part("throttle", lambda: _throttle(settings, clock, client))
+    throttles = _throttles(settings, client)
+    throttle: LoginThrottle = part("throttle", lambda: throttles.login)
+    signup_throttle: SignupThrottle = part("signup_throttle", lambda: throttles.signup)
     policy = SessionPolicy(access_ttl=settings.access_ttl, refresh_ttl=settings.refresh_ttl)
     unknown = set(overrides) - set(made)
     if unknown:
@@ -181,7 +185,7 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
         get_task_at_once=GetTask(at_once),
         rename_task=RenameTask(uow, clock),
         delete_task=DeleteTask(uow),
-        register_user=RegisterUser(uow, hasher, clock),
+        register_user=RegisterUser(uow, hasher, clock, signup_throttle),
         login=Login(uow, hasher, codec, clock, throttle, policy),
         authenticate=Authenticate(codec, clock),
         refresh_session=RefreshSession(uow, codec, clock, policy),
@@ -236,9 +240,7 @@ def _redis(settings: Settings) -> redis.Redis | None:
     )
 
 
-def _throttle(settings: Settings, clock: Clock, client: redis.Redis | None) -> LoginThrottle:
-    from .throttle import MemoryLoginThrottle, RedisLoginThrottle
+def _throttles(settings: Settings, client: redis.Redis | None) -> Throttles:
+    from .throttle import build_throttles
 
-    if client is None:
-        return MemoryLoginThrottle(settings.login_rate, settings.login_rate_per_address, clock)
-    return RedisLoginThrottle(client, settings.login_rate, settings.login_rate_per_address)
+    return build_throttles(settings, client)
