@@ -137,7 +137,8 @@ class Login:
     lock-out is bounded: it holds only for that address and username (the same user from
     another address is never refused for someone else's failures), and with the adapters'
     moving window of ``count`` failures per ``period`` it ends at most one period after the
-    failure that spent it. A success clears the address and username's count.
+    failure that spent it (docs/decisions/0244). A success clears the address and
+    username's count.
     """
 
     uow: UnitOfWorkFactory

@@ -17,7 +17,9 @@ class LimitsLoginThrottle(LoginThrottle):
     login. The correct password from an address whose ``per_user`` window is spent is
     refused too (the check comes before the password is verified), for at most one
     ``per_user`` period after the failure that spent it, since refused attempts are not
-    counted. A success clears the address and username's window, not the address's."""
+    counted (``SELTEQ_LOGIN_RATE``: 10 failures, one minute, by default; see
+    docs/decisions/0244). A success clears the address and username's window, not the
+    address's."""
 
     def __init__(self, limiter: Limiter, per_user: Rate, per_address: Rate) -> None:
         self._limiter = limiter
