@@ -116,7 +116,7 @@ def test_login_names_missing_and_mistyped_fields(api: Api) -> None:
 @pytest.fixture
 def strict_settings(settings: Settings) -> Settings:
     """A short window: the limits count on the system's clock, so the test waits it out."""
-    return attrs.evolve(settings, login_rate=Rate(3, 2))
+    return attrs.evolve(settings, login_rate=Rate(3, 5))
 
 
 def test_failed_logins_are_rate_limited_with_retry_after(
@@ -134,7 +134,7 @@ def test_failed_logins_are_rate_limited_with_retry_after(
         before = api.snapshot()
         limited = api.client.post("/api/token/", json={"username": "alice", "password": PASSWORD})
         problem(limited, 429)
-        assert 1 <= int(limited.headers["retry-after"]) <= 2
+        assert 1 <= int(limited.headers["retry-after"]) <= 5
         assert "www-authenticate" not in limited.headers
         assert api.snapshot() == before
         time.sleep(int(limited.headers["retry-after"]))
