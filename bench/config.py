@@ -25,6 +25,7 @@ class Config:
     connections: int
     threads: int
     workers: int
+    redis: str
     repeat: int
     scale: tuple[int, int] | None
     against: str | None
@@ -54,6 +55,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--connections", type=int, default=32, help="wrk connections (default 32)")
     p.add_argument("--threads", type=int, default=1, help="wrk threads (default 1)")
     p.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="server processes")
+    p.add_argument(
+        "--redis",
+        default="redis://127.0.0.1:6379/13",
+        help="the servers' Redis on a server database (production refuses several workers"
+        " without one)",
+    )
     p.add_argument("--scale", action="store_true", help="also the list at 10,000 vs 10M tasks")
     p.add_argument("--scale-tasks", type=int, help="the comparison's large table (default 10M)")
     before = p.add_mutually_exclusive_group()
@@ -96,6 +103,7 @@ def from_args(argv: list[str] | None = None) -> Config:
         connections=args.connections,
         threads=args.threads,
         workers=args.workers,
+        redis=args.redis,
         repeat=max(1, args.repeat),
         scale=(small, large) if args.scale else None,
         against=args.against,

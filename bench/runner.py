@@ -49,8 +49,10 @@ class Run:
         return Wrk(self.workdir / "fixtures.tsv", self.password, c.connections, c.threads)
 
     def env(self, db: BenchDatabase) -> dict[str, str]:
-        workers = str(self.config.workers)
-        return environ(db.url, db.server_env, self.secret, self.workdir, SELTEQ_WORKERS=workers)
+        extra = {"SELTEQ_WORKERS": str(self.config.workers)}
+        if db.server_env == "production":  # several workers share one throttle store
+            extra |= {"SELTEQ_REDIS_URL": self.config.redis, "SELTEQ_BROKER_NAMESPACE": "bench"}
+        return environ(db.url, db.server_env, self.secret, self.workdir, **extra)
 
     def seed(self, db: BenchDatabase, builds: list[Build], tasks: int) -> None:
         """Every build's ``selteq migrate``, the first user by ``selteq user``, the rest SQL."""

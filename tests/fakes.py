@@ -21,6 +21,7 @@ from selteq_core import (
     PasswordHasher,
     RateLimited,
     RefreshTokenStore,
+    SignupThrottle,
     Task,
     TaskBatchReader,
     TaskLog,
@@ -31,6 +32,7 @@ from selteq_core import (
     UnitOfWork,
     UnitOfWorkFactory,
     UserId,
+    Username,
     UserRepository,
 )
 from selteq_core.memory import InMemoryDatabase, InMemoryUnitOfWork
@@ -42,8 +44,10 @@ class FakeHasher(PasswordHasher):
     def __init__(self, version: int = 1) -> None:
         self.version = version
         self.verified: list[str | None] = []
+        self.hashed = 0
 
     def hash(self, password: Password) -> str:
+        self.hashed += 1
         return f"fake-v{self.version}${password.value}"
 
     def verify(self, password_hash: str | None, password: Password) -> bool:
@@ -93,6 +97,19 @@ class FakeThrottle(LoginThrottle):
         self.failures.pop((client, username), None)
 
 
+class FakeSignupThrottle(SignupThrottle):
+    """Allows ``limit`` sign-up attempts per client, then refuses without counting."""
+
+    def __init__(self, limit: int = 3) -> None:
+        self.limit = limit
+        self.hits: Counter[str] = Counter()
+
+    def hit(self, client: str) -> None:
+        if self.hits[client] >= self.limit:
+            raise RateLimited(3600, "too many sign-ups")
+        self.hits[client] += 1
+
+
 class _Faulty:
     """Wraps a repository and raises Unavailable once the shared budget of calls is spent."""
 
@@ -109,6 +126,26 @@ class _Faulty:
             return method(*args, **kwargs)
 
         return call
+
+
+class RacingSignupUnitOfWork(InMemoryUnitOfWork):
+    """Its users repository never finds a name, as when another sign-up commits the same
+    name between the use-case's check and its insert: only the store's constraint is left."""
+
+    @property
+    def users(self) -> UserRepository:
+        return _Blind(super().users)  # type: ignore[return-value]
+
+
+class _Blind:
+    def __init__(self, inner: UserRepository) -> None:
+        self._inner = inner
+
+    def by_username(self, username: Username) -> None:
+        return None
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._inner, name)
 
 
 class FaultyUnitOfWork(UnitOfWork):

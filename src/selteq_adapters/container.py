@@ -33,6 +33,7 @@ from selteq_core import (
     RenameTask,
     ReportTasks,
     SessionPolicy,
+    SignupThrottle,
     TaskBatchReader,
     TaskLog,
     TickLock,
@@ -74,6 +75,7 @@ class Overrides:
     hasher: PasswordHasher | None = None
     codec: TokenCodec | None = None
     throttle: LoginThrottle | None = None
+    signup_throttle: SignupThrottle | None = None
     redis: redis.Redis | None = None
     task_log: TaskLog | None = None
 
@@ -118,7 +120,7 @@ def bootstrap(settings: Settings | None = None, overrides: Overrides | None = No
     from .clock import SystemClock
     from .hashing import Argon2PasswordHasher
     from .tasklog import LoggingTaskLog
-    from .throttle import make_login_throttle
+    from .throttle import build_throttles
     from .ticklock import RedisTickLock
     from .tokens import PyJwtTokenCodec
 
@@ -136,7 +138,9 @@ def bootstrap(settings: Settings | None = None, overrides: Overrides | None = No
         settings.jwt_secret, issuer=settings.jwt_issuer, audience=settings.jwt_audience
     )
     client = given.redis or _redis(settings)
-    throttle = given.throttle or make_login_throttle(settings, clock, client)
+    throttles = build_throttles(settings, client)
+    throttle = given.throttle or throttles.login
+    signup_throttle = given.signup_throttle or throttles.signup
     broker = make_broker(settings, client)
     policy = SessionPolicy(access_ttl=settings.access_ttl, refresh_ttl=settings.refresh_ttl)
     report = ReportTasks(uow)
@@ -156,7 +160,7 @@ def bootstrap(settings: Settings | None = None, overrides: Overrides | None = No
         get_task=GetTask(uow),
         rename_task=RenameTask(uow, clock),
         delete_task=DeleteTask(uow),
-        register_user=RegisterUser(uow, hasher, clock),
+        register_user=RegisterUser(uow, hasher, clock, signup_throttle),
         login=Login(uow, hasher, codec, clock, throttle, policy),
         authenticate=Authenticate(codec, clock),
         refresh_session=RefreshSession(uow, codec, clock, policy),

@@ -103,6 +103,9 @@ class Settings:
     report_interval: int = 60
     tasks_log: str = "var/tasks.log"
     log_level: str = "INFO"
+    # Sign-up throttle (docs/decisions/0243): attempts per client address, taken names
+    # included; SELTEQ_SIGNUP_RATE, like SELTEQ_LOGIN_RATE, is "count/period".
+    signup_rate: Rate = Rate(10, 3600)
 
     @property
     def production(self) -> bool:
@@ -156,6 +159,8 @@ class Settings:
             report_interval=_int(env, "SELTEQ_REPORT_INTERVAL", 60, minimum=1),
             tasks_log=get("SELTEQ_TASKS_LOG", "var/tasks.log"),
             log_level=get("SELTEQ_LOG_LEVEL", "INFO").upper(),
+            # Sign-up throttle (docs/decisions/0243).
+            signup_rate=Rate.parse(get("SELTEQ_SIGNUP_RATE", "10/hour"), "SELTEQ_SIGNUP_RATE"),
         )
         if settings.env not in {"development", "production", "test"}:
             raise SettingsError("SELTEQ_ENV must be development, production or test")
@@ -176,6 +181,12 @@ class Settings:
             problems.append(f"SELTEQ_JWT_SECRET must be set to at least {MIN_SECRET_BYTES} bytes")
         if self.database_url.lower().startswith("sqlite:"):
             problems.append("SELTEQ_DATABASE_URL must name a server database, not SQLite")
+        # Rate limits need one store for every worker (docs/decisions/0242).
+        if self.server_workers > 1 and self.redis_url is None:
+            problems.append(
+                "SELTEQ_REDIS_URL must be set when SELTEQ_WORKERS is above 1, so every worker"
+                " counts failed logins and sign-ups in one store"
+            )
         if problems:
             raise SettingsError("refusing to start in production: " + "; ".join(problems))
 

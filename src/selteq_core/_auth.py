@@ -11,8 +11,16 @@ from datetime import datetime, timedelta
 import attrs
 
 from ._entities import RefreshRecord, Session, TokenClaims, User
-from ._errors import AuthenticationFailed, InvalidField
-from ._ports import Clock, LoginThrottle, PasswordHasher, TokenCodec, UnitOfWork, UnitOfWorkFactory
+from ._errors import AuthenticationFailed, Conflict, InvalidField
+from ._ports import (
+    Clock,
+    LoginThrottle,
+    PasswordHasher,
+    SignupThrottle,
+    TokenCodec,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
 from ._validation import parse_all
 from ._values import Password, UserId, Username, require_utc
 
@@ -86,14 +94,29 @@ class _Issuer:
 
 @attrs.frozen
 class RegisterUser:
-    """Anyone may sign up with a free username and a password of 8 to 1024 bytes."""
+    """Anyone may sign up with a free username and a password of 8 to 1024 bytes.
+
+    A sign-up from the network names its client address and is counted per address by the
+    throttle, taken names included, before anything else is read; a caller without an
+    address (``client=None``: the operator's CLI, a test) is not counted. A taken username
+    is refused before the password is hashed, so probing names costs no hash; the
+    repository's unique constraint still decides a race between two sign-ups. An unknown
+    and a taken name answer at different speeds, which tells nothing new: the 409 already
+    says the name is taken."""
 
     uow: UnitOfWorkFactory
     hasher: PasswordHasher
     clock: Clock
+    throttle: SignupThrottle
 
-    def __call__(self, username: str, password: str) -> User:
+    def __call__(self, username: str, password: str, client: str | None = None) -> User:
         name, secret = parse_all(lambda: Username(username), lambda: Password(password))
+        if client is not None:
+            self.throttle.hit(client)
+        with self.uow() as uow:
+            taken = uow.users.by_username(name) is not None
+        if taken:
+            raise Conflict("username already taken")
         password_hash = self.hasher.hash(secret)
         with self.uow() as uow:
             user = uow.users.add(name, password_hash, require_utc(self.clock.now()))
@@ -106,8 +129,16 @@ class Login:
     """A user signs in with username and password and gets a session.
 
     An unknown or inactive username costs one full password check, like a wrong password,
-    and gets the same answer. Failed attempts are counted per client and username; past the
-    limit the login is refused before any check. A hash made with old parameters is replaced.
+    and gets the same answer. A hash made with old parameters is replaced.
+
+    Failed attempts are counted per client address and username (and, more loosely, per
+    address); past a limit the login is refused before any check, the correct password
+    included: that is the price of not telling an attacker when the guess was right. The
+    lock-out is bounded: it holds only for that address and username (the same user from
+    another address is never refused for someone else's failures), and with the adapters'
+    moving window of ``count`` failures per ``period`` it ends at most one period after the
+    failure that spent it (docs/decisions/0244). A success clears the address and
+    username's count.
     """
 
     uow: UnitOfWorkFactory

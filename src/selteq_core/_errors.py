@@ -47,10 +47,10 @@ class AuthenticationFailed(SelteqError):
 
 
 class RateLimited(AuthenticationFailed):
-    """Too many failed attempts; try again after ``retry_after`` seconds."""
+    """Too many attempts (failed logins, sign-ups); try again after ``retry_after`` seconds."""
 
-    def __init__(self, retry_after: int) -> None:
-        super().__init__("too many failed attempts")
+    def __init__(self, retry_after: int, message: str = "too many failed attempts") -> None:
+        super().__init__(message)
         self.retry_after = max(1, retry_after)
 
 

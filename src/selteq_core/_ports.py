@@ -137,7 +137,11 @@ class TokenCodec(Protocol):
 
 
 class LoginThrottle(Protocol):
-    """Counts failed logins per client address and username."""
+    """Counts failed logins per client address and username, and per client address.
+
+    The rules an adapter keeps: only failures count; a success clears that address and
+    username's count (not the address's); nothing is ever counted per username alone, so
+    failures from one address never refuse the same username from another address."""
 
     def check(self, client: str, username: str) -> None:
         """Raise RateLimited when either limit is already spent."""
@@ -163,4 +167,14 @@ class TickLock(Protocol):
 
     def acquire(self, name: str, tick: str, ttl: int) -> bool:
         """True for exactly one caller per (name, tick) for ``ttl`` seconds."""
+        ...
+
+
+class SignupThrottle(Protocol):
+    """Counts sign-up attempts per client address."""
+
+    def hit(self, client: str) -> None:
+        """Count one attempt from the client, or raise RateLimited (counting nothing) when
+        its allowance is spent. Checking and counting are one step, so concurrent attempts
+        cannot overshoot the limit."""
         ...

@@ -97,24 +97,30 @@ async def revoke_token(presented: NamedDependency[RefreshIn], container: Service
     dto=StrictJson[SignUp],
     return_dto=None,
     summary="Sign up",
-    responses=problem_specs(400, 404, 409, 413, 415, 503),
+    responses=problem_specs(400, 404, 409, 413, 415, 429, 503),
 )
 async def sign_up(
-    request: Request[Any, Any, Any], data: JSONBody[SignUp], container: Services
+    request: Request[Any, Any, Any],
+    data: JSONBody[SignUp],
+    client: NamedDependency[str],
+    container: Services,
 ) -> UserOut:
-    user = await gate_of(request).run(container.register_user, data.username, data.password)
+    register = container.register_user
+    user = await gate_of(request).run(register, data.username, data.password, client)
     return UserOut.of(user)
 
 
 def account_routers(signup: bool) -> list[Router]:
     """The session routes, and sign-up unless it is switched off (then it is an unknown
     route: 404, and absent from the OpenAPI document)."""
+    client = {"client": Provide(client_address, sync_to_thread=False)}
     token = Router(
         path="/api/token",
         route_handlers=[obtain_token, refresh_token, revoke_token],
-        dependencies={"client": Provide(client_address, sync_to_thread=False)},
+        dependencies=client,
         tags=["sessions"],
     )
     if not signup:
         return [token]
-    return [token, Router(path="/api/users", route_handlers=[sign_up], tags=["users"])]
+    users = Router(path="/api/users", route_handlers=[sign_up], dependencies=client, tags=["users"])
+    return [token, users]

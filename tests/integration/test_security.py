@@ -18,7 +18,7 @@ import pytest
 from selteq_adapters.container import Overrides, bootstrap
 from selteq_adapters.hashing import Argon2PasswordHasher
 from selteq_adapters.settings import Rate, Settings
-from selteq_adapters.throttle import MemoryLoginThrottle
+from selteq_adapters.throttle import Limiter, LimitsLoginThrottle, LimitsSignupThrottle
 from selteq_adapters.tokens import MAX_TOKEN_CHARS, REQUIRED_CLAIMS, PyJwtTokenCodec
 from selteq_core import (
     Authenticate,
@@ -344,8 +344,10 @@ def test_the_core_expires_tokens_by_its_clock_and_checks_their_kind() -> None:
 def test_login_with_real_hasher_and_codec_rehashes_an_old_hash() -> None:
     clock, db, c = ManualClock(), InMemoryDatabase(), codec()
     old, new = cheap(), cheap(time_cost=2)
-    user = RegisterUser(db.unit_of_work, old, clock)("alice", PASSWORD.value)
-    throttle = MemoryLoginThrottle(Rate(5, 60), Rate(50, 60), clock)
+    limiter = Limiter(None)
+    signups = LimitsSignupThrottle(limiter, Rate(5, 3600))
+    user = RegisterUser(db.unit_of_work, old, clock, signups)("alice", PASSWORD.value)
+    throttle = LimitsLoginThrottle(limiter, Rate(5, 60), Rate(50, 60))
     login = Login(db.unit_of_work, new, c, clock, throttle)
     with pytest.raises(AuthenticationFailed):
         login("alice", "wrong password", "10.0.0.1")

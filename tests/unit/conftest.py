@@ -19,7 +19,7 @@ from selteq_core import (
     ReportTasks,
 )
 from selteq_core.memory import InMemoryDatabase, ManualClock
-from tests.fakes import FakeHasher, FakeThrottle, FakeTokenCodec
+from tests.fakes import FakeHasher, FakeSignupThrottle, FakeThrottle, FakeTokenCodec
 
 
 @attrs.define(slots=False)
@@ -29,6 +29,7 @@ class Core:
     hasher: FakeHasher
     codec: FakeTokenCodec
     throttle: FakeThrottle
+    signup_throttle: FakeSignupThrottle = attrs.field(factory=FakeSignupThrottle)
 
     def __attrs_post_init__(self) -> None:
         uow = self.db.unit_of_work
@@ -38,7 +39,7 @@ class Core:
         self.rename = RenameTask(uow, self.clock)
         self.delete = DeleteTask(uow)
         self.report = ReportTasks(uow, batch_size=3)
-        self.register = RegisterUser(uow, self.hasher, self.clock)
+        self.register = RegisterUser(uow, self.hasher, self.clock, self.signup_throttle)
         self.login = Login(uow, self.hasher, self.codec, self.clock, self.throttle)
         self.authenticate = Authenticate(self.codec, self.clock)
         self.refresh = RefreshSession(uow, self.codec, self.clock)

@@ -22,6 +22,7 @@ def test_defaults_match_the_documented_table(tmp_path: Path) -> None:
     assert (s.env, s.database_url, s.redis_url) == ("development", "sqlite:///var/selteq.db", None)
     assert (s.host, s.port, s.signup) == ("127.0.0.1", 8000, True)
     assert (s.login_rate, s.login_rate_per_address) == (Rate(10, 60), Rate(100, 60))
+    assert s.signup_rate == Rate(10, 3600)
     assert (s.access_ttl, s.refresh_ttl) == (300, 86_400)
     assert (s.db_pool_size, s.list_batch) == (8, 16)
     assert not s.production
@@ -115,6 +116,7 @@ def test_booleans_parse(tmp_path: Path, text: str, value: bool) -> None:
         ("SELTEQ_LOGIN_RATE", "0/minute"),
         ("SELTEQ_LOGIN_RATE", "10/week"),
         ("SELTEQ_LOGIN_RATE_PER_ADDRESS", "-5/minute"),
+        ("SELTEQ_SIGNUP_RATE", "5 an hour"),
         ("SELTEQ_MAX_BODY_BYTES", "100"),
         ("SELTEQ_DB_POOL_SIZE", "0"),
         ("SELTEQ_HASH_CONCURRENCY", "0"),
@@ -144,7 +146,11 @@ def test_production_refuses_sqlite_and_lists_every_problem(tmp_path: Path) -> No
 def test_production_accepts_32_bytes_counted_in_utf8(tmp_path: Path) -> None:
     for secret in (SECRET, "é" * 16):
         s = load(
-            tmp_path, SELTEQ_ENV="production", SELTEQ_DATABASE_URL=PG, SELTEQ_JWT_SECRET=secret
+            tmp_path,
+            SELTEQ_ENV="production",
+            SELTEQ_DATABASE_URL=PG,
+            SELTEQ_JWT_SECRET=secret,
+            SELTEQ_WORKERS="1",
         )
         assert s.jwt_secret == secret
 
@@ -241,7 +247,7 @@ def test_production_refuses_sqlite_in_any_case(tmp_path: Path) -> None:
     [
         ({}, None, "4", True),  # development serves one process whatever SELTEQ_WORKERS says
         ({"SELTEQ_ENV": "production"}, None, "1", True),
-        ({"SELTEQ_ENV": "production"}, None, "4", False),  # would run once per worker
+        ({"SELTEQ_ENV": "production"}, "redis://127.0.0.1:6379/0", "4", False),
         ({}, "redis://127.0.0.1:6379/0", "1", False),  # the scheduler process sends it
     ],
 )
@@ -254,3 +260,18 @@ def test_the_minute_job_runs_in_the_api_only_as_its_single_process(
     if env.get("SELTEQ_ENV") == "production":
         extra |= {"SELTEQ_JWT_SECRET": "s" * 40, "SELTEQ_DATABASE_URL": "postgresql://h/db"}
     assert load(tmp_path, **extra).embedded_jobs is embedded
+
+
+def test_production_refuses_several_workers_without_redis(tmp_path: Path) -> None:
+    """Each worker would count failed logins on its own (docs/decisions/0242)."""
+    production = {
+        "SELTEQ_ENV": "production",
+        "SELTEQ_DATABASE_URL": PG,
+        "SELTEQ_JWT_SECRET": SECRET,
+    }
+    with pytest.raises(SettingsError, match="SELTEQ_REDIS_URL must be set"):
+        load(tmp_path, **production, SELTEQ_WORKERS="2")
+    assert load(tmp_path, **production, SELTEQ_WORKERS="1").server_workers == 1
+    shared = load(tmp_path, **production, SELTEQ_WORKERS="2", SELTEQ_REDIS_URL="redis://r:6379/0")
+    assert shared.server_workers == 2
+    assert load(tmp_path, SELTEQ_WORKERS="4").redis_url is None  # development serves one process

@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from selteq_adapters.settings import Settings
+from selteq_adapters.settings import Rate, Settings
 from selteq_core.memory import ManualClock
 
 from .conftest import PASSWORD, Api, invalid_names, problem, running
@@ -61,3 +61,17 @@ def test_sign_up_switched_off_is_404(settings: Settings, clock: ManualClock) -> 
         assert api.snapshot() == before
         paths = api.client.get("/schema/openapi.json").json()["paths"]
         assert not any(path.startswith("/api/users") for path in paths)
+
+
+def test_sign_ups_are_limited_per_client_address(settings: Settings, clock: ManualClock) -> None:
+    strict = attrs.evolve(settings, signup_rate=Rate(2, 3600))
+    with running(strict, clock) as api:
+        api.sign_up("alice")
+        taken = {"username": "alice", "password": PASSWORD}
+        problem(api.client.post("/api/users/", json=taken), 409)  # counted too
+        before = api.snapshot()
+        fresh = {"username": "bob", "password": PASSWORD}
+        limited = api.client.post("/api/users/", json=fresh)
+        assert problem(limited, 429)["detail"] == "too many sign-ups from this address"
+        assert 1 <= int(limited.headers["retry-after"]) <= 3600
+        assert api.snapshot() == before
