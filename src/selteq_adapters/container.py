@@ -79,6 +79,7 @@ class Container:
     logout: Logout
     report_tasks: ReportTasks
     _broker: dramatiq.Broker | None = None
+    _on_close: tuple[Callable[[], None], ...] = ()
 
     def report_user_tasks(self, user_id: int) -> int:
         """Log one record per task of the user (title, duration, timestamps) and a summary.
@@ -124,6 +125,8 @@ class Container:
         return RedisTickLock(self.redis)
 
     def close(self) -> None:
+        for close in self._on_close:
+            close()
         if self._broker is not None:
             self._broker.close()
         self.database.close()
@@ -161,6 +164,12 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
     codec: TokenCodec = part("codec", lambda: _codec(settings))
     client = part("redis", lambda: _redis(settings))
     throttle: LoginThrottle = part("throttle", lambda: _throttle(settings, clock, client))
+    on_close: tuple[Callable[[], None], ...] = ()
+    if settings.metrics:  # SELTEQ_METRICS: login outcomes and the pool (selteq_adapters.metrics)
+        from .metrics import CountedLoginThrottle, PoolGauges
+
+        throttle = CountedLoginThrottle(throttle)
+        on_close = (PoolGauges(database.pool_stats).start().close,)
     policy = SessionPolicy(access_ttl=settings.access_ttl, refresh_ttl=settings.refresh_ttl)
     unknown = set(overrides) - set(made)
     if unknown:
@@ -187,6 +196,7 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
         refresh_session=RefreshSession(uow, codec, clock, policy),
         logout=Logout(uow, codec, clock),
         report_tasks=ReportTasks(uow),
+        on_close=on_close,
     )
 
 

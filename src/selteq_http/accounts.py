@@ -17,6 +17,7 @@ from litestar.params import JSONBody
 from selteq_core import InvalidField
 
 from .bodies import StrictJson, json_or_form_body, read_json_or_form
+from .clients import client_address
 from .deps import Services
 from .gate import gate_of
 from .problems import problem_specs
@@ -39,10 +40,6 @@ def _refresh_token(presented: RefreshIn) -> str:
     if not token:
         raise InvalidField("refresh_token", "is required")
     return token
-
-
-def client_address(request: Request[Any, Any, Any]) -> str:
-    return request.client.host if request.client else ""
 
 
 @post(

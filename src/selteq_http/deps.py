@@ -17,7 +17,7 @@ from selteq_adapters.container import Container
 
 from .batching import ListBatcher
 from .gate import STATE_KEY as GATE_KEY
-from .gate import HashingGate
+from .gate import HashingGate, Level
 
 Services = NamedDependency[SkipValidation[Container]]
 
@@ -26,7 +26,12 @@ BATCHER_KEY = "list_batcher"
 
 
 def app_state(container: Container) -> State:
-    gate = HashingGate(container.settings.hash_concurrency)
+    levels: tuple[Level, ...] = ()
+    if container.settings.metrics:  # SELTEQ_METRICS: waiting and running password checks
+        from .metrics import password_check_gauges
+
+        levels = password_check_gauges()
+    gate = HashingGate(container.settings.hash_concurrency, *levels)
     size = container.settings.list_batch
     batcher = None
     if size > 1:

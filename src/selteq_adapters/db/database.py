@@ -12,7 +12,7 @@ from .connection import Connection
 from .dialect import Dialect, dialect_named
 from .drivers import open_raw
 from .migrations import apply_pending
-from .pool import Pool
+from .pool import Pool, PoolStats
 from .uow import SqlUnitOfWork
 from .url import DatabaseUrl, parse_database_url
 
@@ -105,6 +105,10 @@ class Database:
             ids = [connection.insert(sql, (n, h, to_db(at), to_db(at))) for n, h, at in rows]
             connection.commit()
         return ids
+
+    def pool_stats(self) -> PoolStats:
+        """How the connection pool is used right now (for the metrics collector)."""
+        return self._pool.stats()
 
     def close(self) -> None:
         """Close every idle connection; those still lent out close when they come back."""

@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+import attrs
+
 from selteq_core import Unavailable
 
 from .connection import Connection
@@ -23,6 +25,19 @@ log = logging.getLogger("selteq.db")
 
 class WouldBlock(Exception):
     """No warm idle connection right now: the caller should do the work where it may wait."""
+
+
+@attrs.frozen
+class PoolStats:
+    """A moment of the pool, for metrics: connections lent and idle, threads waiting for a
+    slot now, and running totals of waits and of each way the database was unavailable."""
+
+    size: int
+    in_use: int
+    idle: int
+    waiting: int
+    waits: int
+    unavailable: dict[str, int]
 
 
 class Pool:
@@ -43,16 +58,48 @@ class Pool:
         self._lock = threading.Lock()
         self._idle: list[Connection] = []
         self._closed = False
+        self._size = size
+        self._lent = self._waiting = self._waits = 0
+        self._unavailable = {"connect": 0, "broken": 0, "busy": 0}
 
     def acquire(self) -> Connection:
         """A healthy connection for the calling thread alone; Unavailable if none can be had."""
-        if not self._slots.acquire(timeout=self._acquire_timeout):
+        if not self._slots.acquire(blocking=False) and not self._wait_for_slot():
+            self._count("busy")
             raise Unavailable("every database connection is busy")
         try:
-            return self._checkout()
+            connection = self._checkout()
         except BaseException:
             self._slots.release()
             raise
+        with self._lock:
+            self._lent += 1
+        return connection
+
+    def stats(self) -> PoolStats:
+        with self._lock:
+            return PoolStats(
+                self._size,
+                self._lent,
+                len(self._idle),
+                self._waiting,
+                self._waits,
+                dict(self._unavailable),
+            )
+
+    def _wait_for_slot(self) -> bool:
+        with self._lock:
+            self._waiting += 1
+            self._waits += 1
+        try:
+            return self._slots.acquire(timeout=self._acquire_timeout)
+        finally:
+            with self._lock:
+                self._waiting -= 1
+
+    def _count(self, reason: str) -> None:
+        with self._lock:
+            self._unavailable[reason] += 1
 
     def try_acquire(self) -> Connection:
         """A warm idle connection at once, or WouldBlock: never waits for a slot, never
@@ -67,6 +114,7 @@ class Pool:
                 and time.monotonic() - self._idle[-1].last_used <= self._recheck_after
             )
             connection = self._idle.pop() if warm else None
+            self._lent += connection is not None
         if connection is None:
             self._slots.release()
             raise WouldBlock("no warm idle database connection")
@@ -77,6 +125,8 @@ class Pool:
         try:
             connection.rollback()
             with self._lock:
+                self._lent -= 1
+                self._unavailable["broken"] += connection.broken
                 keep = not (connection.broken or self._closed)
                 if keep:
                     connection.last_used = time.monotonic()
@@ -108,7 +158,11 @@ class Pool:
                     raise Unavailable("the database has been closed")
                 connection = self._idle.pop() if self._idle else None
             if connection is None:
-                return self._connect()
+                try:
+                    return self._connect()
+                except Unavailable:
+                    self._count("connect")
+                    raise
             if time.monotonic() - connection.last_used <= self._recheck_after:
                 return connection
             try:
