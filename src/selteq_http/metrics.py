@@ -58,6 +58,7 @@ PASSWORD_CHECKS = Gauge(
     ["state"],
     multiprocess_mode="livesum",
 )
+_MEDIA_TYPE = CONTENT_TYPE_LATEST.removesuffix("; charset=utf-8")  # Litestar adds the charset
 _PID_FILE = re.compile(r"_(\d+)\.db$")
 
 
@@ -110,7 +111,7 @@ def scrape(request: Request[Any, Any, Any]) -> Response[bytes]:
     allowed = networks(services_of(request).settings.metrics_allow)
     if not in_networks(client_address(request), allowed):
         raise NotFoundException()
-    return Response(generate_latest(_registry()), media_type=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(_registry()), media_type=_MEDIA_TYPE)
 
 
 def _registry() -> CollectorRegistry:
