@@ -20,6 +20,7 @@ from selteq_adapters.container import Container, bootstrap
 from selteq_adapters.settings import Settings
 from selteq_core import ReportTasks, Unavailable
 
+from . import metrics
 from ._signals import stop_on_signals
 
 log = logging.getLogger("selteq.watch")
@@ -42,6 +43,8 @@ class Watcher:
 
         A database that is down costs one warning line: the next tick simply tries again."""
         count = 0
+        counts = metrics.watch()
+        counts.ticks.inc()
         try:
             for task in self.report(self.user_id):
                 count += 1
@@ -56,7 +59,10 @@ class Watcher:
                 )
         except Unavailable as exc:
             log.warning("database unavailable, trying again next tick: %s", exc)
+            counts.errors.labels("database").inc()
             return None
+        finally:
+            counts.tasks.inc(count)
         log.info("%d task(s) logged", count)
         return count
 
@@ -124,10 +130,13 @@ def main(argv: Sequence[str] | None = None, *, container: Container | None = Non
     handlers = configure_logging(args.log_file, settings.log_level)
     stop = threading.Event()
     watcher = Watcher(ReportTasks(container.uow, batch_size=args.batch_size), args.user)
+    stop_metrics = metrics.serve_metrics(settings, "watcher") if settings.metrics else None
     try:
         with stop_on_signals(stop.set):
             watcher.run(stop, args.interval, args.ticks)
     finally:
+        if stop_metrics is not None:
+            stop_metrics()
         unconfigure_logging(handlers)
         if owned:
             container.close()
