@@ -22,6 +22,7 @@ DEPLOY = ROOT / "deploy"
 COMPOSE_FILE = DEPLOY / "docker-compose.yml"
 ENV_EXAMPLE = DEPLOY / ".env.example"
 DOCKERFILE = DEPLOY / "Dockerfile"
+INIT_SQL = DEPLOY / "mssql-init.sql"
 README = ROOT / "README.md"
 SCHEMA = Path(__file__).with_name("compose-spec.json")
 
