@@ -142,9 +142,15 @@ def bootstrap(settings: Settings | None = None, overrides: Overrides | None = No
     throttle = given.throttle or throttles.login
     signup_throttle = given.signup_throttle or throttles.signup
     broker = make_broker(settings, client)
+    closers: list[Callable[[], None]] = []
+    if settings.metrics:  # SELTEQ_METRICS: login outcomes and the pool (selteq_adapters.metrics)
+        from .metrics import CountedLoginThrottle, PoolGauges
+
+        throttle = CountedLoginThrottle(throttle)
+        closers.append(PoolGauges(database.pool_stats).start().close)
     policy = SessionPolicy(access_ttl=settings.access_ttl, refresh_ttl=settings.refresh_ttl)
     report = ReportTasks(uow)
-    closers: list[Callable[[], None]] = [broker.close, database.close]
+    closers += [broker.close, database.close]
     if client is not None:
         closers.append(client.close)
     return Container(

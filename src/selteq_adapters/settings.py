@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
 import re
 import secrets
@@ -106,6 +107,17 @@ class Settings:
     # Sign-up throttle (docs/decisions/0243): attempts per client address, taken names
     # included; SELTEQ_SIGNUP_RATE, like SELTEQ_LOGIN_RATE, is "count/period".
     signup_rate: Rate = Rate(10, 3600)
+    # --- Operations: metrics and proxies (docs/operations.md) ---
+    # metrics: SELTEQ_METRICS, every process records and exports Prometheus metrics.
+    # metrics_allow: SELTEQ_METRICS_ALLOW, client networks that may read the API's /metrics.
+    # metrics_port: SELTEQ_METRICS_PORT, the scheduler's and the watcher's metrics listener.
+    # trusted_proxies: SELTEQ_TRUSTED_PROXIES, peers whose forwarded client address is believed.
+    # proxy_header: SELTEQ_PROXY_HEADER, which header those proxies write.
+    metrics: bool = False
+    metrics_allow: tuple[str, ...] = ("127.0.0.1/32", "::1/128")
+    metrics_port: int = 9464
+    trusted_proxies: tuple[str, ...] = ()
+    proxy_header: str = "x-forwarded-for"
 
     @property
     def production(self) -> bool:
@@ -161,6 +173,14 @@ class Settings:
             log_level=get("SELTEQ_LOG_LEVEL", "INFO").upper(),
             # Sign-up throttle (docs/decisions/0243).
             signup_rate=Rate.parse(get("SELTEQ_SIGNUP_RATE", "10/hour"), "SELTEQ_SIGNUP_RATE"),
+            # --- Operations: metrics and proxies ---
+            metrics=_bool(env, "SELTEQ_METRICS", False),
+            metrics_allow=_networks(env, "SELTEQ_METRICS_ALLOW", "127.0.0.1/32,::1/128"),
+            metrics_port=_int(env, "SELTEQ_METRICS_PORT", 9464, minimum=1, maximum=65535),
+            trusted_proxies=_networks(env, "SELTEQ_TRUSTED_PROXIES", ""),
+            proxy_header=_choice(
+                env, "SELTEQ_PROXY_HEADER", "x-forwarded-for", {"x-forwarded-for", "forwarded"}
+            ),
         )
         if settings.env not in {"development", "production", "test"}:
             raise SettingsError("SELTEQ_ENV must be development, production or test")
@@ -215,6 +235,26 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     if raw.strip().lower() in _FALSE:
         return False
     raise SettingsError(f"{name} must be true or false, got {raw!r}")
+
+
+def _networks(env: Mapping[str, str], name: str, default: str) -> tuple[str, ...]:
+    """Comma-separated addresses or CIDR ranges, each normalised (``10.0.0.1`` becomes
+    ``10.0.0.1/32``); a host address with bits set past the prefix is refused."""
+    raw = env.get(name)
+    text = default if raw is None else raw
+    try:
+        return tuple(
+            str(ipaddress.ip_network(item.strip())) for item in text.split(",") if item.strip()
+        )
+    except ValueError as exc:
+        raise SettingsError(f"{name} must list addresses or CIDR ranges: {exc}") from None
+
+
+def _choice(env: Mapping[str, str], name: str, default: str, allowed: set[str]) -> str:
+    value = (env.get(name) or default).strip().lower()
+    if value not in allowed:
+        raise SettingsError(f"{name} must be one of {', '.join(sorted(allowed))}, got {value!r}")
+    return value
 
 
 def _dev_secret(var_dir: Path) -> str:

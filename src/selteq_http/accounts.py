@@ -18,6 +18,7 @@ from selteq_core import InvalidField
 
 from .blocking import in_thread
 from .bodies import StrictJson, json_or_form_body, read_json_or_form
+from .clients import client_address
 from .deps import Services
 from .gate import gate_of
 from .problems import problem_specs
@@ -40,10 +41,6 @@ def _refresh_token(presented: RefreshIn) -> str:
     if not token:
         raise InvalidField("refresh_token", "is required")
     return token
-
-
-def client_address(request: Request[Any, Any, Any]) -> str:
-    return request.client.host if request.client else ""
 
 
 @post(

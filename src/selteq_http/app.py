@@ -68,6 +68,10 @@ def create_app(container: Container, *, background_jobs: bool = False) -> Litest
         logging_config=None,
         debug=False,
     )
+    if container.settings.metrics:  # SELTEQ_METRICS: /metrics and request metrics (metrics.py)
+        from .metrics import instrument
+
+        instrument(app)
     # Outermost, so the router's own 404 and 405 answers get a request id and an access line.
     app.asgi_handler = RequestContext(app.asgi_handler)
     return app

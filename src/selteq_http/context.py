@@ -11,9 +11,13 @@ import re
 import time
 import uuid
 from contextvars import ContextVar
+from typing import Any
 
+from litestar.connection import ASGIConnection
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from .clients import client_address
 
 REQUEST_ID: ContextVar[str] = ContextVar("selteq_request_id", default="-")
 HEADER = "x-request-id"
@@ -37,6 +41,16 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = REQUEST_ID.get()
         return True
+
+
+def _who(scope: Scope) -> dict[str, Any]:
+    """The access line's ``client`` (clients.py), ``user_id`` (None unless a bearer token
+    named one) and ``route`` (the matched route's template, None when none matched)."""
+    return {
+        "client": client_address(ASGIConnection(scope)),
+        "user_id": scope.get("user"),
+        "route": scope.get("path_template"),
+    }
 
 
 class RequestContext:
@@ -75,6 +89,12 @@ class RequestContext:
                 path,
                 status,
                 elapsed_ms,
-                extra={"method": method, "path": path, "status": status, "duration_ms": elapsed_ms},
+                extra={
+                    "method": method,
+                    "path": path,
+                    "status": status,
+                    "duration_ms": elapsed_ms,
+                    **_who(scope),
+                },
             )
             REQUEST_ID.reset(token)

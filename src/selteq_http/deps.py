@@ -17,7 +17,7 @@ from selteq_adapters.container import Container
 
 from .batching import ListBatcher
 from .gate import STATE_KEY as GATE_KEY
-from .gate import HashingGate
+from .gate import HashingGate, Level
 
 Services = NamedDependency[SkipValidation[Container]]
 
@@ -26,9 +26,14 @@ BATCHER_KEY = "list_batcher"
 
 
 def app_state(container: Container) -> State:
-    gate = HashingGate(container.settings.hash_concurrency, container.settings.db_timeout)
-    batch = container.list_recent_tasks_batch
     settings = container.settings
+    levels: tuple[Level, ...] = ()
+    if settings.metrics:  # SELTEQ_METRICS: waiting and running password checks
+        from .metrics import password_check_gauges
+
+        levels = password_check_gauges()
+    gate = HashingGate(settings.hash_concurrency, settings.db_timeout, *levels)
+    batch = container.list_recent_tasks_batch
     batcher = (
         None if batch is None else ListBatcher(batch, settings.list_batch, settings.db_timeout)
     )

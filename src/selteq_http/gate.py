@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, Protocol, TypeVar
 
 from litestar.connection import ASGIConnection
 
@@ -22,17 +22,51 @@ T = TypeVar("T")
 STATE_KEY = "hashing_gate"
 
 
+class Level(Protocol):
+    """A gauge of how many are in some state (a Prometheus gauge fits)."""
+
+    def inc(self) -> None: ...
+    def dec(self) -> None: ...
+
+
+class _Untracked:
+    def inc(self) -> None:
+        pass
+
+    def dec(self) -> None:
+        pass
+
+
+UNTRACKED = _Untracked()
+
+
 class HashingGate:
     """``deadline`` bounds the thread's work (the database part of a login), not the wait
     for a slot: a login flood makes logins wait, it is not an outage."""
 
-    def __init__(self, slots: int, deadline: float) -> None:
+    def __init__(
+        self,
+        slots: int,
+        deadline: float,
+        waiting: Level = UNTRACKED,
+        running: Level = UNTRACKED,
+    ) -> None:
         self._slots = asyncio.Semaphore(slots)
         self._deadline = deadline
+        self._waiting, self._running = waiting, running
 
     async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        async with self._slots:
+        self._waiting.inc()
+        try:
+            await self._slots.acquire()
+        finally:
+            self._waiting.dec()
+        self._running.inc()
+        try:
             return await in_thread(self._deadline, fn, *args, **kwargs)
+        finally:
+            self._running.dec()
+            self._slots.release()
 
 
 def gate_of(connection: ASGIConnection[Any, Any, Any, Any]) -> HashingGate:

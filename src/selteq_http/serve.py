@@ -18,6 +18,7 @@ from granian.constants import Interfaces, Loops
 from selteq_adapters.container import Settings, SettingsError, redact_url
 
 from .logs import configure_logging
+from .metricsdir import prepare_multiprocess
 
 log = logging.getLogger("selteq.http.serve")
 TARGET = "selteq_http.asgi:create"
@@ -42,6 +43,8 @@ def main() -> int:
             " set SELTEQ_REDIS_URL and run `make worker` and `make scheduler`",
             workers,
         )
+    if settings.metrics:  # SELTEQ_METRICS: one directory of metric files for every worker
+        log.info("metrics of every worker are gathered in %s", prepare_multiprocess())
     loop = event_loop()
     log.info(
         "serving %s on http://%s:%d with %d worker(s) on %s",

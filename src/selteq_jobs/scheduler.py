@@ -22,6 +22,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from selteq_adapters.container import Settings, bootstrap
 from selteq_core import Clock, TickLock, Unavailable
 
+from . import metrics
 from ._signals import stop_on_signals
 from .actors import PRINT_USER_TASKS, declare_actors
 
@@ -51,19 +52,24 @@ class ReportTick:
 
     def __call__(self) -> bool:
         tick = self.tick_of(self.clock.now())
+        counts = metrics.scheduler()
+        counts.ticks.inc()
         try:
             if not self.lock.acquire(self.name, str(tick), ttl=2 * self.interval):
                 log.debug("tick %d: another replica sends %s", tick, self.name)
+                counts.skipped.inc()
                 return False
             self.send(self.user_id)
         except Unavailable as exc:
             log.warning("tick %d: Redis unavailable, trying again next tick: %s", tick, exc)
+            counts.errors.labels("redis").inc()
             self._failing = True
             return False
         if self._failing:
             log.info("Redis is reachable again")
             self._failing = False
         log.info("tick %d: sent %s(%d)", tick, self.name, self.user_id)
+        counts.sent.inc()
         return True
 
 
@@ -137,10 +143,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             threading.Thread(target=scheduler.shutdown, name="scheduler-stop").start()
 
     log.info("sending %s(%d) every %d s", PRINT_USER_TASKS, args.user, args.interval)
+    stop_metrics = metrics.serve_metrics(settings, "scheduler") if settings.metrics else None
     try:
         with stop_on_signals(stop):
             scheduler.start()
     finally:
+        if stop_metrics is not None:
+            stop_metrics()
         container.close()
     log.info("scheduler stopped")
     return 0

@@ -19,6 +19,7 @@ import attrs
 from selteq_adapters.container import Container, Settings, bootstrap
 from selteq_core import LogTasks, Unavailable
 
+from . import metrics
 from ._signals import stop_on_signals
 
 log = logging.getLogger("selteq.watch")
@@ -41,11 +42,16 @@ class Watcher:
         """Log each task; the number logged, or None when the database could not be read.
 
         A database that is down costs one warning line: the next tick simply tries again."""
+        counts = metrics.watch()
+        counts.ticks.inc()
         try:
-            return self.log_tasks(self.user_id)
+            count = self.log_tasks(self.user_id)
         except Unavailable as exc:
             log.warning("database unavailable, trying again next tick: %s", exc)
+            counts.errors.labels("database").inc()
             return None
+        counts.tasks.inc(count)
+        return count
 
     def run(self, stop: threading.Event, interval: float, ticks: int | None = None) -> int:
         """Tick now and then every ``interval`` seconds until ``stop`` is set or ``ticks``
@@ -118,10 +124,13 @@ def main(argv: Sequence[str] | None = None, *, container: Container | None = Non
     stop = threading.Event()
     report = attrs.evolve(container.log_tasks.report, batch_size=args.batch_size)
     watcher = Watcher(attrs.evolve(container.log_tasks, report=report), args.user)
+    stop_metrics = metrics.serve_metrics(settings, "watcher") if settings.metrics else None
     try:
         with stop_on_signals(stop.set):
             watcher.run(stop, args.interval, args.ticks)
     finally:
+        if stop_metrics is not None:
+            stop_metrics()
         unconfigure_logging(handlers)
         if owned:
             container.close()

@@ -39,8 +39,14 @@ def boot(settings: Settings | None = None) -> tuple[dramatiq.Broker, Actors]:
             " Redis (without it, `make run` runs the minute job inside the API process)"
         )
     logging.getLogger("selteq").setLevel(settings.log_level)
+    if settings.metrics:  # SELTEQ_METRICS: before the container imports prometheus_client
+        from .workermetrics import worker_prometheus
+
+        prometheus = worker_prometheus()
     container = bootstrap(settings)
     broker = container.broker
+    if settings.metrics:
+        broker.add_middleware(prometheus)
     broker.add_middleware(CloseContainer(container))
     actors = declare_actors(broker, container)
     dramatiq.set_broker(broker)

@@ -23,6 +23,7 @@ COMPOSE_FILE = DEPLOY / "docker-compose.yml"
 ENV_EXAMPLE = DEPLOY / ".env.example"
 DOCKERFILE = DEPLOY / "Dockerfile"
 OPERATIONS = ROOT / "docs" / "operations.md"
+INIT_SQL = DEPLOY / "mssql-init.sql"
 SCHEMA = Path(__file__).with_name("compose-spec.json")
 
 _VARIABLE = re.compile(

@@ -39,7 +39,7 @@ def image() -> Dockerfile:
 
 def test_the_image_is_multi_stage_on_python_311_slim_bookworm(image: Dockerfile) -> None:
     assert len(image.stages) >= 2
-    assert image.final.base == "python:3.11-slim-bookworm"
+    assert image.final.base == "python:3.11.11-slim-bookworm"
     builder = {stage.name: stage for stage in image.stages}["builder"]
     assert builder.base == image.final.base
     copies = image.final.arguments("COPY")

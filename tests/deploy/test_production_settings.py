@@ -28,12 +28,13 @@ def sql_server_accepts(password: str) -> bool:
 
 
 def container_environment(service: str, overrides: dict[str, str]) -> dict[str, str]:
-    """What ``service``'s process sees, with ``overrides`` edited into deploy/.env."""
+    """What ``service``'s process sees, with ``overrides`` edited into deploy/.env: the
+    image's ENV, then the compose ``environment`` (deploy/.env only fills it in)."""
     env_file = files.read_env_file(files.ENV_EXAMPLE) | overrides
     compose = files.interpolate(files.load_compose(), env_file)
     image = files.dockerfile_stages(files.DOCKERFILE.read_text())[-1].environment()
     environment: dict[str, str] = compose["services"][service]["environment"]
-    return image | env_file | environment
+    return image | environment
 
 
 def test_the_compose_database_url_is_sql_server_through_odbc_driver_18() -> None:
@@ -43,8 +44,8 @@ def test_the_compose_database_url_is_sql_server_through_odbc_driver_18() -> None
         "DRIVER": "ODBC Driver 18 for SQL Server",
         "SERVER": "tcp:mssql,1433",
         "DATABASE": "selteq",
-        "UID": "sa",
-        "PWD": files.read_env_file(files.ENV_EXAMPLE)["MSSQL_SA_PASSWORD"],
+        "UID": "selteq_app",
+        "PWD": files.read_env_file(files.ENV_EXAMPLE)["SELTEQ_APP_DB_PASSWORD"],
         "TrustServerCertificate": "yes",
     }
 
@@ -68,13 +69,13 @@ def test_production_starts_once_the_placeholders_are_replaced(tmp_path: Path) ->
     jwt_secret = secrets.token_urlsafe(48)
     assert sql_server_accepts(password)
     env = container_environment(
-        "api", {"MSSQL_SA_PASSWORD": password, "SELTEQ_JWT_SECRET": jwt_secret}
+        "api", {"SELTEQ_APP_DB_PASSWORD": password, "SELTEQ_JWT_SECRET": jwt_secret}
     )
     settings = Settings.from_env(env, var_dir=str(tmp_path))
     assert settings.production
     assert settings.jwt_secret == jwt_secret
     assert settings.database_url == (
-        f"mssql://sa:{quote(password, safe='')}@mssql:1433/selteq"
+        f"mssql://selteq_app:{quote(password, safe='')}@mssql:1433/selteq"
         "?driver=ODBC+Driver+18+for+SQL+Server&TrustServerCertificate=yes"
     )
     assert settings.redis_url == "redis://redis:6379/0"

@@ -12,7 +12,7 @@ from .connection import Connection
 from .dialect import Dialect, dialect_named
 from .drivers import open_raw
 from .migrations import apply_pending
-from .pool import Pool
+from .pool import Pool, PoolStats
 from .repositories import SqlTaskBatchReader
 from .uow import SqlUnitOfWork
 from .url import DatabaseUrl, parse_database_url
@@ -80,6 +80,10 @@ class Database:
             return apply_pending(connection, datetime.now(UTC))
         finally:
             connection.close()
+
+    def pool_stats(self) -> PoolStats:
+        """How the connection pool is used right now (for the metrics collector)."""
+        return self._pool.stats()
 
     def close(self) -> None:
         """Close every idle connection; those still lent out close when they come back."""

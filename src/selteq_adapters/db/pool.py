@@ -14,11 +14,26 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+import attrs
+
 from selteq_core import Unavailable
 
 from .connection import Connection
 
 log = logging.getLogger("selteq.db")
+
+
+@attrs.frozen
+class PoolStats:
+    """A moment of the pool, for metrics: connections lent and idle, threads waiting for a
+    slot now, and running totals of waits and of each way the database was unavailable."""
+
+    size: int
+    in_use: int
+    idle: int
+    waiting: int
+    waits: int
+    unavailable: dict[str, int]
 
 
 class Pool:
@@ -39,22 +54,56 @@ class Pool:
         self._lock = threading.Lock()
         self._idle: list[Connection] = []
         self._closed = False
+        self._size = size
+        self._lent = self._waiting = self._waits = 0
+        self._unavailable = {"connect": 0, "broken": 0, "busy": 0}
 
     def acquire(self) -> Connection:
         """A healthy connection for the calling thread alone; Unavailable if none can be had."""
-        if not self._slots.acquire(timeout=self._acquire_timeout):
+        if not self._slots.acquire(blocking=False) and not self._wait_for_slot():
+            self._count("busy")
             raise Unavailable("every database connection is busy")
         try:
-            return self._checkout()
+            connection = self._checkout()
         except BaseException:
             self._slots.release()
             raise
+        with self._lock:
+            self._lent += 1
+        return connection
+
+    def stats(self) -> PoolStats:
+        with self._lock:
+            return PoolStats(
+                self._size,
+                self._lent,
+                len(self._idle),
+                self._waiting,
+                self._waits,
+                dict(self._unavailable),
+            )
+
+    def _wait_for_slot(self) -> bool:
+        with self._lock:
+            self._waiting += 1
+            self._waits += 1
+        try:
+            return self._slots.acquire(timeout=self._acquire_timeout)
+        finally:
+            with self._lock:
+                self._waiting -= 1
+
+    def _count(self, reason: str) -> None:
+        with self._lock:
+            self._unavailable[reason] += 1
 
     def release(self, connection: Connection) -> None:
         """Take a connection back: whatever is uncommitted is rolled back, a broken one closed."""
         try:
             connection.rollback()
             with self._lock:
+                self._lent -= 1
+                self._unavailable["broken"] += connection.broken
                 keep = not (connection.broken or self._closed)
                 if keep:
                     connection.last_used = time.monotonic()
@@ -86,7 +135,11 @@ class Pool:
                     raise Unavailable("the database has been closed")
                 connection = self._idle.pop() if self._idle else None
             if connection is None:
-                return self._connect()
+                try:
+                    return self._connect()
+                except Unavailable:
+                    self._count("connect")
+                    raise
             if time.monotonic() - connection.last_used <= self._recheck_after:
                 return connection
             try:
