@@ -41,7 +41,7 @@ from selteq_http.asgi import build as selteq_build
 from selteq_http.asgi import create as selteq_create
 from selteq_http.context import RequestContext
 from selteq_http.logs import configure_logging
-from selteq_http.problems import EXCEPTION_HANDLERS
+from selteq_http.problems import problem_details
 from selteq_http.schemas import TaskOut
 
 from .memory import tree_cpu, wait_idle
@@ -91,7 +91,7 @@ def _variant_app(name: str) -> Litestar:
 
     app = Litestar(
         route_handlers=[router, health],
-        exception_handlers=EXCEPTION_HANDLERS,
+        plugins=[problem_details()],
         logging_config=None,
         on_shutdown=[container.close],
     )
