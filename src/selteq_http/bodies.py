@@ -31,8 +31,8 @@ MAX_DEPTH = 32
 """No request of this API nests; a deep document only costs the decoder's stack."""
 MAX_FORM_FIELDS = 64
 
-_NOT_JSON = InvalidField("body", "must be JSON in UTF-8")
-_NOT_FORM = InvalidField("body", "must be a form in UTF-8")
+_FORM_DIGITS = 30
+"""Longer decimal text in a form is not read as a number (and is out of range anyway)."""
 _KINDS: dict[type[msgspec.inspect.Type], tuple[type, str]] = {
     msgspec.inspect.IntType: (int, "must be a whole number"),
     msgspec.inspect.StrType: (str, "must be a string"),
@@ -59,9 +59,10 @@ def json_document(body: bytes) -> object:
     nests deeper than MAX_DEPTH."""
     try:
         document = msgspec.json.decode(body)
-    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, RecursionError):
-        # ValidationError: a number out of range (1e400); the others say what they are.
-        raise _NOT_JSON from None
+    except msgspec.ValidationError:  # 1e400, or an integer of thousands of digits
+        raise InvalidField("body", "must not hold numbers out of range") from None
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
+        raise InvalidField("body", "must be JSON in UTF-8") from None
     # Fewer brackets than the limit cannot nest deeper than it: most bodies stop here.
     if body.count(b"[") + body.count(b"{") > MAX_DEPTH and _depth(document) > MAX_DEPTH:
         raise InvalidField("body", f"must not nest deeper than {MAX_DEPTH} levels")
@@ -93,9 +94,13 @@ def form_document(body: bytes) -> dict[str, object]:
             errors="strict",
             max_num_fields=MAX_FORM_FIELDS,
         )
-    except (UnicodeDecodeError, ValueError):
-        raise _NOT_FORM from None
+    except (UnicodeDecodeError, ValueError):  # ValueError: more than MAX_FORM_FIELDS
+        raise _not_a_form() from None
     return _grouped(pairs)
+
+
+def _not_a_form() -> InvalidField:
+    return InvalidField("body", "must be a form in UTF-8")
 
 
 def _grouped(pairs: Iterable[tuple[str, object]]) -> dict[str, object]:
@@ -141,7 +146,8 @@ def _converted(value: object, annotation: Any, form: bool) -> object:
         raise _Refused("must be given once")
     kinds = _kinds(msgspec.inspect.type_info(annotation))
     if form and isinstance(value, str) and any(kind is int for kind, _ in kinds):
-        value = int(value) if value.isascii() and value.isdigit() else value
+        decimal = value.isascii() and value.isdigit() and len(value) <= _FORM_DIGITS
+        value = int(value) if decimal else value
     try:
         return msgspec.convert(value, annotation, strict=True)
     except msgspec.ValidationError as error:
@@ -184,7 +190,7 @@ async def read_json_or_form(request: Request[Any, Any, Any], into: type[S]) -> S
         try:
             parts = await request.form()
         except (UnicodeDecodeError, LookupError):  # a part not in its charset, or no such one
-            raise _NOT_FORM from None
+            raise _not_a_form() from None
         return struct_of(_grouped(parts.multi_items()), into, form=True)
     raise unsupported_media_type(f"{JSON} or {FORM}")
 

@@ -41,6 +41,7 @@ BAD_JSON = {
     "nested 30,000 deep": nested(30_000),
     f"nested {MAX_DEPTH + 1} deep": with_extra(nested(MAX_DEPTH)),
     "a number out of range": with_extra(b"1e400"),
+    "an integer of 5,000 digits": with_extra(b"9" * 5000),
     "an overlong UTF-8 encoding": b'{"title": "\xc0\xaf", "username": "\xc0\xaf"}',
 }
 
