@@ -168,7 +168,7 @@ def bootstrap(settings: Settings | None = None, overrides: Overrides | None = No
         delete_task=DeleteTask(uow),
         register_user=RegisterUser(uow, hasher, clock, signup_throttle),
         login=Login(uow, hasher, codec, clock, throttle, policy),
-        authenticate=Authenticate(codec, clock),
+        authenticate=Authenticate(codec, clock, uow, policy),
         refresh_session=RefreshSession(uow, codec, clock, policy),
         logout=Logout(uow, codec, clock),
         report_tasks=report,

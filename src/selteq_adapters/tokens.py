@@ -122,11 +122,14 @@ def _whole(payload: dict[str, Any], name: str) -> int:
 
 
 def _claims(payload: dict[str, Any]) -> TokenClaims:
-    """PyJWT checks presence; the types are checked here, so the core gets what it expects."""
+    """PyJWT checks presence; the types are checked here, so the core gets what it expects
+    (``nbf``, never issued here, is passed on when a token carries one: the core holds the
+    token to it)."""
     fam = payload.get("fam")
     if fam is not None and (not isinstance(fam, str) or not fam):
         raise AuthenticationFailed(_INVALID)
     return TokenClaims(
+        nbf=_whole(payload, "nbf") if "nbf" in payload else None,
         sub=_text(payload, "sub"),
         typ=_text(payload, "typ"),
         jti=_text(payload, "jti"),

@@ -4,7 +4,8 @@ Import what you need from here; the underscore modules are private.
 ``selteq_core.memory`` has in-memory adapters to try the library without a database.
 """
 
-from ._auth import Authenticate, Login, Logout, RefreshSession, RegisterUser, SessionPolicy
+from ._auth import Login, Logout, RefreshSession, RegisterUser, SessionPolicy
+from ._authenticate import Authenticate
 from ._entities import RefreshRecord, Session, Task, TokenClaims, User
 from ._errors import (
     AuthenticationFailed,

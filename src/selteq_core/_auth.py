@@ -1,4 +1,4 @@
-"""Accounts and sessions: sign-up, login, token checks, refresh rotation and logout.
+"""Accounts and sessions: sign-up, login, refresh rotation and logout.
 
 The rules live here; adapters only hash, sign and store.
 """
@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 import attrs
 
 from ._entities import RefreshRecord, Session, TokenClaims, User
-from ._errors import AuthenticationFailed, Conflict, InvalidField
+from ._errors import AuthenticationFailed, Conflict
 from ._ports import (
     Clock,
     LoginThrottle,
@@ -21,6 +21,7 @@ from ._ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
+from ._tokens import subject, timestamp, verified
 from ._validation import parse_all
 from ._values import Password, UserId, Username, require_utc
 
@@ -40,27 +41,6 @@ def _new_id() -> str:
     return secrets.token_urlsafe(18)
 
 
-def _timestamp(moment: datetime) -> int:
-    return int(require_utc(moment).timestamp())
-
-
-def _verified(codec: TokenCodec, clock: Clock, token: str, kind: str) -> TokenClaims:
-    """Signature and claims by the codec; kind and expiry here, against the Clock port."""
-    claims = codec.decode(token)
-    if claims.typ != kind:
-        raise AuthenticationFailed("wrong token type")
-    if claims.exp <= _timestamp(clock.now()):
-        raise AuthenticationFailed("token expired")
-    return claims
-
-
-def _user_id(claims: TokenClaims) -> UserId:
-    try:
-        return UserId(int(claims.sub))
-    except (ValueError, InvalidField):
-        raise AuthenticationFailed("invalid token subject") from None
-
-
 @attrs.frozen
 class _Issuer:
     codec: TokenCodec
@@ -68,7 +48,7 @@ class _Issuer:
 
     def issue(self, uow: UnitOfWork, user_id: UserId, family: str, now: datetime) -> Session:
         """Sign a new access and refresh pair and remember the refresh token."""
-        issued = _timestamp(now)
+        issued = timestamp(now)
         sub = str(user_id.value)
         access = TokenClaims(
             sub=sub, typ=ACCESS, jti=_new_id(), iat=issued, exp=issued + self.policy.access_ttl
@@ -168,17 +148,6 @@ class Login:
 
 
 @attrs.frozen
-class Authenticate:
-    """An access token names its user while it is unexpired; a refresh token never does."""
-
-    codec: TokenCodec
-    clock: Clock
-
-    def __call__(self, token: str) -> UserId:
-        return _user_id(_verified(self.codec, self.clock, token, ACCESS))
-
-
-@attrs.frozen
 class RefreshSession:
     """A refresh token buys a new pair once. Presenting it a second time means it was
     stolen or replayed: its whole family is revoked and the call fails."""
@@ -189,8 +158,8 @@ class RefreshSession:
     policy: SessionPolicy = SessionPolicy()
 
     def __call__(self, refresh_token: str) -> Session:
-        claims = _verified(self.codec, self.clock, refresh_token, REFRESH)
-        user_id = _user_id(claims)
+        claims = verified(self.codec, self.clock, refresh_token, REFRESH, self.policy.refresh_ttl)
+        user_id = subject(claims)
         now = require_utc(self.clock.now())
         with self.uow() as uow:
             record = uow.refresh_tokens.get(claims.jti)

@@ -73,7 +73,8 @@ class Session:
 
 @attrs.frozen(slots=True)
 class TokenClaims:
-    """The claims the core puts in a token; the codec adds issuer and audience."""
+    """The claims the core puts in a token; the codec adds issuer and audience. ``nbf`` is
+    never issued here, but a token that carries one is held to it."""
 
     sub: str
     typ: str
@@ -81,3 +82,4 @@ class TokenClaims:
     iat: int
     exp: int
     fam: str | None = None
+    nbf: int | None = None

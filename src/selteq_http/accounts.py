@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Router, post
+from litestar.datastructures import CacheControlHeader, ResponseHeader
 from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody
 
@@ -43,10 +44,17 @@ def _refresh_token(presented: RefreshIn) -> str:
     return token
 
 
+# Token answers are never stored by a cache, old HTTP/1.0 ones included (RFC 6749 §5.1).
+NO_STORE = CacheControlHeader(no_store=True)
+NO_CACHE = [ResponseHeader(name="Pragma", value="no-cache", description="RFC 6749 §5.1")]
+
+
 @post(
     "/",
     status_code=200,
     summary="Log in: username and password for tokens",
+    cache_control=NO_STORE,
+    response_headers=NO_CACHE,
     operation_class=json_or_form_body(PasswordGrant),
     dependencies={"grant": Provide(password_grant)},
     responses=problem_specs(400, 401, 413, 415, 429, 503),
@@ -65,6 +73,8 @@ async def obtain_token(
     "/refresh",
     status_code=200,
     summary="Trade a refresh token for a new pair (each refresh token works once)",
+    cache_control=NO_STORE,
+    response_headers=NO_CACHE,
     operation_class=json_or_form_body(RefreshIn),
     dependencies={"presented": Provide(refresh_in)},
     responses=problem_specs(400, 401, 413, 415, 503),

@@ -18,8 +18,9 @@ from .auth import SECURITY_SCHEMES
 from .background import report_job
 from .context import RequestContext
 from .deps import app_state, provide_container
+from .headers import standard_headers
 from .health import health_router
-from .problems import EXCEPTION_HANDLERS
+from .problems import problem_details
 from .tasks import task_router
 
 
@@ -61,7 +62,8 @@ def create_app(container: Container, *, background_jobs: bool = False) -> Litest
         ],
         state=app_state(container),
         dependencies={"container": Provide(provide_container, sync_to_thread=False)},
-        exception_handlers=EXCEPTION_HANDLERS,
+        plugins=[problem_details()],
+        before_send=[standard_headers],
         request_max_body_size=container.settings.max_body_bytes,
         openapi_config=_openapi(),
         lifespan=lifespan,

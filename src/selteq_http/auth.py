@@ -3,12 +3,13 @@ stops with 401 before its body is read."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
 from litestar.enums import ScopeType
+from litestar.exceptions import ClientException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 from litestar.openapi.spec import (
     OAuthFlow,
@@ -21,6 +22,7 @@ from litestar.types import ASGIApp, Scope
 
 from selteq_core import AuthenticationFailed
 
+from .blocking import in_thread
 from .deps import services_of
 
 BEARER = "BearerAuth"
@@ -44,11 +46,13 @@ REQUIRED: list[SecurityRequirement] = [{BEARER: []}, {OAUTH2: []}]
 
 
 class BearerAuth(AbstractAuthenticationMiddleware):
-    """Checks the access token with the core's Authenticate (signature, kind, expiry).
+    """Checks the access token with the core's Authenticate: the token, then its user.
 
-    It runs on the event loop: an HMAC check costs microseconds and touches no I/O. The
-    container comes from the app's state at request time, because Litestar deep-copies a
-    Router (and anything its middleware was given) when the app registers it."""
+    It runs on the event loop. The token check is CPU only (an HMAC, claims against the
+    clock); the user's row is read in a worker thread, and only when this process has not
+    read it in the last few seconds. The container comes from the app's state at request
+    time, because Litestar deep-copies a Router (and anything its middleware was given)
+    when the app registers it."""
 
     def __init__(self, app: ASGIApp) -> None:
         super().__init__(app, scopes={ScopeType.HTTP})
@@ -59,20 +63,34 @@ class BearerAuth(AbstractAuthenticationMiddleware):
         token = bearer_token(connection.scope)
         if not token:
             raise AuthenticationFailed("a bearer token is required")
-        user_id = services_of(connection).authenticate(token)
+        container = services_of(connection)
+        authenticate = container.authenticate
+        user_id = authenticate.verify(token)
+        if not authenticate.remembered(user_id):
+            await in_thread(container.settings.db_timeout, authenticate.check_user, user_id)
         return AuthenticationResult(user=user_id.value, auth=None)
 
 
 def bearer_token(scope: Scope) -> str:
-    """The token of the request's first ``Authorization`` header if its scheme is Bearer
-    (in any case), else ``""``. Read from the ASGI scope's raw header list (names arrive
-    lower-cased), as Litestar's ``Headers`` would read it, without building that mapping of
+    """The token of the request's ``Authorization`` header if its scheme is Bearer (in any
+    case), else ``""``. Two headers are a 400, since a proxy and the app that disagree on
+    which one counts would let a request pass as someone it is not; so is a Bearer value
+    with a comma (two headers joined into one: a token never holds a comma). Read from the
+    ASGI scope's raw header list (names arrive lower-cased) without building a mapping of
     every header first."""
-    for name, value in scope["headers"]:
-        if name == b"authorization":
-            scheme, _, token = value.decode("latin-1").partition(" ")
-            return token.strip() if scheme.lower() == "bearer" else ""
-    return ""
+    values = [value for name, value in scope["headers"] if name == b"authorization"]
+    if not values:
+        return ""
+    scheme, _, token = values[0].decode("latin-1").partition(" ")
+    if scheme.lower() != "bearer":
+        return "" if len(values) == 1 else _more_than_one()
+    if len(values) > 1 or "," in token:
+        _more_than_one()
+    return token.strip()
+
+
+def _more_than_one() -> NoReturn:
+    raise ClientException("Send one Authorization header.")
 
 
 Caller = NamedDependency[int]

@@ -1,16 +1,19 @@
-"""Request bodies, decoded strictly: ``"60"`` is not a number and ``1.0`` is not a whole one.
+"""Request bodies, decoded strictly: ``"60"`` is not a number, ``1.0`` is not a whole one,
+and bytes that are not UTF-8 or JSON nested deeper than ``MAX_DEPTH`` are a 400.
 
-Litestar converts bodies leniently, so JSON bodies go through ``StrictJson`` (a DTO whose
-decoding is msgspec's strict mode) and the token routes, which also take HTML/OAuth2 forms,
-through ``read_json_or_form``. Type errors become the core's ``InvalidField`` so every 400
-names its fields the same way.
+A body is first decoded as it is (JSON by msgspec, a form by the standard library with
+strict UTF-8), then each field the route reads is converted on its own, so a 400 names
+every bad field (``InvalidField``) without reading any library's error messages. JSON
+routes go through ``StrictJson`` (a DTO); the token routes, which also take HTML/OAuth2
+forms, through ``read_json_or_form``.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
+from urllib.parse import parse_qsl
 
 import msgspec
 from litestar import Request
@@ -24,14 +27,15 @@ S = TypeVar("S", bound=msgspec.Struct)
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
+MAX_DEPTH = 32
+"""No request of this API nests; a deep document only costs the decoder's stack."""
+MAX_FORM_FIELDS = 64
 
-_AT = re.compile(r"^(?P<message>.*?)(?: - at `\$\.?(?P<path>[^`]*)`)?$", re.DOTALL)
-_MISSING = re.compile(r"^Object missing required field `(?P<field>[^`]+)`")
-_EXPECTED = re.compile(r"^Expected `(?P<want>[^`|]+)")
-_REASONS = {
-    "int": "must be a whole number",
-    "str": "must be a string",
-    "object": "must be an object",
+_FORM_DIGITS = 30
+"""Longer decimal text in a form is not read as a number (and is out of range anyway)."""
+_KINDS: dict[type[msgspec.inspect.Type], tuple[type, str]] = {
+    msgspec.inspect.IntType: (int, "must be a whole number"),
+    msgspec.inspect.StrType: (str, "must be a string"),
 }
 
 
@@ -50,49 +54,144 @@ def unsupported_media_type(accepted: str) -> ClientException:
     return ClientException(status_code=415, detail=f"Content-Type must be {accepted}.")
 
 
-def invalid_from(error: msgspec.ValidationError) -> InvalidField:
-    """msgspec's message ("Expected `int`, got `str` - at `$.duration`") as a named field."""
-    match = _AT.match(str(error))
-    message = match["message"] if match else str(error)
-    path = match["path"] if match and match["path"] else ""
-    if missing := _MISSING.match(message):
-        return InvalidField(
-            f"{path}.{missing['field']}" if path else missing["field"], "is required"
-        )
-    expected = _EXPECTED.match(message)
-    reason = _REASONS.get(expected["want"], message) if expected else message
-    return InvalidField(path or "body", reason.replace("`", ""))
-
-
-def decode_json(body: bytes, into: type[S]) -> S:
+def json_document(body: bytes) -> object:
+    """The body as JSON values, or InvalidField("body") when it is not JSON in UTF-8 or
+    nests deeper than MAX_DEPTH."""
     try:
-        return msgspec.json.decode(body, type=into, strict=True)
+        document = msgspec.json.decode(body)
+    except msgspec.ValidationError:  # 1e400, or an integer of thousands of digits
+        raise InvalidField("body", "must not hold numbers out of range") from None
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
+        raise InvalidField("body", "must be JSON in UTF-8") from None
+    # Fewer brackets than the limit cannot nest deeper than it: most bodies stop here.
+    if body.count(b"[") + body.count(b"{") > MAX_DEPTH and _depth(document) > MAX_DEPTH:
+        raise InvalidField("body", f"must not nest deeper than {MAX_DEPTH} levels")
+    return document
+
+
+def _depth(document: object) -> int:
+    deepest, stack = 0, [(document, 1)]
+    while stack:
+        value, level = stack.pop()
+        if isinstance(value, dict):
+            children: Iterable[object] = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def form_document(body: bytes) -> dict[str, object]:
+    """An ``application/x-www-form-urlencoded`` body, every byte and escape strict UTF-8;
+    a repeated field keeps all its values (and is refused when read)."""
+    try:
+        pairs = parse_qsl(
+            body.decode(),
+            keep_blank_values=True,
+            errors="strict",
+            max_num_fields=MAX_FORM_FIELDS,
+        )
+    except (UnicodeDecodeError, ValueError):  # ValueError: more than MAX_FORM_FIELDS
+        raise _not_a_form() from None
+    return _grouped(pairs)
+
+
+def _not_a_form() -> InvalidField:
+    return InvalidField("body", "must be a form in UTF-8")
+
+
+def _grouped(pairs: Iterable[tuple[str, object]]) -> dict[str, object]:
+    grouped: dict[str, list[object]] = {}
+    for name, value in pairs:
+        grouped.setdefault(name, []).append(value)
+    return {name: values[0] if len(values) == 1 else values for name, values in grouped.items()}
+
+
+class _Refused(Exception):
+    """One value's reason for refusal, named by the caller that knows the field."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def struct_of(document: object, into: type[S], *, form: bool = False) -> S:
+    """The fields ``into`` declares, each converted on its own (strictly; a form's text
+    for a whole number must be its plain decimal); every bad field is named at once.
+    Other members of the document are ignored, as Django REST framework ignores
+    read-only fields."""
+    if not isinstance(document, Mapping):
+        raise InvalidField("body", "must be a JSON object")
+    values: dict[str, object] = {}
+    errors: dict[str, str] = {}
+    for field in msgspec.structs.fields(into):
+        if field.encode_name not in document:
+            if field.required:
+                errors[field.name] = "is required"
+            continue
+        try:
+            values[field.name] = _converted(document[field.encode_name], field.type, form)
+        except _Refused as refused:
+            errors[field.name] = refused.reason
+    if errors:
+        raise InvalidField.of(errors)
+    return into(**values)
+
+
+def _converted(value: object, annotation: Any, form: bool) -> object:
+    if isinstance(value, list) and form:
+        raise _Refused("must be given once")
+    kinds = _kinds(msgspec.inspect.type_info(annotation))
+    if form and isinstance(value, str) and any(kind is int for kind, _ in kinds):
+        decimal = value.isascii() and value.isdigit() and len(value) <= _FORM_DIGITS
+        value = int(value) if decimal else value
+    try:
+        return msgspec.convert(value, annotation, strict=True)
     except msgspec.ValidationError as error:
-        raise invalid_from(error) from None
-    except msgspec.DecodeError:
-        raise ClientException("The body is not valid JSON.") from None
+        if kinds and not any(_is(value, kind) for kind, _ in kinds):
+            raise _Refused(kinds[0][1]) from None
+        # The right type out of the declared bounds: msgspec's sentence is the reason.
+        raise _Refused(str(error).replace("`", "")) from None
+
+
+def _kinds(info: msgspec.inspect.Type) -> list[tuple[type, str]]:
+    """The Python types a field takes, with the reason given when a value is none of them."""
+    if isinstance(info, msgspec.inspect.Metadata):
+        return _kinds(info.type)
+    if isinstance(info, msgspec.inspect.UnionType):
+        return [kind for option in info.types for kind in _kinds(option)]
+    return [_KINDS[type(info)]] if type(info) in _KINDS else []
+
+
+def _is(value: object, kind: type) -> bool:
+    return isinstance(value, kind) and not isinstance(value, bool)
 
 
 class StrictJson(MsgspecDTO[S], Generic[S]):
-    """A DTO that only accepts JSON and decodes it in msgspec's strict mode."""
+    """A DTO that only accepts JSON and decodes it as ``struct_of`` does."""
 
     def decode_bytes(self, value: bytes) -> Any:
         if not is_json(media_type(self.asgi_connection.headers.get("content-type"))):
             raise unsupported_media_type(JSON)
-        return decode_json(value, self.model_type)
+        return struct_of(json_document(value), self.model_type)
 
 
 async def read_json_or_form(request: Request[Any, Any, Any], into: type[S]) -> S:
     """A JSON object or a form (as OAuth2 clients and Swagger UI's Authorize send)."""
     kind = media_type(request.headers.get("content-type"))
     if is_json(kind):
-        return decode_json(await request.body(), into)
-    if kind in {FORM, MULTIPART}:
-        form = await request.form()
+        return struct_of(json_document(await request.body()), into)
+    if kind == FORM:
+        return struct_of(form_document(await request.body()), into, form=True)
+    if kind == MULTIPART:
         try:
-            return msgspec.convert({key: form.get(key) for key in form}, into, strict=True)
-        except msgspec.ValidationError as error:
-            raise invalid_from(error) from None
+            parts = await request.form()
+        except (UnicodeDecodeError, LookupError):  # a part not in its charset, or no such one
+            raise _not_a_form() from None
+        return struct_of(_grouped(parts.multi_items()), into, form=True)
     raise unsupported_media_type(f"{JSON} or {FORM}")
 
 

@@ -1,7 +1,8 @@
 """Errors as RFC 9457 problem details: the one table from the core's errors to HTTP.
 
-Every error response, whether the core, Litestar's router or a bug raised it, leaves
-through here as ``application/problem+json`` without a stack trace.
+Litestar's ``ProblemDetailsPlugin`` renders every error; this module only says which
+problem each exception is. Whether the core, Litestar's router or a bug raised it, an
+error leaves as ``application/problem+json`` without a stack trace.
 """
 
 from __future__ import annotations
@@ -12,9 +13,13 @@ from typing import Any, NamedTuple
 
 import msgspec
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, InternalServerException, ValidationException
 from litestar.openapi import ResponseSpec
-from litestar.types import ExceptionHandlersMap
+from litestar.plugins.problem_details import (
+    ProblemDetailsConfig,
+    ProblemDetailsException,
+    ProblemDetailsPlugin,
+)
 
 from selteq_core import (
     AuthenticationFailed,
@@ -28,6 +33,8 @@ from selteq_core import (
 
 PROBLEM_JSON = "application/problem+json"
 RETRY_UNAVAILABLE = 5
+# Litestar's own words when the client hangs up before its body is complete.
+_CLIENT_GONE = "client disconnected prematurely"
 log = logging.getLogger("selteq.http")
 
 
@@ -37,7 +44,8 @@ class InvalidParam(msgspec.Struct):
 
 
 class Problem(msgspec.Struct, omit_defaults=True):
-    """RFC 9457 problem details; ``invalid_params`` names each offending field."""
+    """RFC 9457 problem details as the OpenAPI document shows them; ``invalid_params``
+    names each offending field."""
 
     type: str
     title: str
@@ -60,6 +68,7 @@ DOMAIN_PROBLEMS: dict[type[SelteqError], _Kind] = {
     RateLimited: _Kind(429, "rate-limited", "Too many attempts"),
     Unavailable: _Kind(503, "unavailable", "Service unavailable"),
 }
+_INTERNAL = _Kind(500, "internal", "Internal server error")
 
 
 def problem_type(slug: str) -> str:
@@ -67,14 +76,9 @@ def problem_type(slug: str) -> str:
 
 
 def _kind(error: SelteqError) -> _Kind:
-    for cls in type(error).__mro__:
-        if cls in DOMAIN_PROBLEMS:
-            return DOMAIN_PROBLEMS[cls]
-    return _Kind(500, "internal", "Internal server error")
-
-
-def problem_response(problem: Problem, headers: dict[str, str] | None = None) -> Response[Problem]:
-    return Response(problem, status_code=problem.status, media_type=PROBLEM_JSON, headers=headers)
+    """The table's row for the most specific class of the error."""
+    rows = (DOMAIN_PROBLEMS[cls] for cls in type(error).__mro__ if cls in DOMAIN_PROBLEMS)
+    return next(rows, _INTERNAL)
 
 
 def _bearer_challenge(request: Request[Any, Any, Any]) -> str:
@@ -82,75 +86,109 @@ def _bearer_challenge(request: Request[Any, Any, Any]) -> str:
     return 'Bearer realm="selteq", error="invalid_token"' if presented else 'Bearer realm="selteq"'
 
 
-def domain_error(request: Request[Any, Any, Any], error: SelteqError) -> Response[Problem]:
-    """The core's errors, mapped by the table above (most specific class first)."""
+class _Problem(ProblemDetailsException):
+    """A problem that, as a 401, also says how to authenticate (RFC 6750): the challenge
+    depends on the request, which only the response step sees."""
+
+    def to_response(self, request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
+        if self.status_code == 401:
+            self.headers = {**(self.headers or {}), "WWW-Authenticate": _bearer_challenge(request)}
+        return super().to_response(request)
+
+
+def _problem(
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    type_: str = "about:blank",
+    headers: dict[str, str] | None = None,
+    params: list[dict[str, str]] | None = None,
+) -> ProblemDetailsException:
+    return _Problem(
+        status_code=status,
+        type_=type_,
+        title=title,
+        detail=detail,
+        headers=headers,
+        extra={"invalid_params": params} if params else None,
+    )
+
+
+def _domain(error: SelteqError) -> ProblemDetailsException:
+    """The core's errors, mapped by the table above."""
     kind = _kind(error)
     headers: dict[str, str] = {}
     detail = str(error)
-    params: list[InvalidParam] = []
+    params: list[dict[str, str]] = []
     if isinstance(error, RateLimited):
         headers["Retry-After"] = str(error.retry_after)
     elif isinstance(error, AuthenticationFailed):
-        headers["WWW-Authenticate"] = _bearer_challenge(request)
         detail = "The credentials or the token were not accepted."  # never which part failed
     elif isinstance(error, Unavailable):
         log.warning("backing service unavailable: %s", error)
         headers["Retry-After"] = str(RETRY_UNAVAILABLE)
         detail = "A backing service cannot be reached right now; retry later."
     elif isinstance(error, InvalidField):
-        params = [InvalidParam(name, reason) for name, reason in error.fields.items()]
+        params = [{"name": name, "reason": reason} for name, reason in error.fields.items()]
         detail = "The request has invalid fields: " + ", ".join(error.fields) + "."
     if kind.status == 500:
         log.error("unmapped domain error %s", type(error).__name__)
         detail = "Internal server error."
-    problem = Problem(problem_type(kind.slug), kind.title, kind.status, detail, params)
-    return problem_response(problem, headers)
-
-
-def _validation_params(error: ValidationException) -> list[InvalidParam]:
-    extra = error.extra if isinstance(error.extra, list) else []
-    params = []
-    for item in extra:
-        if not isinstance(item, dict):
-            continue
-        name = str(item.get("key") or "body")
-        reason = str(item.get("message") or "is invalid")
-        if name == "data":
-            name, reason = "body", "a JSON object is required"
-        params.append(InvalidParam(name, reason))
-    return params
-
-
-def http_error(request: Request[Any, Any, Any], error: HTTPException) -> Response[Problem]:
-    """Litestar's own errors: unknown route, wrong method, bad path parameter, too large..."""
-    status = error.status_code
-    phrase = HTTPStatus(status).phrase
-    if status >= 500:
-        log.error("server error %d on %s %s: %s", status, request.method, request.url.path, error)
-        detail = "Internal server error."
-    else:
-        detail = error.detail if error.detail and error.detail != phrase else f"{phrase}."
-    params = _validation_params(error) if isinstance(error, ValidationException) else []
-    if status == 401:
-        headers = {"WWW-Authenticate": _bearer_challenge(request)}
-    else:
-        headers = dict(error.headers or {})
-    return problem_response(Problem("about:blank", phrase, status, detail, params), headers)
-
-
-def unexpected_error(request: Request[Any, Any, Any], error: Exception) -> Response[Problem]:
-    """A bug: logged in full with the request id, answered without any detail."""
-    log.exception("unhandled %s on %s %s", type(error).__name__, request.method, request.url.path)
-    return problem_response(
-        Problem("about:blank", "Internal Server Error", 500, "Internal server error.")
+    return _problem(
+        kind.status,
+        kind.title,
+        detail,
+        type_=problem_type(kind.slug),
+        headers=headers,
+        params=params,
     )
 
 
-EXCEPTION_HANDLERS: ExceptionHandlersMap = {
-    SelteqError: domain_error,
-    HTTPException: http_error,
-    Exception: unexpected_error,
-}
+def _validation_params(error: ValidationException) -> list[dict[str, str]]:
+    """Litestar's own validation (path and query parameters) as named fields."""
+    extra = error.extra if isinstance(error.extra, list) else []
+    return [
+        {"name": str(item.get("key") or "body"), "reason": str(item.get("message") or "is invalid")}
+        for item in extra
+        if isinstance(item, dict)
+    ]
+
+
+def _http(error: HTTPException) -> ProblemDetailsException:
+    """Litestar's own errors: unknown route, wrong method, bad parameter, too large..."""
+    status = error.status_code
+    phrase = HTTPStatus(status).phrase
+    if isinstance(error, InternalServerException) and error.detail == _CLIENT_GONE:
+        # Nobody reads this answer; what matters is that the log does not call it a 500.
+        log.info("the client disconnected before its request body was complete")
+        return _problem(400, "Bad Request", "The client disconnected before the body was complete.")
+    if status >= 500:
+        log.error("server error %d: %s", status, error.detail)
+        return _problem(status, phrase, "Internal server error.")
+    detail = error.detail if error.detail and error.detail != phrase else f"{phrase}."
+    params = _validation_params(error) if isinstance(error, ValidationException) else None
+    return _problem(status, phrase, detail, headers=dict(error.headers or {}), params=params)
+
+
+def _unexpected(error: Exception) -> ProblemDetailsException:
+    """A bug: logged in full (the request id is on the record), answered without detail."""
+    log.error("unhandled %s", type(error).__name__, exc_info=error)
+    return _problem(500, "Internal Server Error", "Internal server error.")
+
+
+def problem_details() -> ProblemDetailsPlugin:
+    """The plugin that turns every exception into a problem document."""
+    return ProblemDetailsPlugin(
+        ProblemDetailsConfig(
+            exception_to_problem_detail_map={
+                SelteqError: _domain,
+                HTTPException: _http,
+                Exception: _unexpected,
+            },
+        )
+    )
+
 
 _DESCRIPTIONS = {
     400: "Malformed body or invalid fields (listed in invalid_params)",

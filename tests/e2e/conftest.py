@@ -11,5 +11,8 @@ from .server import LiveServer, live_server
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with live_server(tmp_path_factory.mktemp("server")) as running:
+    # Many sign-ups from one address across a module's tests; the limit has tests of its own.
+    with live_server(
+        tmp_path_factory.mktemp("server"), SELTEQ_SIGNUP_RATE="1000/minute"
+    ) as running:
         yield running

