@@ -31,9 +31,9 @@ import anyio
 import attrs
 from litestar.serialization import encode_json
 
+from selteq_adapters.logs import configure_logging
 from selteq_adapters.settings import Settings
 from selteq_http.app import create_app
-from selteq_http.logs import configure_logging
 from selteq_http.schemas import TaskOut
 
 from .provision import provision
@@ -160,7 +160,7 @@ def measure(seeder: Seeder, ttl: int) -> list[tuple[str, float, float]]:
     out.append(("thread offload (run_in_executor no-op)", *atimed(noop, 2000)))
     out.append(("anyio task group of 2 no-ops (Litestar: 2 deps)", *atimed(two_tasks, 2000)))
     app = create_app(c)
-    configure_logging("INFO")
+    configure_logging(c.settings)
     access = logging.getLogger("selteq.http.access")
     line = lambda: access.info("%s %s %d %.1fms", "GET", "/api/tasks/", 200, 1.0)  # noqa: E731
     with stderr_to_devnull():

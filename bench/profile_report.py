@@ -15,7 +15,7 @@ LAYERS = (
     ("JWT (pyjwt, hmac)", ("/jwt/", "hmac", "_hashlib")),
     ("argon2", ("argon2",)),
     ("database (driver, SQL, pool, uow)", ("/selteq_adapters/db/", "sqlite3", "pyodbc")),
-    ("logging (records, format, write)", ("/logging/", "selteq_http/logs.py", "_io.")),
+    ("logging (records, format, write)", ("/logging/", "selteq_adapters/logs.py", "_io.")),
     ("JSON (msgspec)", ("msgspec", "/json/")),
     ("core use-cases, entities (attrs)", ("/selteq_core/", "/attr/", "<attrs generated")),
     ("selteq_http (handlers, auth, context)", ("/selteq_http/", "uuid")),
@@ -41,7 +41,7 @@ CALLS = (
     ("list use-case (ListRecentTasks)", "selteq_core/_tasks.py:__call__"),
     ("DB execute (driver round trip)", "selteq_adapters/db/connection.py:_execute"),
     ("unit of work enter+exit", "selteq_adapters/db/uow.py:__e"),
-    ("access log record", "selteq_http/logs.py:"),
+    ("access log record", "selteq_adapters/logs.py:"),
     ("logging.Logger._log", "logging/__init__.py:_log"),
     ("anyio run_sync (offload)", "anyio/to_thread.py:run_sync"),
 )

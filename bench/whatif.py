@@ -35,12 +35,12 @@ from litestar.connection import ASGIConnection
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
 from selteq_adapters.container import bootstrap
+from selteq_adapters.logs import configure_logging
 from selteq_adapters.settings import Settings
 from selteq_core import AuthenticationFailed, UserId
 from selteq_http.asgi import build as selteq_build
 from selteq_http.asgi import create as selteq_create
 from selteq_http.context import RequestContext
-from selteq_http.logs import configure_logging
 from selteq_http.problems import EXCEPTION_HANDLERS
 from selteq_http.schemas import TaskOut
 
@@ -72,7 +72,7 @@ def _bearer(authenticate: Callable[[str], UserId]) -> type[AbstractAuthenticatio
 
 def _variant_app(name: str) -> Litestar:
     settings = Settings.from_env()
-    configure_logging(settings.log_level)
+    configure_logging(settings)
     container = bootstrap(settings)
 
     @get("/", sync_to_thread=name == "one-dep")

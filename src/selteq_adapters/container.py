@@ -31,7 +31,6 @@ from selteq_core import (
     SessionPolicy,
     TokenCodec,
     Unavailable,
-    UnitOfWork,
     UnitOfWorkFactory,
 )
 
@@ -199,17 +198,11 @@ def _database(settings: Settings) -> Database:
 def _at_once(
     settings: Settings, database: Database, given: UnitOfWorkFactory | None
 ) -> UnitOfWorkFactory:
-    """Units of work that never wait (SELTEQ_INLINE_READS), else ones that always say so.
+    """Units of work that never wait.
 
     A unit-of-work factory given in place of the database's (in memory, in tests) serves
     both paths: it has nothing to wait for."""
-    if not settings.inline_reads:
-        return _never_at_once
     return given if given is not None else database.unit_of_work_at_once
-
-
-def _never_at_once() -> UnitOfWork:
-    raise WouldBlock("SELTEQ_INLINE_READS is off")
 
 
 def _hasher(settings: Settings) -> PasswordHasher:

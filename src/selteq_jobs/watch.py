@@ -9,24 +9,18 @@ from __future__ import annotations
 
 import argparse
 import logging
-import threading
 from collections.abc import Sequence
-from logging.handlers import RotatingFileHandler
-from pathlib import Path
 
 import attrs
 
 from selteq_adapters.container import Container, bootstrap
-from selteq_adapters.settings import Settings
+from selteq_adapters.logs import configure_logging, file_handler
+from selteq_adapters.settings import Settings, load_settings
 from selteq_core import ReportTasks, Unavailable
 
-from ._signals import stop_on_signals
+from ._signals import Stop, stop_on_signals
 
 log = logging.getLogger("selteq.watch")
-
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-LOG_MAX_BYTES = 10 * 1024 * 1024
-LOG_BACKUPS = 5
 
 
 @attrs.frozen
@@ -60,9 +54,9 @@ class Watcher:
         log.info("%d task(s) logged", count)
         return count
 
-    def run(self, stop: threading.Event, interval: float, ticks: int | None = None) -> int:
+    def run(self, stop: Stop, interval: float, ticks: int | None = None) -> int:
         """Tick now and then every ``interval`` seconds until ``stop`` is set or ``ticks``
-        ticks have run; returns the number of ticks. Waiting on the event, not sleeping,
+        ticks have run; returns the number of ticks. Waiting on the stop, not sleeping,
         is what lets a signal end the wait at once."""
         done = 0
         while not stop.is_set():
@@ -73,30 +67,17 @@ class Watcher:
         return done
 
 
-def configure_logging(log_file: str, level: str = "INFO") -> list[logging.Handler]:
-    """Send ``selteq.watch`` to the console and a size-bounded rotating file. The logger stops
-    propagating meanwhile, so a root handler set up by someone else does not print twice."""
-    Path(log_file).parent.mkdir(parents=True, exist_ok=True)
-    formatter = logging.Formatter(LOG_FORMAT)
-    handlers: list[logging.Handler] = [
-        logging.StreamHandler(),
-        RotatingFileHandler(
-            log_file, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
-        ),
-    ]
-    for handler in handlers:
-        handler.setFormatter(formatter)
-        log.addHandler(handler)
-    log.setLevel(level)
-    log.propagate = False
-    return handlers
+def log_to_file(settings: Settings, path: str) -> logging.Handler:
+    """Also write ``selteq.watch`` to a size-bounded rotating file, in the same format."""
+    handler = file_handler(settings, path)
+    log.addHandler(handler)
+    log.setLevel(settings.log_level)
+    return handler
 
 
-def unconfigure_logging(handlers: list[logging.Handler]) -> None:
-    for handler in handlers:
-        log.removeHandler(handler)
-        handler.close()
-    log.propagate = True
+def stop_logging_to_file(handler: logging.Handler) -> None:
+    log.removeHandler(handler)
+    handler.close()
 
 
 def _parser(settings: Settings) -> argparse.ArgumentParser:
@@ -114,21 +95,25 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None, *, container: Container | None = None) -> int:
-    """Run the watcher; ``container`` lets a test hand in one built on its own database."""
-    settings = container.settings if container is not None else Settings.from_env()
+    """Run the watcher. ``container`` lets a test hand in one built on its own database;
+    the test then owns the process's logging and signal handlers."""
+    owned = container is None
+    settings = load_settings("selteq-watch") if container is None else container.settings
     args = _parser(settings).parse_args(argv)
     if args.interval <= 0 or args.batch_size < 1 or (args.ticks is not None and args.ticks < 1):
         _parser(settings).error("--interval, --batch-size and --ticks must be positive")
-    owned = container is None
-    container = container or bootstrap(settings)
-    handlers = configure_logging(args.log_file, settings.log_level)
-    stop = threading.Event()
-    watcher = Watcher(ReportTasks(container.uow, batch_size=args.batch_size), args.user)
-    try:
-        with stop_on_signals(stop.set):
+    if owned:
+        configure_logging(settings)
+    with stop_on_signals(restore=not owned) as stop:
+        if stop.is_set():
+            return 0
+        container = container or bootstrap(settings)
+        handler = log_to_file(settings, args.log_file)
+        watcher = Watcher(ReportTasks(container.uow, batch_size=args.batch_size), args.user)
+        try:
             watcher.run(stop, args.interval, args.ticks)
-    finally:
-        unconfigure_logging(handlers)
-        if owned:
-            container.close()
+        finally:
+            stop_logging_to_file(handler)
+            if owned:
+                container.close()
     return 0

@@ -9,11 +9,11 @@ import re
 import attrs
 import pytest
 
+from selteq_adapters.logs import RequestIdFilter
 from selteq_adapters.security import PyJwtTokenCodec
 from selteq_adapters.settings import Settings
 from selteq_core import TokenClaims
 from selteq_core.memory import ManualClock
-from selteq_http.context import RequestIdFilter
 
 from .conftest import PASSWORD, Api, problem, running
 

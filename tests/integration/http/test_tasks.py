@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import attrs
 import pytest
 
 from selteq_adapters.db import open_database
@@ -234,11 +233,8 @@ def test_reads_run_without_waiting_when_a_connection_is_warm(
     assert calls == expected * 2
 
 
-@pytest.mark.parametrize("inline", [True, False])
-def test_reads_answer_the_same_on_either_path(
-    settings: Settings, clock: ManualClock, inline: bool
-) -> None:
-    with running(attrs.evolve(settings, inline_reads=inline), clock) as app:
+def test_reads_answer_the_callers_own_tasks(settings: Settings, clock: ManualClock) -> None:
+    with running(settings, clock) as app:
         alice, bob = app.user("alice"), app.user("bob")
         tasks = [app.create(alice, title=f"t{n}", duration=n + 1) for n in range(5)]
         assert app.client.get("/api/tasks/", headers=alice).json() == tasks[:0:-1]

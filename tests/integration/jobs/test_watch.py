@@ -16,12 +16,12 @@ import pytest
 from selteq_adapters.container import Container, bootstrap
 from selteq_adapters.settings import Settings
 from selteq_core import ReportTasks, Task, User
-from selteq_jobs.watch import Watcher, configure_logging, main, unconfigure_logging
+from selteq_jobs.watch import Watcher, log_to_file, main, stop_logging_to_file
 
 from .conftest import BIN, Process, job_env, wait_for
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
-LINE = re.compile(r"^\S+ \S+ (INFO|WARNING) selteq\.watch: ")
+LINE = re.compile(r"^\S+ \S+ (INFO|WARNING) selteq\.watch \[-\] ")
 
 
 class Collect(logging.Handler):
@@ -35,8 +35,7 @@ class Collect(logging.Handler):
 
 @pytest.fixture
 def watch_records() -> Iterator[list[logging.LogRecord]]:
-    """Records reaching the ``selteq.watch`` logger itself (it stops propagating while the
-    command runs, so the collector is attached to it directly)."""
+    """Records reaching the ``selteq.watch`` logger itself."""
     logger, collect = logging.getLogger("selteq.watch"), Collect()
     logger.addHandler(collect)
     yield collect.records
@@ -56,12 +55,10 @@ def test_logs_every_task_on_every_tick_through_logging_only(
     args = ["--interval", "0.01", "--ticks", "3", "--log-file", str(log_file)]
     assert main(args, container=container) == 0
 
-    out, err = capsys.readouterr()
-    assert out == ""
-    console = err.splitlines()
+    assert capsys.readouterr().out == ""  # never print
     written = log_file.read_text().splitlines()
-    assert len(console) == len(written) == 3 * (4 + 1)
-    assert all(LINE.match(line) for line in console + written)
+    assert len(written) == len(watch_records) == 3 * (4 + 1)
+    assert all(LINE.match(line) for line in written)
     assert {r.name for r in watch_records} == {"selteq.watch"}
     for task in tasks:
         expected = (
@@ -69,7 +66,7 @@ def test_logs_every_task_on_every_tick_through_logging_only(
             f"duration={task.duration.minutes} created_at={task.created_at.isoformat()} "
             f"updated_at={task.updated_at.isoformat()}"
         )
-        for lines in (console, written, [r.getMessage() for r in watch_records]):
+        for lines in (written, [r.getMessage() for r in watch_records]):
             assert sum(line.endswith(expected) for line in lines) == 3
     assert sum("Bob's secret" in line for line in written) == 3
     assert sum(line.endswith("4 task(s) logged") for line in written) == 3
@@ -81,8 +78,9 @@ def _peak_of_one_tick(container: Container, rows: int, batch_size: int, log_file
     [owner] = container.database.bulk_insert_users([("memory", "not-a-hash", NOW)])
     seed = ((owner, f"task {n}", 1 + n % 600, NOW, NOW) for n in range(rows))
     assert container.database.bulk_insert_tasks(seed) == rows
-    handlers = configure_logging(str(log_file))
-    logging.getLogger("selteq.watch").removeHandler(handlers[0])  # the console
+    handler = log_to_file(container.settings, str(log_file))
+    logger = logging.getLogger("selteq.watch")
+    logger.propagate = False  # the file only: no test handler keeps the records
     watcher = Watcher(ReportTasks(container.uow, batch_size=batch_size))
     try:
         tracemalloc.start()
@@ -92,7 +90,8 @@ def _peak_of_one_tick(container: Container, rows: int, batch_size: int, log_file
         peak = tracemalloc.get_traced_memory()[1] - base
     finally:
         tracemalloc.stop()
-        unconfigure_logging(handlers)
+        logger.propagate = True
+        stop_logging_to_file(handler)
     return peak
 
 
