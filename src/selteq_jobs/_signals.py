@@ -2,10 +2,11 @@
 
 A Python signal handler runs on the main thread between two bytecodes, possibly while
 that thread holds a lock: ``threading.Event.set()`` from a handler deadlocks when the
-main thread is inside ``Event.wait()`` (the Event's own lock). So the handler here takes
-no lock: it stores a flag and writes one byte to a pipe, and the main thread waits on the
-pipe with ``select``, which a signal always wakes. However many signals arrive, and
-whenever, each only repeats those two steps.
+main thread is inside ``Event.wait()`` (the Event's own lock). So the handler here only
+stores a flag. The interpreter's C-level handler writes each signal's number to a pipe
+(``signal.set_wakeup_fd``), whichever thread the kernel delivered it to, and the main
+thread waits on that pipe with ``select``: a signal always ends the wait, however many
+arrive and whenever.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import os
 import select
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -36,30 +38,38 @@ class SignalStop:
 
     def __init__(self) -> None:
         self._requested = False
-        self._read, self._write = os.pipe()
+        self._read, self.wakeup_fd = os.pipe()
         os.set_blocking(self._read, False)
-        os.set_blocking(self._write, False)
+        os.set_blocking(self.wakeup_fd, False)
 
     def set(self) -> None:
         self._requested = True
         with contextlib.suppress(OSError):  # a full pipe already wakes the waiter
-            os.write(self._write, b"\0")
+            os.write(self.wakeup_fd, b"\0")
 
     def is_set(self) -> bool:
         return self._requested
 
     def wait(self, timeout: float | None = None) -> bool:
-        """True once stopped; False when ``timeout`` seconds passed first."""
-        if not self._requested:
-            select.select([self._read], [], [], timeout)
+        """True once stopped; False when ``timeout`` seconds passed first. A wake-up whose
+        handler has not run yet loops once more: the loop's own bytecodes let it run."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self._requested:
+            remaining = None if deadline is None else deadline - time.monotonic()
+            if remaining is not None and remaining <= 0:
+                break
+            ready, _, _ = select.select([self._read], [], [], remaining)
+            if ready:
+                with contextlib.suppress(BlockingIOError):
+                    os.read(self._read, 4096)
         return self._requested
 
     def close(self) -> None:
         os.close(self._read)
-        os.close(self._write)
+        os.close(self.wakeup_fd)
 
-    def _handle(self, signum: int, frame: FrameType | None) -> None:
-        self.set()
+    def handle(self, signum: int, frame: FrameType | None) -> None:
+        self._requested = True
 
 
 @contextmanager
@@ -78,11 +88,13 @@ def stop_on_signals(*, restore: bool = True) -> Iterator[SignalStop]:
         finally:
             stop.close()
         return
-    previous = {sig: signal.signal(sig, stop._handle) for sig in STOP_SIGNALS}
+    previous = {sig: signal.signal(sig, stop.handle) for sig in STOP_SIGNALS}
+    previous_fd = signal.set_wakeup_fd(stop.wakeup_fd, warn_on_full_buffer=False)
     try:
         yield stop
     finally:
         if restore:
+            signal.set_wakeup_fd(previous_fd)
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
             stop.close()
