@@ -1,22 +1,34 @@
 # Selteq's user interface. `make help` lists the targets.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-UV ?= uv
+# uv from PATH; without it (a fresh Debian 12 / Ubuntu 24.04, whose system Python refuses
+# `pip install`, PEP 668) a private copy is bootstrapped into .tools/ by `make .tools/bin/uv`.
+UV ?= $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 RUN := $(UV) run --frozen
+# What `make run` needs and nothing more: no test tools.
+SERVE := $(UV) run --frozen --no-dev
 export PYTHONPATH :=
 
-.PHONY: help install run test lint typecheck imports unit integration e2e migrate user watch worker scheduler bench bench-smoke bench-docs clean
+.PHONY: help install install-run run test lint typecheck imports unit integration e2e migrate user watch worker scheduler bench bench-smoke bench-docs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 
-install: ## create .venv from uv.lock (needs uv: pip install uv)
-	@command -v $(UV) >/dev/null || python3 -m pip install --quiet uv
+.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet uv
+
+install: $(if $(filter .tools/bin/uv,$(UV)),.tools/bin/uv) ## create .venv from uv.lock, test tools included
 	$(UV) sync --frozen
 
-run: install ## migrate the embedded SQLite database and serve the API on SELTEQ_HOST:SELTEQ_PORT
-	$(RUN) selteq migrate
-	$(RUN) selteq-api
+# What running needs; --inexact leaves test tools that `make install` put there.
+install-run: $(if $(filter .tools/bin/uv,$(UV)),.tools/bin/uv)
+	$(UV) sync --frozen --no-dev --inexact
+
+run: install-run ## make the dev secret, migrate the embedded SQLite database, serve on SELTEQ_HOST:SELTEQ_PORT
+	$(SERVE) selteq secret
+	$(SERVE) selteq migrate
+	$(SERVE) selteq-api
 
 migrate: install ## apply database migrations (idempotent)
 	$(RUN) selteq migrate
@@ -61,4 +73,4 @@ test: lint ## every check CI runs
 	$(RUN) pytest -q
 
 clean: ## remove caches and the embedded database
-	rm -rf .mypy_cache .ruff_cache .pytest_cache var/selteq.db*
+	rm -rf .mypy_cache .ruff_cache .pytest_cache .tools var/selteq.db*

@@ -1,5 +1,6 @@
 """`selteq`: administration commands (`make migrate`, `make user`).
 
+selteq secret                       keep a development JWT secret in var/jwt-secret (idempotent)
 selteq migrate                      apply pending migrations (idempotent)
 selteq user                         create a user, prompting like Django's createsuperuser
 selteq user --username alice --no-input   password from SELTEQ_PASSWORD, for scripts
@@ -17,7 +18,8 @@ from collections.abc import Sequence
 from selteq_core import Conflict, InvalidField, SelteqError
 
 from .container import bootstrap
-from .settings import Settings, SettingsError, redact_url
+from .logs import configure_logging
+from .settings import Settings, load_settings, make_secret, redact_url
 
 log = logging.getLogger("selteq.cli")
 
@@ -25,6 +27,7 @@ log = logging.getLogger("selteq.cli")
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="selteq", description="Selteq administration.")
     commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("secret", help="keep a development JWT secret in var/jwt-secret")
     commands.add_parser("migrate", help="apply pending database migrations")
     user = commands.add_parser("user", help="create a user (prompts for the password)")
     user.add_argument("--username", help="the new user's name (prompted when omitted)")
@@ -34,20 +37,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="never prompt: take the password from SELTEQ_PASSWORD (for scripts)",
     )
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    if args.command == "secret":
+        return _secret()
+    settings = load_settings("selteq")
+    configure_logging(settings)
     try:
-        settings = Settings.from_env()
         if args.command == "migrate":
             return _migrate(settings)
         return _create_user(settings, args.username, no_input=args.no_input)
-    except SettingsError as error:
-        print(f"selteq: {error}", file=sys.stderr)  # noqa: T201 - CLI output
-        return 2
     except SelteqError as error:
         print(f"selteq: {type(error).__name__}: {error}", file=sys.stderr)  # noqa: T201
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _secret() -> int:
+    """Made before settings are read: reading them only reads the kept file."""
+    path, made = make_secret("var")
+    print(f"selteq: {'kept a new JWT secret in' if made else 'keeping'} {path}", file=sys.stderr)  # noqa: T201
+    return 0
 
 
 def _migrate(settings: Settings) -> int:

@@ -42,19 +42,27 @@ from selteq_core import (
     UnitOfWorkFactory,
 )
 
-from .settings import Settings, SettingsError, redact_url
+from .logs import REQUEST_ID, RequestIdFilter, configure_logging, file_handler
+from .settings import Settings, SettingsError, load_settings, redact_url
 
 if TYPE_CHECKING:
     import redis
 
     from .db import Database
 
+# The edges import only this module of the adapters: what it re-exports is what they may
+# use besides the container itself (reading settings, setting up logging).
 __all__ = [
+    "REQUEST_ID",
     "Container",
     "Overrides",
+    "RequestIdFilter",
     "Settings",
     "SettingsError",
     "bootstrap",
+    "configure_logging",
+    "file_handler",
+    "load_settings",
     "redact_url",
 ]
 

@@ -17,6 +17,7 @@ from .accounts import account_routers
 from .auth import SECURITY_SCHEMES
 from .background import report_job
 from .context import RequestContext
+from .deadline import BodyDeadline
 from .deps import app_state, provide_container
 from .headers import standard_headers
 from .health import health_router
@@ -75,5 +76,6 @@ def create_app(container: Container, *, background_jobs: bool = False) -> Litest
 
         instrument(app)
     # Outermost, so the router's own 404 and 405 answers get a request id and an access line.
-    app.asgi_handler = RequestContext(app.asgi_handler)
+    deadline = BodyDeadline(app.asgi_handler, container.settings.body_timeout)
+    app.asgi_handler = RequestContext(deadline)
     return app

@@ -11,10 +11,9 @@ import gc
 
 from litestar import Litestar
 
-from selteq_adapters.container import Settings, bootstrap
+from selteq_adapters.container import Settings, bootstrap, configure_logging
 
 from .app import create_app
-from .logs import configure_logging
 
 
 def create() -> Litestar:
@@ -26,9 +25,10 @@ def create() -> Litestar:
 
 def build() -> Litestar:
     """The app from the environment. Without Redis, a single server process also runs the
-    minute job (``Settings.embedded_jobs``)."""
+    minute job (``Settings.embedded_jobs``). ``selteq-api`` has checked the settings and
+    warned about unknown variables already, so a worker does not repeat it."""
     settings = Settings.from_env()
-    configure_logging(settings.log_level)
+    configure_logging(settings)
     return create_app(bootstrap(settings), background_jobs=settings.embedded_jobs)
 
 

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import argparse
 import logging
-import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 import attrs
-from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from selteq_adapters.container import Settings, bootstrap
+from selteq_adapters.container import Settings, bootstrap, configure_logging, load_settings
 from selteq_core import Clock, TickLock, Unavailable
 
 from . import metrics
@@ -29,7 +28,6 @@ from .actors import PRINT_USER_TASKS, declare_actors
 log = logging.getLogger("selteq.scheduler")
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 @attrs.define
@@ -107,11 +105,13 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    settings = Settings.from_env()
+    """Send until SIGINT/SIGTERM. APScheduler runs in its own thread; the main thread only
+    waits for the stop (see ``_signals``) and then shuts the scheduler down itself, so no
+    signal handler ever waits for a running send."""
+    settings = load_settings("selteq-scheduler")
     parser = _parser(settings)
     args = parser.parse_args(argv)
-    logging.basicConfig(level=settings.log_level, format=LOG_FORMAT)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    configure_logging(settings)
     if settings.redis_url is None:
         parser.exit(
             2,
@@ -120,36 +120,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     if args.interval < 1 or args.user < 1:
         parser.error("--interval and --user must be positive")
-    container = bootstrap(settings)
-    broker = container.broker
-    actors = declare_actors(broker, container)
-    assert container.tick_lock is not None  # Redis is configured, checked above
-    tick = ReportTick(
-        actors.print_user_tasks.send,
-        container.tick_lock,
-        container.clock,
-        args.interval,
-        args.user,
-        name=f"{getattr(broker, 'namespace', 'local')}.{PRINT_USER_TASKS}",
-    )
-    scheduler = schedule(BlockingScheduler(timezone=UTC), tick)
-    stopping = threading.Event()
-
-    def stop() -> None:
-        """Shut down from a thread of its own: the signal handler runs on the main thread,
-        inside the scheduler's loop, where waiting for a running send could deadlock."""
-        if not stopping.is_set():
-            stopping.set()
-            threading.Thread(target=scheduler.shutdown, name="scheduler-stop").start()
-
-    log.info("sending %s(%d) every %d s", PRINT_USER_TASKS, args.user, args.interval)
-    stop_metrics = metrics.serve_metrics(settings, "scheduler") if settings.metrics else None
-    try:
-        with stop_on_signals(stop):
-            scheduler.start()
-    finally:
-        if stop_metrics is not None:
-            stop_metrics()
-        container.close()
+    with stop_on_signals(restore=False) as stop:
+        if stop.is_set():
+            return 0
+        container = bootstrap(settings)
+        stop_metrics = metrics.serve_metrics(settings, "scheduler") if settings.metrics else None
+        try:
+            broker = container.broker
+            actors = declare_actors(broker, container)
+            assert container.tick_lock is not None  # Redis is configured, checked above
+            tick = ReportTick(
+                actors.print_user_tasks.send,
+                container.tick_lock,
+                container.clock,
+                args.interval,
+                args.user,
+                name=f"{getattr(broker, 'namespace', 'local')}.{PRINT_USER_TASKS}",
+            )
+            scheduler = schedule(BackgroundScheduler(timezone=UTC, daemon=True), tick)
+            if not stop.is_set():
+                scheduler.start()
+                log.info("sending %s(%d) every %d s", PRINT_USER_TASKS, args.user, args.interval)
+                stop.wait()
+                scheduler.shutdown(wait=True)
+        finally:
+            if stop_metrics is not None:
+                stop_metrics()
+            container.close()
     log.info("scheduler stopped")
     return 0

@@ -9,25 +9,25 @@ from __future__ import annotations
 
 import argparse
 import logging
-import threading
 from collections.abc import Sequence
-from logging.handlers import RotatingFileHandler
-from pathlib import Path
 
 import attrs
 
-from selteq_adapters.container import Container, Settings, bootstrap
+from selteq_adapters.container import (
+    Container,
+    Settings,
+    bootstrap,
+    configure_logging,
+    file_handler,
+    load_settings,
+)
 from selteq_core import LogTasks, Unavailable
 
 from . import metrics
-from ._signals import stop_on_signals
+from ._signals import Stop, stop_on_signals
 
 log = logging.getLogger("selteq.watch")
 TASK_LOGGERS = ("selteq.watch", "selteq.tasks")
-
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-LOG_MAX_BYTES = 10 * 1024 * 1024
-LOG_BACKUPS = 5
 
 
 @attrs.frozen
@@ -53,9 +53,9 @@ class Watcher:
         counts.tasks.inc(count)
         return count
 
-    def run(self, stop: threading.Event, interval: float, ticks: int | None = None) -> int:
+    def run(self, stop: Stop, interval: float, ticks: int | None = None) -> int:
         """Tick now and then every ``interval`` seconds until ``stop`` is set or ``ticks``
-        ticks have run; returns the number of ticks. Waiting on the event, not sleeping,
+        ticks have run; returns the number of ticks. Waiting on the stop, not sleeping,
         is what lets a signal end the wait at once."""
         done = 0
         while not stop.is_set():
@@ -66,36 +66,20 @@ class Watcher:
         return done
 
 
-def configure_logging(log_file: str, level: str = "INFO") -> list[logging.Handler]:
-    """Send the watcher's and the task log's records to the console and a size-bounded
-    rotating file. The loggers stop
-    propagating meanwhile, so a root handler set up by someone else does not print twice."""
-    Path(log_file).parent.mkdir(parents=True, exist_ok=True)
-    formatter = logging.Formatter(LOG_FORMAT)
-    handlers: list[logging.Handler] = [
-        logging.StreamHandler(),
-        RotatingFileHandler(
-            log_file, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
-        ),
-    ]
+def log_to_file(settings: Settings, path: str) -> logging.Handler:
+    """Also write the watcher's and the task log's records to a size-bounded rotating
+    file, in the same format."""
+    handler = file_handler(settings, path)
     for name in TASK_LOGGERS:
-        logger = logging.getLogger(name)
-        for handler in handlers:
-            handler.setFormatter(formatter)
-            logger.addHandler(handler)
-        logger.setLevel(level)
-        logger.propagate = False
-    return handlers
+        logging.getLogger(name).addHandler(handler)
+        logging.getLogger(name).setLevel(settings.log_level)
+    return handler
 
 
-def unconfigure_logging(handlers: list[logging.Handler]) -> None:
+def stop_logging_to_file(handler: logging.Handler) -> None:
     for name in TASK_LOGGERS:
-        logger = logging.getLogger(name)
-        for handler in handlers:
-            logger.removeHandler(handler)
-        logger.propagate = True
-    for handler in handlers:
-        handler.close()
+        logging.getLogger(name).removeHandler(handler)
+    handler.close()
 
 
 def _parser(settings: Settings) -> argparse.ArgumentParser:
@@ -113,25 +97,29 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None, *, container: Container | None = None) -> int:
-    """Run the watcher; ``container`` lets a test hand in one built on its own database."""
-    settings = container.settings if container is not None else Settings.from_env()
+    """Run the watcher. ``container`` lets a test hand in one built on its own database;
+    the test then owns the process's logging and signal handlers."""
+    owned = container is None
+    settings = load_settings("selteq-watch") if container is None else container.settings
     args = _parser(settings).parse_args(argv)
     if args.interval <= 0 or args.batch_size < 1 or (args.ticks is not None and args.ticks < 1):
         _parser(settings).error("--interval, --batch-size and --ticks must be positive")
-    owned = container is None
-    container = container or bootstrap(settings)
-    handlers = configure_logging(args.log_file, settings.log_level)
-    stop = threading.Event()
-    report = attrs.evolve(container.log_tasks.report, batch_size=args.batch_size)
-    watcher = Watcher(attrs.evolve(container.log_tasks, report=report), args.user)
-    stop_metrics = metrics.serve_metrics(settings, "watcher") if settings.metrics else None
-    try:
-        with stop_on_signals(stop.set):
+    if owned:
+        configure_logging(settings)
+    with stop_on_signals(restore=not owned) as stop:
+        if stop.is_set():
+            return 0
+        container = container or bootstrap(settings)
+        handler = log_to_file(settings, args.log_file)
+        report = attrs.evolve(container.log_tasks.report, batch_size=args.batch_size)
+        watcher = Watcher(attrs.evolve(container.log_tasks, report=report), args.user)
+        stop_metrics = metrics.serve_metrics(settings, "watcher") if settings.metrics else None
+        try:
             watcher.run(stop, args.interval, args.ticks)
-    finally:
-        if stop_metrics is not None:
-            stop_metrics()
-        unconfigure_logging(handlers)
-        if owned:
-            container.close()
+        finally:
+            if stop_metrics is not None:
+                stop_metrics()
+            stop_logging_to_file(handler)
+            if owned:
+                container.close()
     return 0

@@ -2,22 +2,31 @@
 
 This is the one place where importing a module builds things: Dramatiq's CLI imports the
 module named on its command line in each worker process and then takes the global broker,
-so the broker must exist once the import is done. Settings come from the environment,
-the container from ``bootstrap``, the broker from the container; the actors are declared
-on it and it becomes Dramatiq's global broker. No other module imports this one. Without
-SELTEQ_REDIS_URL the import fails with a clear message (Dramatiq reports failed imports):
-an in-process broker would leave the worker waiting on a queue nobody can reach.
+so the broker must exist once the import is done. Settings come from the environment
+(``load_settings``: a bad value is one line on stderr and exit status 2), the container
+from ``bootstrap``, the broker from the container; the actors are declared on it and it
+becomes Dramatiq's global broker. No other module imports this one. Without
+SELTEQ_REDIS_URL the worker stops the same way: an in-process broker would leave it
+waiting on a queue nobody can reach.
 """
 
 from __future__ import annotations
 
-import logging
+import sys
 
 import dramatiq
 
-from selteq_adapters.container import Container, Settings, bootstrap
+from selteq_adapters.container import (
+    Container,
+    Settings,
+    bootstrap,
+    configure_logging,
+    load_settings,
+)
 
 from .actors import Actors, declare_actors
+
+PROG = "selteq-worker"
 
 
 class CloseContainer(dramatiq.Middleware):
@@ -32,13 +41,15 @@ class CloseContainer(dramatiq.Middleware):
 
 def boot(settings: Settings | None = None) -> tuple[dramatiq.Broker, Actors]:
     """Build the container and broker, declare the actors, and make the broker global."""
-    settings = settings or Settings.from_env()
+    settings = settings or load_settings(PROG)
     if settings.redis_url is None:
-        raise ImportError(
-            "selteq_jobs.worker needs SELTEQ_REDIS_URL: the worker takes its messages from"
-            " Redis (without it, `make run` runs the minute job inside the API process)"
+        print(  # noqa: T201 - before logging exists, like load_settings' own errors
+            f"{PROG}: SELTEQ_REDIS_URL is not set: the worker takes its messages from Redis"
+            " (without it, `make run` runs the minute job inside the API process)",
+            file=sys.stderr,
         )
-    logging.getLogger("selteq").setLevel(settings.log_level)
+        raise SystemExit(2)
+    configure_logging(settings)
     if settings.metrics:  # SELTEQ_METRICS: before the container imports prometheus_client
         from .workermetrics import worker_prometheus
 

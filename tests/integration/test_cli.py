@@ -21,10 +21,13 @@ def env(tmp_path: Path) -> dict[str, str]:
     return values
 
 
-def selteq(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def selteq(
+    env: dict[str, str], *args: str, stdin: str = "", cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*SELTEQ, *args],
         env=env,
+        cwd=cwd,
         input=stdin,
         capture_output=True,
         text=True,
@@ -91,3 +94,20 @@ def test_bad_settings_are_reported_not_raised(env: dict[str, str]) -> None:
     assert result.returncode == 2
     assert "SELTEQ_PORT" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_secret_is_made_once_and_then_read_by_every_command(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    env = {k: v for k, v in env.items() if k != "SELTEQ_JWT_SECRET"}
+    refused = selteq(env, "migrate", cwd=tmp_path)
+    assert refused.returncode == 2
+    assert "run `make run` or `selteq secret`" in refused.stderr
+    assert not (tmp_path / "var").exists()  # reading settings never writes
+    made = selteq(env, "secret", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    kept = (tmp_path / "var" / "jwt-secret").read_text()
+    assert len(kept) >= 32
+    assert selteq(env, "secret", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "var" / "jwt-secret").read_text() == kept  # idempotent
+    assert selteq(env, "migrate", cwd=tmp_path).returncode == 0

@@ -1,15 +1,25 @@
-"""Settings.from_env: every variable, every refusal, the development secret and the repr."""
+"""Settings.from_env: every variable, every refusal at once, unknown variables, the kept
+development secret, weak production secrets and the repr."""
 
 from __future__ import annotations
 
+import secrets
 import stat
 from pathlib import Path
 
 import pytest
 
-from selteq_adapters.settings import Rate, Settings, SettingsError, redact_url
+from selteq_adapters.settings import (
+    Rate,
+    Settings,
+    SettingsError,
+    make_secret,
+    redact_url,
+    weak_secret,
+)
 
-SECRET = "0123456789abcdef0123456789abcdef"  # exactly 32 bytes
+SECRET = "Zq8-vR2kL0x_Tn5bW7yHcE1uJ4sG9dPa"  # exactly 32 bytes, no pattern
+DEV = "a-development-secret-of-32-bytes!"
 PG = "postgresql://selteq:db-password@db.internal:5432/selteq"
 
 
@@ -17,14 +27,20 @@ def load(tmp_path: Path, **env: str) -> Settings:
     return Settings.from_env(env, var_dir=str(tmp_path / "var"))
 
 
+def dev(tmp_path: Path, **env: str) -> Settings:
+    """Development or test settings with a secret given, as most tests want."""
+    return load(tmp_path, **{"SELTEQ_JWT_SECRET": DEV, **env})
+
+
 def test_defaults_match_the_documented_table(tmp_path: Path) -> None:
-    s = load(tmp_path)
+    s = dev(tmp_path)
     assert (s.env, s.database_url, s.redis_url) == ("development", "sqlite:///var/selteq.db", None)
     assert (s.host, s.port, s.signup) == ("127.0.0.1", 8000, True)
     assert (s.login_rate, s.login_rate_per_address) == (Rate(10, 60), Rate(100, 60))
     assert s.signup_rate == Rate(10, 3600)
     assert (s.access_ttl, s.refresh_ttl) == (300, 86_400)
-    assert (s.db_pool_size, s.list_batch) == (8, 16)
+    assert (s.db_pool_size, s.list_batch, s.log_format) == (8, 16, "text")
+    assert (s.header_timeout, s.body_timeout, s.max_connections, s.backlog) == (10, 10, 8192, 1024)
     assert not s.production
 
 
@@ -53,6 +69,12 @@ def test_every_variable_is_read(tmp_path: Path) -> None:
         SELTEQ_REPORT_INTERVAL="30",
         SELTEQ_TASKS_LOG="/tmp/tasks.log",
         SELTEQ_LOG_LEVEL="debug",
+        SELTEQ_LOG_FORMAT="JSON",
+        SELTEQ_HEADER_TIMEOUT="5",
+        SELTEQ_BODY_TIMEOUT="7",
+        SELTEQ_MAX_CONNECTIONS="100",
+        SELTEQ_BACKLOG="256",
+        SELTEQ_BROKER_NAMESPACE="ns",
     )
     assert s == Settings(
         env="production",
@@ -77,12 +99,18 @@ def test_every_variable_is_read(tmp_path: Path) -> None:
         report_interval=30,
         tasks_log="/tmp/tasks.log",
         log_level="DEBUG",
+        log_format="json",
+        header_timeout=5,
+        body_timeout=7,
+        max_connections=100,
+        backlog=256,
+        broker_namespace="ns",
     )
     assert s.production
 
 
 def test_empty_values_mean_the_default(tmp_path: Path) -> None:
-    s = load(tmp_path, SELTEQ_PORT="", SELTEQ_SIGNUP=" ", SELTEQ_REDIS_URL="")
+    s = dev(tmp_path, SELTEQ_PORT="", SELTEQ_SIGNUP=" ", SELTEQ_REDIS_URL="")
     assert (s.port, s.signup, s.redis_url) == (8000, True, None)
 
 
@@ -96,7 +124,7 @@ def test_rates_parse(text: str, rate: Rate) -> None:
 
 @pytest.mark.parametrize(("text", "value"), [("1", True), ("YES", True), ("no", False)])
 def test_booleans_parse(tmp_path: Path, text: str, value: bool) -> None:
-    assert load(tmp_path, SELTEQ_SIGNUP=text).signup is value
+    assert dev(tmp_path, SELTEQ_SIGNUP=text).signup is value
 
 
 @pytest.mark.parametrize(
@@ -122,6 +150,17 @@ def test_booleans_parse(tmp_path: Path, text: str, value: bool) -> None:
         ("SELTEQ_HASH_CONCURRENCY", "0"),
         ("SELTEQ_REPORT_USER_ID", "0"),
         ("SELTEQ_REPORT_INTERVAL", "1.5"),
+        ("SELTEQ_LOG_FORMAT", "xml"),
+        ("SELTEQ_HEADER_TIMEOUT", "61"),
+        ("SELTEQ_BODY_TIMEOUT", "0"),
+        ("SELTEQ_MAX_CONNECTIONS", "1"),
+        ("SELTEQ_BACKLOG", "10"),
+        ("SELTEQ_DATABASE_URL", "mysql://h/db"),
+        ("SELTEQ_DATABASE_URL", "postgresql://host:port/db"),
+        ("SELTEQ_REDIS_URL", "http://cache:6379"),
+        ("SELTEQ_REDIS_URL", "redis://cache:99999/0"),
+        ("SELTEQ_REDIS_URL", "redis://cache:6379/zero"),
+        ("SELTEQ_REDIS_URL", "redis:///0"),
     ],
 )
 def test_a_bad_value_names_its_variable(tmp_path: Path, name: str, value: str) -> None:
@@ -144,7 +183,7 @@ def test_production_refuses_sqlite_and_lists_every_problem(tmp_path: Path) -> No
 
 
 def test_production_accepts_32_bytes_counted_in_utf8(tmp_path: Path) -> None:
-    for secret in (SECRET, "é" * 16):
+    for secret in (SECRET, "é" + SECRET[2:]):
         s = load(
             tmp_path,
             SELTEQ_ENV="production",
@@ -156,14 +195,19 @@ def test_production_accepts_32_bytes_counted_in_utf8(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("env", ["development", "test"])
-def test_outside_production_a_secret_is_generated_once_and_kept(tmp_path: Path, env: str) -> None:
-    first = load(tmp_path, SELTEQ_ENV=env)
-    kept = tmp_path / "var" / "jwt-secret"
-    assert len(first.jwt_secret.encode()) >= 32
-    assert kept.read_text() == first.jwt_secret
-    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
-    assert load(tmp_path, SELTEQ_ENV=env).jwt_secret == first.jwt_secret
-    assert load(tmp_path / "other").jwt_secret != first.jwt_secret
+def test_outside_production_the_kept_secret_is_read(tmp_path: Path, env: str) -> None:
+    path, made = make_secret(tmp_path / "var")
+    assert made
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert load(tmp_path, SELTEQ_ENV=env).jwt_secret == path.read_text()
+    assert make_secret(tmp_path / "var") == (path, False)  # idempotent
+    assert load(tmp_path, SELTEQ_ENV=env).jwt_secret == path.read_text()
+
+
+def test_reading_settings_never_makes_a_secret(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match=r"run `make run` or `selteq secret`"):
+        load(tmp_path)
+    assert not (tmp_path / "var").exists()
 
 
 def test_a_given_secret_wins_and_nothing_is_written(tmp_path: Path) -> None:
@@ -216,9 +260,12 @@ def test_a_port_above_65535_is_refused(tmp_path: Path) -> None:
         load(tmp_path, SELTEQ_PORT="70000")
 
 
-def test_an_empty_kept_secret_is_not_used(tmp_path: Path) -> None:
+def test_an_empty_kept_secret_is_replaced_not_used(tmp_path: Path) -> None:
     (tmp_path / "var").mkdir()
     (tmp_path / "var" / "jwt-secret").write_text("")  # a crash or a racing reader's view
+    with pytest.raises(SettingsError, match="SELTEQ_JWT_SECRET"):
+        load(tmp_path)
+    make_secret(tmp_path / "var")
     assert len(load(tmp_path).jwt_secret.encode()) >= 32
 
 
@@ -229,7 +276,7 @@ def test_a_short_secret_is_refused_in_every_environment(tmp_path: Path) -> None:
 
 def test_an_unknown_log_level_is_refused(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="SELTEQ_LOG_LEVEL"):
-        load(tmp_path, SELTEQ_LOG_LEVEL="chatty")
+        dev(tmp_path, SELTEQ_LOG_LEVEL="chatty")
 
 
 def test_production_refuses_sqlite_in_any_case(tmp_path: Path) -> None:
@@ -237,7 +284,7 @@ def test_production_refuses_sqlite_in_any_case(tmp_path: Path) -> None:
         load(
             tmp_path,
             SELTEQ_ENV="production",
-            SELTEQ_JWT_SECRET="s" * 40,
+            SELTEQ_JWT_SECRET=SECRET,
             SELTEQ_DATABASE_URL="SQLITE:///x.db",
         )
 
@@ -254,11 +301,11 @@ def test_production_refuses_sqlite_in_any_case(tmp_path: Path) -> None:
 def test_the_minute_job_runs_in_the_api_only_as_its_single_process(
     tmp_path: Path, env: dict[str, str], redis: str | None, workers: str, embedded: bool
 ) -> None:
-    extra = dict(env, SELTEQ_WORKERS=workers)
+    extra = dict(env, SELTEQ_WORKERS=workers, SELTEQ_JWT_SECRET=DEV)
     if redis:
         extra["SELTEQ_REDIS_URL"] = redis
     if env.get("SELTEQ_ENV") == "production":
-        extra |= {"SELTEQ_JWT_SECRET": "s" * 40, "SELTEQ_DATABASE_URL": "postgresql://h/db"}
+        extra |= {"SELTEQ_JWT_SECRET": SECRET, "SELTEQ_DATABASE_URL": "postgresql://h/db"}
     assert load(tmp_path, **extra).embedded_jobs is embedded
 
 
@@ -274,4 +321,68 @@ def test_production_refuses_several_workers_without_redis(tmp_path: Path) -> Non
     assert load(tmp_path, **production, SELTEQ_WORKERS="1").server_workers == 1
     shared = load(tmp_path, **production, SELTEQ_WORKERS="2", SELTEQ_REDIS_URL="redis://r:6379/0")
     assert shared.server_workers == 2
-    assert load(tmp_path, SELTEQ_WORKERS="4").redis_url is None  # development serves one process
+    assert dev(tmp_path, SELTEQ_WORKERS="4").server_workers == 1  # development: one process
+
+
+def test_every_problem_is_named_in_one_message(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError) as refused:
+        dev(
+            tmp_path,
+            SELTEQ_PORT="http",
+            SELTEQ_WORKERS="0",
+            SELTEQ_DATABASE_URL="mysql://h/db",
+            SELTEQ_REDIS_URL="http://cache",
+        )
+    message = str(refused.value)
+    for name in ("SELTEQ_PORT", "SELTEQ_WORKERS", "SELTEQ_DATABASE_URL", "SELTEQ_REDIS_URL"):
+        assert name in message
+    assert len(refused.value.problems) == 4
+    assert "\n" not in message
+
+
+def test_an_unknown_variable_is_a_warning_outside_production(tmp_path: Path) -> None:
+    heard: list[str] = []
+    env = {"SELTEQ_JWT_SECRET": DEV, "SELTEQ_PROT": "9000", "SELTEQ_PASSWORD": "x"}
+    s = Settings.from_env(env, var_dir=str(tmp_path), warn=heard.append)
+    assert s.port == 8000
+    assert heard == ["warning: unknown variable SELTEQ_PROT (did you mean SELTEQ_PORT?)"]
+
+
+def test_an_unknown_variable_is_refused_in_production(tmp_path: Path) -> None:
+    with pytest.raises(
+        SettingsError, match=r"SELTEQ_DATABSE_URL \(did you mean SELTEQ_DATABASE_URL"
+    ):
+        load(
+            tmp_path,
+            SELTEQ_ENV="production",
+            SELTEQ_DATABASE_URL=PG,
+            SELTEQ_DATABSE_URL=PG,
+            SELTEQ_JWT_SECRET=SECRET,
+        )
+
+
+@pytest.mark.parametrize(
+    ("secret", "reason"),
+    [
+        ("a" * 32, "repeated pattern"),
+        ("change-me" * 4, "repeated pattern"),
+        ("0123456789abcdef" * 2, "repeated pattern"),
+        ("please-Change-Me-before-deploying-42", "placeholder"),
+        ("my-example-jwt-signing-key-0123456789", "placeholder"),
+        ("aaaabbbbaaaabbbbaaaabbbbaaaabbbbX", "entropy"),
+        ("abababababababababababababababab" + "cdcdcdcd", "entropy"),
+        ("short", "32 bytes"),
+    ],
+)
+def test_production_refuses_a_weak_secret_and_says_how_to_make_one(
+    tmp_path: Path, secret: str, reason: str
+) -> None:
+    with pytest.raises(SettingsError, match=reason) as refused:
+        load(tmp_path, SELTEQ_ENV="production", SELTEQ_DATABASE_URL=PG, SELTEQ_JWT_SECRET=secret)
+    assert "secrets.token_urlsafe(48)" in str(refused.value)
+
+
+def test_generated_secrets_are_strong() -> None:
+    for _ in range(200):
+        assert weak_secret(secrets.token_urlsafe(48)) is None
+        assert weak_secret(secrets.token_hex(32)) is None

@@ -35,6 +35,32 @@ def redact_odbc(connect: str) -> str:
     return _SECRET.sub(r"\1***", connect)
 
 
+def redact_url(url: str) -> str:
+    """Any URL (database or Redis) with its password replaced, fit for a log line.
+
+    The user-info password runs to the last ``@`` (passwords may contain ``@``); a
+    ``password`` option is hidden, and an ``odbc_connect`` string is decoded first and its
+    PWD hidden, braces and all."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<unparseable url>"
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, host = netloc.rsplit("@", 1)
+        user, has_password, _ = userinfo.partition(":")
+        netloc = f"{user}:***@{host}" if has_password else f"{user}@{host}"
+    query = []
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        if key.lower() in {"password", "pwd"}:
+            value = "***"
+        elif key.lower() == "odbc_connect":
+            value = redact_odbc(value)
+        query.append(f"{key}={value}")
+    redacted = f"{parts.scheme}://{netloc}{parts.path}"
+    return redacted + ("?" + "&".join(query) if query else "")
+
+
 @attrs.frozen(repr=False)
 class DatabaseUrl:
     """Where the data lives: a SQLite file (stdlib sqlite3) or an ODBC connection string.

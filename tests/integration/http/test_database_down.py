@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from selteq_adapters.logs import RequestIdFilter
 from selteq_adapters.settings import Settings
 from selteq_core.memory import ManualClock
-from selteq_http.context import RequestIdFilter
 from tests import services
 
 from .conftest import PASSWORD, problem, running

@@ -172,5 +172,6 @@ def test_the_worker_refuses_to_start_without_redis(settings: Settings, tmp_path:
         text=True,
         timeout=60,
     )
-    assert done.returncode != 0
-    assert "selteq_jobs.worker needs SELTEQ_REDIS_URL" in done.stderr
+    assert done.returncode == 2
+    assert "selteq-worker: SELTEQ_REDIS_URL is not set" in done.stderr
+    assert "Traceback" not in done.stderr

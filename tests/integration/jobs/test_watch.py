@@ -17,13 +17,13 @@ from selteq_adapters.container import Container, bootstrap
 from selteq_adapters.db import open_database
 from selteq_adapters.settings import Settings
 from selteq_core import Task, User
-from selteq_jobs.watch import TASK_LOGGERS, Watcher, configure_logging, main, unconfigure_logging
+from selteq_jobs.watch import TASK_LOGGERS, Watcher, log_to_file, main, stop_logging_to_file
 from tests.seeding import insert_tasks, insert_users
 
 from .conftest import BIN, Process, job_env, wait_for
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
-LINE = re.compile(r"^\S+ \S+ (INFO|WARNING) selteq\.(watch|tasks): ")
+LINE = re.compile(r"^\S+ \S+ (INFO|WARNING) selteq\.(watch|tasks) \[-\] ")
 
 
 class Collect(logging.Handler):
@@ -60,12 +60,10 @@ def test_logs_every_task_on_every_tick_through_logging_only(
     args = ["--interval", "0.01", "--ticks", "3", "--log-file", str(log_file)]
     assert main(args, container=container) == 0
 
-    out, err = capsys.readouterr()
-    assert out == ""
-    console = err.splitlines()
+    assert capsys.readouterr().out == ""  # never print
     written = log_file.read_text().splitlines()
-    assert len(console) == len(written) == 3 * (4 + 1)
-    assert all(LINE.match(line) for line in console + written)
+    assert len(written) == len(watch_records) == 3 * (4 + 1)
+    assert all(LINE.match(line) for line in written)
     assert {r.name for r in watch_records} == {"selteq.tasks"}
     for task in tasks:
         expected = (
@@ -73,7 +71,7 @@ def test_logs_every_task_on_every_tick_through_logging_only(
             f"duration={task.duration.minutes} created_at={task.created_at.isoformat()} "
             f"updated_at={task.updated_at.isoformat()}"
         )
-        for lines in (console, written, [r.getMessage() for r in watch_records]):
+        for lines in (written, [r.getMessage() for r in watch_records]):
             assert sum(line.endswith(expected) for line in lines) == 3
     assert sum("Bob's secret" in line for line in written) == 3
     assert sum(line.endswith("4 task(s) of every user") for line in written) == 3
@@ -87,8 +85,9 @@ def _peak_of_one_tick(container: Container, rows: int, batch_size: int, log_file
     seed = ((owner, f"task {n}", 1 + n % 600, NOW, NOW) for n in range(rows))
     assert insert_tasks(database, seed) == rows
     database.close()
-    handlers = configure_logging(str(log_file))
-    logging.getLogger("selteq.watch").removeHandler(handlers[0])  # the console
+    handler = log_to_file(container.settings, str(log_file))
+    for name in TASK_LOGGERS:
+        logging.getLogger(name).propagate = False  # the file only: no test handler keeps them
     report = attrs.evolve(container.log_tasks.report, batch_size=batch_size)
     watcher = Watcher(attrs.evolve(container.log_tasks, report=report))
     try:
@@ -99,7 +98,9 @@ def _peak_of_one_tick(container: Container, rows: int, batch_size: int, log_file
         peak = tracemalloc.get_traced_memory()[1] - base
     finally:
         tracemalloc.stop()
-        unconfigure_logging(handlers)
+        for name in TASK_LOGGERS:
+            logging.getLogger(name).propagate = True
+        stop_logging_to_file(handler)
     return peak
 
 

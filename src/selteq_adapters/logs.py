@@ -1,0 +1,136 @@
+"""One logging set-up for every process (API, worker, scheduler, watcher).
+
+``SELTEQ_LOG_FORMAT=text`` writes ``time level logger [request id] message``, one line per
+record: control characters in the message (CR, LF, the other C0 and C1 codes, DEL) are
+escaped, so a client-chosen path cannot start a forged line. ``json`` writes one object
+per line with the same fields plus the record's ``extra`` values (method, route, status,
+duration_ms, client, user_id, ...), safe by construction.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import time
+from contextvars import ContextVar
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+import msgspec
+
+if TYPE_CHECKING:
+    from .settings import Settings
+
+REQUEST_ID: ContextVar[str] = ContextVar("selteq_request_id", default="-")
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+FILE_MAX_BYTES = 10 * 1024 * 1024
+FILE_BACKUPS = 5
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# JSON escapes C0 itself; these it may write raw, and some line readers split on them.
+_JSON_RAW_BREAKS = re.compile("[\x7f-\x9f\u2028\u2029]")
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
+    "message",
+    "asctime",
+    "request_id",
+    "taskName",
+}
+_json = msgspec.json.Encoder(enc_hook=str)
+
+
+def escape(text: str) -> str:
+    """``text`` with every control character written as a visible escape (``\\n``, ``\\x1b``)."""
+    return _CONTROL.sub(lambda m: repr(m[0])[1:-1], text)
+
+
+class RequestIdFilter(logging.Filter):
+    """Stamps every record with the id of the request being served ("-" outside one)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = REQUEST_ID.get()
+        return True
+
+
+class TextFormatter(logging.Formatter):
+    """The text line, its message escaped; a traceback follows on indented lines (computed
+    here, not taken from ``record.exc_text``, which another handler may have filled)."""
+
+    def __init__(self) -> None:
+        super().__init__(TEXT_FORMAT)
+
+    def format(self, record: logging.LogRecord) -> str:
+        record.message = escape(record.getMessage())
+        record.asctime = self.formatTime(record)
+        line = self.formatMessage(record)
+        if record.exc_info:
+            line += "\n" + _indented(self.formatException(record.exc_info))
+        if record.stack_info:
+            line += "\n" + _indented(record.stack_info)
+        return line
+
+
+def _indented(text: str) -> str:
+    return "\n".join("    " + escape(line) for line in text.splitlines())
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per record: time, level, logger, message, request_id, extras."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": _utc(record.created),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", REQUEST_ID.get()),
+        }
+        for key, value in vars(record).items():
+            if key not in _STANDARD and key not in entry:
+                entry[key] = value
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        text = _json.encode(entry).decode()
+        return _JSON_RAW_BREAKS.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+
+
+def _utc(created: float) -> str:
+    millis = int(created * 1000) % 1000
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(created)) + f".{millis:03d}Z"
+
+
+def formatter(settings: Settings) -> logging.Formatter:
+    return JsonFormatter() if settings.log_format == "json" else TextFormatter()
+
+
+class _SelteqHandler(logging.StreamHandler[TextIO]):
+    """Ours, so configuring twice replaces it instead of doubling every line."""
+
+
+def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
+    """Send every record to stderr (or ``stream``) in the configured format and level.
+
+    Idempotent; replaces a plain handler that ``logging.basicConfig`` (or Dramatiq's CLI)
+    put on the root logger, so every process prints one format."""
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        if isinstance(old, _SelteqHandler) or type(old) is logging.StreamHandler:
+            root.removeHandler(old)
+    handler = _SelteqHandler(stream or sys.stderr)
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(formatter(settings))
+    root.addHandler(handler)
+    root.setLevel(settings.log_level)
+    # APScheduler narrates every run at INFO; the jobs log their own lines.
+    logging.getLogger("apscheduler").setLevel(max(root.level, logging.WARNING))
+
+
+def file_handler(settings: Settings, path: str) -> logging.Handler:
+    """A size-bounded rotating file in the same format (the watcher's tasks.log)."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    handler = RotatingFileHandler(
+        path, maxBytes=FILE_MAX_BYTES, backupCount=FILE_BACKUPS, encoding="utf-8"
+    )
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(formatter(settings))
+    return handler
