@@ -5,7 +5,7 @@ UV ?= uv
 RUN := $(UV) run --frozen
 export PYTHONPATH :=
 
-.PHONY: help install run test lint typecheck imports unit integration e2e migrate user watch worker scheduler bench bench-smoke clean
+.PHONY: help install run test lint typecheck imports unit integration e2e test-cluster migrate user watch worker scheduler bench bench-smoke clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -38,6 +38,9 @@ integration: install ## adapters against the real databases, Redis, argon2, pyjw
 
 e2e: install ## the app over HTTP, a real server process, the README's commands
 	$(RUN) pytest tests/e2e -q
+
+test-cluster: install ## scale-out on namespaced hosts: HAProxy, 3 APIs, PostgreSQL, Redis (root; in make test)
+	$(RUN) pytest tests/cluster -m cluster -q
 
 watch: install ## log every task every 10 s to the console and var/tasks.log (ARGS="--help")
 	$(RUN) selteq-watch $(ARGS)
