@@ -1,9 +1,10 @@
 """HAProxy in front of the API hosts: its configuration, and its stats socket read as a table.
 
 The configuration is what a careful operator would write for Selteq: round robin over the
-hosts, a readiness check every few hundred milliseconds, and a retry on another host only
-when the connection itself failed (a POST that reached a host is never sent twice). Every
-answer names the host that gave it (``X-Served-By``), so the client can count per host too.
+hosts, a readiness check every half second (three misses mark a host down), and a retry on
+another host only when the connection itself failed (a POST that reached a host is never
+sent twice). Every answer names the host that gave it (``X-Served-By``), so the client can
+count per host too.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ defaults
     timeout client 15s
     timeout server 15s
     timeout queue 5s
+    timeout check 3s
     retries 3
     option redispatch
     retry-on conn-failure
@@ -45,7 +47,7 @@ backend {backend}
     option httpchk GET /health/ready
     http-check expect status 200
     http-response set-header X-Served-By %[srv_name]
-    default-server check inter 300ms fall 2 rise 2
+    default-server check inter 500ms fall 3 rise 2
 {servers}
 """
 

@@ -156,7 +156,7 @@ def test_killing_one_scheduler_leaves_one_report_per_tick(
     assert len(alone) >= 3, (killed_tick, alone)
     assert set(sends.values()) == {1}, sends
     schedulers = {h.address for h in cluster.scheduler_hosts}
-    assert all(ledger.attempts[t] == schedulers for t in both), ledger.attempts
+    assert set().union(*(ledger.attempts[t] for t in both)) == schedulers, ledger.attempts
     assert all(ledger.attempts[t] == {survivor} for t in alone), ledger.attempts
     assert acked == [1] * len(window)
     assert executed - executed_before >= len(window)
