@@ -6,12 +6,13 @@ them the tests skip, naming what is missing; with SELTEQ_REQUIRE_SERVICES=1 they
 
 from __future__ import annotations
 
+import collections
 import concurrent.futures
 import pwd
 import secrets
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import attrs
@@ -50,6 +51,18 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             terminalreporter.write_line(line)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A failed cluster test's report carries the end of every process's output."""
+    report = yield
+    running = getattr(item, "funcargs", {}).get("cluster")
+    if report.failed and isinstance(running, Cluster):
+        report.sections.append(("cluster processes", running.net.tails()))
+    return report
+
+
 def _capable() -> None:
     why = namespaces_work()
     if why is not None:
@@ -73,8 +86,7 @@ def cluster() -> Iterator[Cluster]:
             try:
                 running = build(net, workdir)
             except Exception as exc:
-                logs = "\n".join(f"--- {p.name} ---\n{p.output()[-2000:]}" for p in net.processes)
-                raise RuntimeError(f"the cluster did not start: {exc}\n{logs}") from exc
+                raise RuntimeError(f"the cluster did not start: {exc}\n{net.tails()}") from exc
             yield running
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -118,3 +130,7 @@ def login(client: httpx.Client, username: str, password: str = PASSWORD) -> str:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def served_by(answers: list[httpx.Response]) -> collections.Counter[str]:
+    return collections.Counter(a.headers.get("x-served-by", "?") for a in answers)

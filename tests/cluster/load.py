@@ -6,6 +6,7 @@ test can tell what was acknowledged (a 201 and its id) and what happened after a
 
 from __future__ import annotations
 
+import collections
 import threading
 import time
 
@@ -91,3 +92,11 @@ class CreateLoad:
             )
         with self._lock:
             self._outcomes.append(outcome)
+
+
+def summary(outcomes: list[Outcome]) -> str:
+    """``n creates (per host), failures`` for one phase of the load."""
+    hosts = collections.Counter(o.served_by for o in outcomes if o.served_by)
+    failed = collections.Counter(o.kind for o in outcomes if o.status != 201)
+    text = f"{len(outcomes)} creates {dict(sorted(hosts.items()))}"
+    return text + (f", not acknowledged {dict(failed)}" if failed else "")

@@ -117,6 +117,10 @@ class Network:
         self.processes.append(process)
         return process
 
+    def tails(self, size: int = 2000) -> str:
+        """The end of every process's output, for a failure report."""
+        return "\n".join(f"--- {p.name} ---\n{p.output()[-size:]}" for p in self.processes)
+
     def close(self) -> None:
         """Stop every process, then anything else still running in a namespace of ours,
         then delete the namespaces and the outer link (the veths go with them)."""
