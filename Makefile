@@ -9,7 +9,7 @@ RUN := $(UV) run --frozen
 SERVE := $(UV) run --frozen --no-dev
 export PYTHONPATH :=
 
-.PHONY: help install install-run run test lint typecheck imports unit integration e2e migrate user watch worker scheduler bench bench-smoke bench-docs clean
+.PHONY: help install install-run run test lint typecheck imports unit integration e2e test-cluster migrate user watch worker scheduler bench bench-smoke bench-docs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -50,6 +50,9 @@ integration: install ## adapters against the real databases, Redis, argon2, pyjw
 
 e2e: install ## the app over HTTP, a real server process, the README's commands
 	$(RUN) pytest tests/e2e -q
+
+test-cluster: install ## scale-out on namespaced hosts: HAProxy, 3 APIs, PostgreSQL, Redis (root; in make test)
+	$(RUN) pytest tests/cluster -m cluster -q
 
 watch: install ## log every task every 10 s to the console and var/tasks.log (ARGS="--help")
 	$(RUN) selteq-watch $(ARGS)
