@@ -113,6 +113,8 @@ class Container:
     tick_lock: TickLock | None
     """Lets scheduler replicas send once per tick between them; None without Redis."""
     migrate: Callable[[], list[str]]
+    ping_database: Callable[[], None]
+    """``SELECT 1`` on a pooled connection; Unavailable when the database does not answer."""
     readiness: Callable[[], dict[str, bool]]
     """Which backing services answer now: ``database``, and ``redis`` when configured."""
     _closers: tuple[Callable[[], None], ...] = attrs.field(alias="closers")
@@ -184,6 +186,7 @@ def bootstrap(settings: Settings | None = None, overrides: Overrides | None = No
         broker=broker,
         tick_lock=None if client is None else RedisTickLock(client),
         migrate=database.migrate,
+        ping_database=database.ping,
         readiness=_readiness(database.ping, client),
         closers=tuple(closers),
     )

@@ -32,7 +32,9 @@ def app_state(container: Container) -> State:
         from .metrics import password_check_gauges
 
         levels = password_check_gauges()
-    gate = HashingGate(settings.hash_concurrency, settings.db_timeout, *levels)
+    gate = HashingGate(
+        settings.hash_concurrency, settings.db_timeout, container.ping_database, *levels
+    )
     batch = container.list_recent_tasks_batch
     batcher = (
         None if batch is None else ListBatcher(batch, settings.list_batch, settings.db_timeout)

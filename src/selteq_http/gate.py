@@ -42,20 +42,28 @@ UNTRACKED = _Untracked()
 
 class HashingGate:
     """``deadline`` bounds the thread's work (the database part of a login), not the wait
-    for a slot: a login flood makes logins wait, it is not an outage."""
+    for a slot: a login flood makes logins wait, it is not an outage.
+
+    Before queueing for a slot a call checks that the database answers (``ping``, bounded by
+    the same deadline, holding no slot): when the database is down or frozen every login
+    then answers 503 at the deadline, side by side, instead of one slot-holder at a time
+    each waiting out its own deadline while the rest queue behind it."""
 
     def __init__(
         self,
         slots: int,
         deadline: float,
+        ping: Callable[[], object],
         waiting: Level = UNTRACKED,
         running: Level = UNTRACKED,
     ) -> None:
         self._slots = asyncio.Semaphore(slots)
         self._deadline = deadline
+        self._ping = ping
         self._waiting, self._running = waiting, running
 
     async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        await in_thread(self._deadline, self._ping)
         self._waiting.inc()
         try:
             await self._slots.acquire()

@@ -13,7 +13,9 @@ class Relay:
     """Listens on a fixed local port and pipes every connection to ``upstream``.
 
     ``stop()`` refuses new connections and drops the open ones; ``start()`` listens on the
-    same port again."""
+    same port again. ``hold()`` is a frozen server or a network that drops packets: every
+    connection, old and new, stays open and is acknowledged, but nothing is forwarded
+    until ``release()``, when what waited goes through."""
 
     def __init__(self, upstream: tuple[str, int]) -> None:
         self.upstream = upstream
@@ -24,6 +26,8 @@ class Relay:
         self._open: set[socket.socket] = set()
         self._listener: socket.socket | None = None
         self._threads: list[threading.Thread] = []
+        self._flowing = threading.Event()
+        self._flowing.set()
 
     def start(self) -> None:
         listener = socket.socket()
@@ -34,7 +38,14 @@ class Relay:
         self._listener = listener
         self._spawn(self._accept, listener)
 
+    def hold(self) -> None:
+        self._flowing.clear()
+
+    def release(self) -> None:
+        self._flowing.set()
+
     def stop(self) -> None:
+        self._flowing.set()
         listener, self._listener = self._listener, None
         if listener is not None:
             listener.close()
@@ -59,22 +70,28 @@ class Relay:
                 continue
             except OSError:
                 return
-            try:
-                server = socket.create_connection(self.upstream, timeout=5)
-            except OSError:
-                _close(client)
-                continue
-            server.settimeout(None)
-            client.settimeout(None)
             with self._lock:
-                self._open.update((client, server))
-            self._spawn(self._pipe, client, server)
-            self._spawn(self._pipe, server, client)
+                self._open.add(client)
+            self._spawn(self._connect, client)
 
-    @staticmethod
-    def _pipe(source: socket.socket, target: socket.socket) -> None:
+    def _connect(self, client: socket.socket) -> None:
+        self._flowing.wait()
+        try:
+            server = socket.create_connection(self.upstream, timeout=5)
+        except OSError:
+            _close(client)
+            return
+        server.settimeout(None)
+        client.settimeout(None)
+        with self._lock:
+            self._open.add(server)
+        self._spawn(self._pipe, client, server)
+        self._spawn(self._pipe, server, client)
+
+    def _pipe(self, source: socket.socket, target: socket.socket) -> None:
         try:
             while data := source.recv(65536):
+                self._flowing.wait()
                 target.sendall(data)
         except OSError:
             pass
