@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterator
 
 import pytest
+import redis
 
 from selteq_adapters.container import Container, bootstrap
 from selteq_adapters.settings import Settings
 from selteq_core import Task, User
+from tests import services
 
 TITLES = ("Write the report", "Water the plants", "Call Ada")
 
@@ -46,3 +49,30 @@ def alice(container: Container) -> tuple[User, list[Task]]:
     tasks = [container.create_task(user.id.value, t, 15 * (i + 1)) for i, t in enumerate(TITLES)]
     container.create_task(other.id.value, "Bob's secret", 5)
     return user, tasks
+
+
+@pytest.fixture
+def redis_url() -> str:
+    client = redis.Redis.from_url(services.REDIS_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        services.missing(f"Redis at {services.REDIS_URL} is not reachable ({exc})")
+    finally:
+        client.close()
+    return services.REDIS_URL
+
+
+@pytest.fixture
+def namespace(redis_url: str) -> Iterator[str]:
+    """A broker namespace of our own on the shared Redis; its keys are removed afterwards."""
+    name = f"selteq-test-{uuid.uuid4().hex[:12]}"
+    yield name
+    client = redis.Redis.from_url(redis_url)
+    try:
+        for pattern in (f"{name}:*", f"selteq:tick:{name}*"):
+            keys = list(client.scan_iter(match=pattern, count=500))
+            if keys:
+                client.delete(*keys)
+    finally:
+        client.close()

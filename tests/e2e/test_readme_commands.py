@@ -15,16 +15,13 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import redis
 
 from selteq_adapters.container import bootstrap
 from selteq_adapters.settings import Settings
-from tests import services
 
 from .server import SECRET, free_port
 
@@ -188,32 +185,6 @@ def test_make_watch_logs_every_task(tmp_path: Path) -> None:
     with running("make watch", env, tmp_path / "watch.log") as output:
         wait_until(lambda: "1 task(s) of every user" in output(), "make watch to log", output)
     assert "Call Ada" in (tmp_path / "tasks.log").read_text()
-
-
-@pytest.fixture
-def redis_url() -> str:
-    client = redis.Redis.from_url(services.REDIS_URL, socket_connect_timeout=1)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        services.missing(f"Redis at {services.REDIS_URL} is not reachable ({exc})")
-    finally:
-        client.close()
-    return services.REDIS_URL
-
-
-@pytest.fixture
-def namespace(redis_url: str) -> Iterator[str]:
-    name = f"selteq-readme-{uuid.uuid4().hex[:12]}"
-    yield name
-    client = redis.Redis.from_url(redis_url)
-    try:
-        for pattern in (f"{name}:*", f"selteq:tick:{name}*"):
-            keys = list(client.scan_iter(match=pattern, count=500))
-            if keys:
-                client.delete(*keys)
-    finally:
-        client.close()
 
 
 @pytest.mark.slow

@@ -8,12 +8,10 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import redis
 
 from selteq_adapters.settings import Settings
 from tests import services
@@ -34,33 +32,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def redis_url() -> str:
-    client = redis.Redis.from_url(services.REDIS_URL, socket_connect_timeout=1)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        services.missing(f"Redis at {services.REDIS_URL} is not reachable ({exc})")
-    finally:
-        client.close()
-    return services.REDIS_URL
-
-
-@pytest.fixture
-def namespace(redis_url: str) -> Iterator[str]:
-    """A broker namespace of our own on the shared Redis; its keys are removed afterwards."""
-    name = f"selteq-test-{uuid.uuid4().hex[:12]}"
-    yield name
-    client = redis.Redis.from_url(redis_url)
-    try:
-        for pattern in (f"{name}:*", f"selteq:tick:{name}*"):
-            keys = list(client.scan_iter(match=pattern, count=500))
-            if keys:
-                client.delete(*keys)
-    finally:
-        client.close()
 
 
 def job_env(settings: Settings, **extra: str) -> dict[str, str]:
