@@ -148,7 +148,8 @@ def bootstrap(settings: Settings | None = None, overrides: Overrides | None = No
         settings.jwt_secret, issuer=settings.jwt_issuer, audience=settings.jwt_audience
     )
     client = given.redis or _redis(settings)
-    throttles = build_throttles(settings, client)
+    # Keyed by the namespace, like the broker: deployments sharing one Redis count apart.
+    throttles = build_throttles(settings, client, key_prefix=f"{settings.broker_namespace}:limits")
     throttle = given.throttle or throttles.login
     signup_throttle = given.signup_throttle or throttles.signup
     broker = make_broker(settings, client)

@@ -21,8 +21,15 @@ def dry_run(target: str, path: str | None = None) -> list[str]:
     if path is not None:
         env["PATH"] = path
     env.pop("UV", None)
+    for inherited in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS"):  # run from `make test` itself
+        env.pop(inherited, None)
     done = subprocess.run(
-        [make, "-n", target], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        [make, "--no-print-directory", "-n", target],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return done.stdout.splitlines()
 
