@@ -7,7 +7,6 @@ from typing import Any, NoReturn
 
 from litestar import Request
 from litestar.connection import ASGIConnection
-from litestar.di import NamedDependency
 from litestar.enums import ScopeType
 from litestar.exceptions import ClientException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
@@ -93,10 +92,6 @@ def _more_than_one() -> NoReturn:
     raise ClientException("Send one Authorization header.")
 
 
-Caller = NamedDependency[int]
-"""A handler parameter ``user_id: Caller`` receives the authenticated user's id."""
-
-
-def caller(request: Request[int, None, Any]) -> int:
-    """The authenticated user's id, as a handler parameter."""
-    return request.user
+Caller = Request[int, Any, Any]
+"""A handler parameter ``request: Caller``: the request, whose ``user`` is the caller's id
+(set by BearerAuth)."""

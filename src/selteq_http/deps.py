@@ -47,12 +47,9 @@ def services_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Container:
     return container
 
 
-Batcher = NamedDependency[SkipValidation[ListBatcher | None]]
-
-
-def provide_batcher(state: State) -> ListBatcher | None:
+def batcher_of(connection: ASGIConnection[Any, Any, Any, Any]) -> ListBatcher | None:
     """The app's list batcher, or None when the store offers no batch read."""
-    batcher: ListBatcher | None = state[BATCHER_KEY]
+    batcher: ListBatcher | None = connection.app.state[BATCHER_KEY]
     return batcher
 
 

@@ -4,19 +4,20 @@ Every handler that reaches the database runs it in a worker thread (``blocking.i
 never on the event loop: a read that waits on a lock, a slow disk or a lost network then
 holds one thread, not every request of the worker, and the request answers 503 at the
 database deadline. List requests that arrive together share one
-query (``selteq_http.batching``).
+query (``selteq_http.batching``). Handlers take the container and the caller from the
+request itself (``Caller``): Litestar resolves two or more dependencies in a task group
+of their own on every request, which costs more than the route's own work.
 """
 
 from __future__ import annotations
 
 from litestar import Router, delete, get, post, put
-from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 
-from .auth import REQUIRED, BearerAuth, Caller, caller
+from .auth import REQUIRED, BearerAuth, Caller
 from .blocking import in_thread
 from .bodies import StrictJson
-from .deps import Batcher, Services, provide_batcher
+from .deps import batcher_of, services_of
 from .problems import problem_specs
 from .schemas import TaskIn, TaskOut, TaskRename
 
@@ -30,7 +31,8 @@ _COMMON = (401, 503)
     summary="Create a task",
     responses=problem_specs(400, 413, 415, *_COMMON),
 )
-async def create_task(data: JSONBody[TaskIn], container: Services, user_id: Caller) -> TaskOut:
+async def create_task(data: JSONBody[TaskIn], request: Caller) -> TaskOut:
+    container, user_id = services_of(request), request.user
     deadline = container.settings.db_timeout
     task = await in_thread(deadline, container.create_task, user_id, data.title, data.duration)
     return TaskOut.of(task)
@@ -41,7 +43,8 @@ async def create_task(data: JSONBody[TaskIn], container: Services, user_id: Call
     summary="The caller's 4 newest tasks, newest first",
     responses=problem_specs(*_COMMON),
 )
-async def list_tasks(container: Services, batcher: Batcher, user_id: Caller) -> list[TaskOut]:
+async def list_tasks(request: Caller) -> list[TaskOut]:
+    container, user_id, batcher = services_of(request), request.user, batcher_of(request)
     if batcher is not None:
         tasks = await batcher(user_id)
     else:
@@ -54,7 +57,8 @@ async def list_tasks(container: Services, batcher: Batcher, user_id: Caller) -> 
     summary="One of the caller's tasks",
     responses=problem_specs(404, *_COMMON),
 )
-async def get_task(task_id: FromPath[int], container: Services, user_id: Caller) -> TaskOut:
+async def get_task(task_id: FromPath[int], request: Caller) -> TaskOut:
+    container, user_id = services_of(request), request.user
     deadline = container.settings.db_timeout
     return TaskOut.of(await in_thread(deadline, container.get_task, user_id, task_id))
 
@@ -67,8 +71,9 @@ async def get_task(task_id: FromPath[int], container: Services, user_id: Caller)
     responses=problem_specs(400, 404, 413, 415, *_COMMON),
 )
 async def rename_task(
-    task_id: FromPath[int], data: JSONBody[TaskRename], container: Services, user_id: Caller
+    task_id: FromPath[int], data: JSONBody[TaskRename], request: Caller
 ) -> TaskOut:
+    container, user_id = services_of(request), request.user
     deadline = container.settings.db_timeout
     task = await in_thread(deadline, container.rename_task, user_id, task_id, data.title)
     return TaskOut.of(task)
@@ -79,7 +84,8 @@ async def rename_task(
     summary="Delete a task",
     responses=problem_specs(404, *_COMMON),
 )
-async def delete_task(task_id: FromPath[int], container: Services, user_id: Caller) -> None:
+async def delete_task(task_id: FromPath[int], request: Caller) -> None:
+    container, user_id = services_of(request), request.user
     await in_thread(container.settings.db_timeout, container.delete_task, user_id, task_id)
 
 
@@ -89,10 +95,6 @@ def task_router() -> Router:
         path="/api/tasks",
         route_handlers=[create_task, list_tasks, get_task, rename_task, delete_task],
         middleware=[BearerAuth],
-        dependencies={
-            "user_id": Provide(caller, sync_to_thread=False),
-            "batcher": Provide(provide_batcher, sync_to_thread=False),
-        },
         security=REQUIRED,
         tags=["tasks"],
     )

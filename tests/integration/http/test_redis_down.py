@@ -6,6 +6,7 @@ this process's memory, stricter), task routes are untouched, and readiness repor
 from __future__ import annotations
 
 import urllib.parse
+import uuid
 
 import attrs
 import pytest
@@ -32,7 +33,11 @@ def test_logins_and_readiness_outlive_redis(
 ) -> None:
     with Relay(_redis_address()) as relay:
         path = urllib.parse.urlsplit(services.REDIS_URL).path or "/0"
-        behind = attrs.evolve(settings, redis_url=f"redis://127.0.0.1:{relay.port}{path}")
+        behind = attrs.evolve(
+            settings,
+            redis_url=f"redis://127.0.0.1:{relay.port}{path}",
+            broker_namespace=f"redis-down-{uuid.uuid4().hex[:12]}",  # counters of its own
+        )
         with running(behind, clock) as api:
             headers = api.user("alice")
             task = api.create(headers, title="kept", duration=5)
