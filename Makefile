@@ -58,7 +58,7 @@ watch: install ## log every task every 10 s to the console and var/tasks.log (AR
 	$(RUN) selteq-watch $(ARGS)
 
 worker: install ## the Dramatiq worker (needs SELTEQ_REDIS_URL)
-	$(RUN) dramatiq selteq_jobs.worker --processes 1 --threads 4
+	$(RUN) selteq-worker --processes 1 --threads 4
 
 scheduler: install ## send print_user_tasks(1) every minute through Redis (needs SELTEQ_REDIS_URL)
 	$(RUN) selteq-scheduler

@@ -44,9 +44,12 @@ from selteq_core import (
 
 from .logs import REQUEST_ID, RequestIdFilter, configure_logging, file_handler
 from .settings import Settings, SettingsError, load_settings, redact_url
+from .tracing import NO_TRACING, SpanFactory, Tracing, start_tracing
 
 if TYPE_CHECKING:
     import redis
+    from opentelemetry.sdk.trace.export import SpanExporter
+    from opentelemetry.trace import TracerProvider
 
     from .db import Database
 
@@ -86,6 +89,8 @@ class Overrides:
     signup_throttle: SignupThrottle | None = None
     redis: redis.Redis | None = None
     task_log: TaskLog | None = None
+    span_exporter: SpanExporter | None = None
+    """Receives every span as it ends, in place of the OTLP exporter; turns tracing on."""
 
 
 @attrs.frozen(kw_only=True)
@@ -117,6 +122,10 @@ class Container:
     """``SELECT 1`` on a pooled connection; Unavailable when the database does not answer."""
     readiness: Callable[[], dict[str, bool]]
     """Which backing services answer now: ``database``, and ``redis`` when configured."""
+    tracer_provider: TracerProvider | None = None
+    """OpenTelemetry's provider when tracing is on (SELTEQ_OTLP_ENDPOINT), else None."""
+    span: SpanFactory = NO_TRACING.span
+    """``with container.span(name, **attributes):`` a traced unit of work (a no-op when off)."""
     _closers: tuple[Callable[[], None], ...] = attrs.field(alias="closers")
 
     def close(self) -> None:
@@ -137,7 +146,8 @@ def bootstrap(settings: Settings | None = None, overrides: Overrides | None = No
     settings = settings or Settings.from_env()
     given = overrides or Overrides()
     clock = given.clock or SystemClock()
-    database = given.database or _database(settings)
+    tracing = _tracing(settings, given.span_exporter)
+    database = given.database or _database(settings, tracing)
     uow = given.uow or database.unit_of_work
     if given.uow is None:
         batch_reader: TaskBatchReader | None = given.batch_reader or database.batch_reader()
@@ -161,7 +171,7 @@ def bootstrap(settings: Settings | None = None, overrides: Overrides | None = No
         closers.append(PoolGauges(database.pool_stats).start().close)
     policy = SessionPolicy(access_ttl=settings.access_ttl, refresh_ttl=settings.refresh_ttl)
     report = ReportTasks(uow)
-    closers += [broker.close, database.close]
+    closers += [broker.close, database.close, tracing.shutdown]
     if client is not None:
         closers.append(client.close)
     return Container(
@@ -189,11 +199,20 @@ def bootstrap(settings: Settings | None = None, overrides: Overrides | None = No
         migrate=database.migrate,
         ping_database=database.ping,
         readiness=_readiness(database.ping, client),
+        tracer_provider=tracing.provider,
+        span=tracing.span,
         closers=tuple(closers),
     )
 
 
-def _database(settings: Settings) -> Database:
+def _tracing(settings: Settings, exporter: SpanExporter | None) -> Tracing:
+    """Tracing when an endpoint (or a test's exporter) is given; else nothing is imported."""
+    if settings.otlp_endpoint is None and exporter is None:
+        return NO_TRACING
+    return start_tracing(settings.otlp_endpoint, exporter)
+
+
+def _database(settings: Settings, tracing: Tracing) -> Database:
     from .db import open_database
 
     return open_database(
@@ -202,6 +221,7 @@ def _database(settings: Settings) -> Database:
         connect_timeout=settings.db_connect_timeout,
         acquire_timeout=settings.db_acquire_timeout,
         statement_timeout=settings.db_timeout,
+        statement_span=None if tracing.provider is None else tracing.statement_span,
     )
 
 

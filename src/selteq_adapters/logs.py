@@ -52,6 +52,40 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class ConsumerOutageFilter(logging.Filter):
+    """One line per Redis outage from a Dramatiq worker, not two every few seconds.
+
+    Each consumer thread logs CRITICAL "Consumer encountered a connection error" and INFO
+    "Restarting consumer" on every retry while Redis is away. The first error of an outage
+    passes (saying that the repeats are held back); the rest are dropped until the broker
+    logs that its consumers reach Redis again (``selteq_adapters.broker``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.outage = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "consumers_recovered", False):
+            was, self.outage = self.outage, False
+            return was
+        if not record.name.startswith(_CONSUMER_LOGGER):
+            return True
+        text = str(record.msg)
+        if text.startswith(_CONSUMER_ERROR):
+            if self.outage:
+                return False
+            self.outage = True
+            record.msg = text + _HELD_BACK
+            return True
+        return not (self.outage and text.startswith(_CONSUMER_RESTART))
+
+
+_CONSUMER_LOGGER = "dramatiq.worker.ConsumerThread("
+_CONSUMER_ERROR = "Consumer encountered a connection error"
+_CONSUMER_RESTART = "Restarting consumer"
+_HELD_BACK = " (the worker retries every few seconds; repeats are not logged until it reconnects)"
+
+
 class TextFormatter(logging.Formatter):
     """The text line, its message escaped; a traceback follows on indented lines (computed
     here, not taken from ``record.exc_text``, which another handler may have filled)."""
@@ -118,6 +152,7 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
             root.removeHandler(old)
     handler = _SelteqHandler(stream or sys.stderr)
     handler.addFilter(RequestIdFilter())
+    handler.addFilter(ConsumerOutageFilter())
     handler.setFormatter(formatter(settings))
     root.addHandler(handler)
     root.setLevel(settings.log_level)

@@ -10,6 +10,7 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components
+from litestar.plugins import PluginProtocol
 
 from selteq_adapters.container import Container
 
@@ -55,6 +56,11 @@ def create_app(container: Container, *, background_jobs: bool = False) -> Litest
     lifespan = [_closing(container)]
     if background_jobs:
         lifespan.append(report_job(container))
+    plugins: list[PluginProtocol] = [problem_details()]
+    if container.tracer_provider is not None:  # SELTEQ_OTLP_ENDPOINT: spans (tracing.py)
+        from .tracing import tracing_plugins
+
+        plugins += tracing_plugins(container.tracer_provider)
     app = Litestar(
         route_handlers=[
             *account_routers(container.settings.signup),
@@ -63,7 +69,7 @@ def create_app(container: Container, *, background_jobs: bool = False) -> Litest
         ],
         state=app_state(container),
         dependencies={"container": Provide(provide_container, sync_to_thread=False)},
-        plugins=[problem_details()],
+        plugins=plugins,
         before_send=[standard_headers],
         request_max_body_size=container.settings.max_body_bytes,
         openapi_config=_openapi(),

@@ -51,8 +51,10 @@ def declare_actors(
     policy = policy or ActorPolicy()
 
     def print_user_tasks(user_id: int) -> None:
-        """Log each of the user's tasks and a summary. Only reads, so a retry is harmless."""
-        container.log_tasks(user_id)
+        """Log each of the user's tasks and a summary. Only reads, so a retry is harmless.
+        One span per run (each retry is a run of its own) when tracing is on."""
+        with container.span(PRINT_USER_TASKS, **{"messaging.system": "dramatiq"}):
+            container.log_tasks(user_id)
 
     declare = dramatiq.actor(
         broker=broker,

@@ -23,6 +23,7 @@ from selteq_core import Clock, TickLock, Unavailable
 
 from . import metrics
 from ._signals import stop_on_signals
+from ._spans import SpanFactory, untraced
 from .actors import PRINT_USER_TASKS, declare_actors
 
 log = logging.getLogger("selteq.scheduler")
@@ -32,8 +33,11 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 @attrs.define
 class ReportTick:
-    """One tick: win the tick's lock, then send. Redis being away costs one log line and
-    the tick; the next tick tries again, so the scheduler never dies of an outage."""
+    """One tick: win the tick's lock, then send. Redis being away costs the tick, not the
+    scheduler: the next tick tries again. An outage is logged twice, a WARNING when the
+    first tick fails and an INFO when a tick gets through again; the ticks failing in
+    between log at DEBUG, so a long outage does not fill the log (the metrics still count
+    every failed tick)."""
 
     send: Callable[[int], object]
     lock: TickLock
@@ -41,6 +45,7 @@ class ReportTick:
     interval: int
     user_id: int
     name: str = PRINT_USER_TASKS
+    span: SpanFactory = untraced
     _failing: bool = False
 
     def tick_of(self, now: datetime) -> int:
@@ -50,25 +55,41 @@ class ReportTick:
 
     def __call__(self) -> bool:
         tick = self.tick_of(self.clock.now())
+        with self.span("scheduler tick", **{"selteq.tick": tick}):
+            return self._tick(tick)
+
+    def _tick(self, tick: int) -> bool:
         counts = metrics.scheduler()
         counts.ticks.inc()
         try:
             if not self.lock.acquire(self.name, str(tick), ttl=2 * self.interval):
                 log.debug("tick %d: another replica sends %s", tick, self.name)
                 counts.skipped.inc()
+                self._recovered()
                 return False
             self.send(self.user_id)
         except Unavailable as exc:
-            log.warning("tick %d: Redis unavailable, trying again next tick: %s", tick, exc)
             counts.errors.labels("redis").inc()
-            self._failing = True
+            if self._failing:
+                log.debug("tick %d: Redis still unavailable: %s", tick, exc)
+            else:
+                log.warning(
+                    "tick %d: Redis unavailable; trying every tick, logging once more when"
+                    " it is back: %s",
+                    tick,
+                    exc,
+                )
+                self._failing = True
             return False
-        if self._failing:
-            log.info("Redis is reachable again")
-            self._failing = False
+        self._recovered()
         log.info("tick %d: sent %s(%d)", tick, self.name, self.user_id)
         counts.sent.inc()
         return True
+
+    def _recovered(self) -> None:
+        if self._failing:
+            log.info("Redis is reachable again")
+            self._failing = False
 
 
 def schedule(
@@ -136,6 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.interval,
                 args.user,
                 name=f"{getattr(broker, 'namespace', 'local')}.{PRINT_USER_TASKS}",
+                span=container.span,
             )
             scheduler = schedule(BackgroundScheduler(timezone=UTC, daemon=True), tick)
             if not stop.is_set():

@@ -25,6 +25,7 @@ from selteq_core import LogTasks, Unavailable
 
 from . import metrics
 from ._signals import Stop, stop_on_signals
+from ._spans import SpanFactory, untraced
 
 log = logging.getLogger("selteq.watch")
 TASK_LOGGERS = ("selteq.watch", "selteq.tasks")
@@ -37,11 +38,17 @@ class Watcher:
 
     log_tasks: LogTasks
     user_id: int | None = None
+    span: SpanFactory = untraced
 
     def tick(self) -> int | None:
         """Log each task; the number logged, or None when the database could not be read.
 
-        A database that is down costs one warning line: the next tick simply tries again."""
+        A database that is down costs one warning line: the next tick simply tries again.
+        One span per tick when tracing is on, the database statements inside it."""
+        with self.span("watch tick"):
+            return self._tick()
+
+    def _tick(self) -> int | None:
         counts = metrics.watch()
         counts.ticks.inc()
         try:
@@ -112,7 +119,9 @@ def main(argv: Sequence[str] | None = None, *, container: Container | None = Non
         container = container or bootstrap(settings)
         handler = log_to_file(settings, args.log_file)
         report = attrs.evolve(container.log_tasks.report, batch_size=args.batch_size)
-        watcher = Watcher(attrs.evolve(container.log_tasks, report=report), args.user)
+        watcher = Watcher(
+            attrs.evolve(container.log_tasks, report=report), args.user, container.span
+        )
         stop_metrics = metrics.serve_metrics(settings, "watcher") if settings.metrics else None
         try:
             watcher.run(stop, args.interval, args.ticks)

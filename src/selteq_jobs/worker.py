@@ -1,4 +1,5 @@
-"""The module Dramatiq's own CLI loads: ``dramatiq selteq_jobs.worker``.
+"""The module Dramatiq's own CLI loads: ``selteq-worker`` (worker_cli.py) or
+``dramatiq selteq_jobs.worker``.
 
 This is the one place where importing a module builds things: Dramatiq's CLI imports the
 module named on its command line in each worker process and then takes the global broker,
@@ -12,8 +13,6 @@ waiting on a queue nobody can reach.
 
 from __future__ import annotations
 
-import sys
-
 import dramatiq
 
 from selteq_adapters.container import (
@@ -25,8 +24,7 @@ from selteq_adapters.container import (
 )
 
 from .actors import Actors, declare_actors
-
-PROG = "selteq-worker"
+from .worker_cli import PROG, require_redis
 
 
 class CloseContainer(dramatiq.Middleware):
@@ -42,13 +40,7 @@ class CloseContainer(dramatiq.Middleware):
 def boot(settings: Settings | None = None) -> tuple[dramatiq.Broker, Actors]:
     """Build the container and broker, declare the actors, and make the broker global."""
     settings = settings or load_settings(PROG)
-    if settings.redis_url is None:
-        print(  # noqa: T201 - before logging exists, like load_settings' own errors
-            f"{PROG}: SELTEQ_REDIS_URL is not set: the worker takes its messages from Redis"
-            " (without it, `make run` runs the minute job inside the API process)",
-            file=sys.stderr,
-        )
-        raise SystemExit(2)
+    require_redis(settings)
     configure_logging(settings)
     if settings.metrics:  # SELTEQ_METRICS: before the container imports prometheus_client
         from .workermetrics import worker_prometheus

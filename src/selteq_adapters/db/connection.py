@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from selteq_core import Conflict, Unavailable
@@ -35,13 +35,17 @@ from .statements import postgres_prepared
 
 log = logging.getLogger("selteq.db")
 Row = Sequence[Any]
+StatementSpan = Callable[[str], AbstractContextManager[Any]]
 
 
 class Connection:
-    """A driver connection used by one thread at a time; transactions start lazily."""
+    """A driver connection used by one thread at a time; transactions start lazily.
 
-    def __init__(self, opened: Opened) -> None:
+    ``statement_span`` (set only when tracing is on) wraps each statement's execution."""
+
+    def __init__(self, opened: Opened, statement_span: StatementSpan | None = None) -> None:
         self.raw = opened.raw
+        self._statement_span = statement_span
         self.dialect: Dialect = opened.dialect
         self._opened = opened
         self.broken = False
@@ -191,7 +195,11 @@ class Connection:
         name = self._preparable.get(sql)
         if name is not None:
             sql = self._prepared.get(sql) or self._prepare(cursor, name, sql)
-        cursor.execute(sql, tuple(params))
+        if self._statement_span is None:
+            cursor.execute(sql, tuple(params))
+        else:
+            with self._statement_span(sql):
+                cursor.execute(sql, tuple(params))
         return cursor
 
     def _prepare(self, cursor: Cursor, name: str, sql: str) -> str:

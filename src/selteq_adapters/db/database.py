@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from .connection import Connection
+from .connection import Connection, StatementSpan
 from .dialect import Dialect, dialect_named
 from .drivers import open_raw
 from .migrations import apply_pending
@@ -34,8 +34,10 @@ class Database:
         acquire_timeout: float = 3.0,
         statement_timeout: float = 4.0,
         on_connect: Callable[[Any], None] | None = None,
+        statement_span: Callable[[str], StatementSpan | None] | None = None,
     ) -> None:
         self.url = url
+        self._statement_span = statement_span
         self._connect_timeout = connect_timeout
         self._statement_timeout = statement_timeout
         self._on_connect = on_connect
@@ -94,7 +96,8 @@ class Database:
 
     def _connect(self) -> Connection:
         opened = open_raw(self.url, self._connect_timeout, self._statement_timeout)
-        connection = Connection(opened)
+        traced = None if self._statement_span is None else self._statement_span(opened.dialect.name)
+        connection = Connection(opened, traced)
         try:
             connection.setup()
         except BaseException:
@@ -116,10 +119,13 @@ def open_database(
     acquire_timeout: float = 3.0,
     statement_timeout: float = 4.0,
     on_connect: Callable[[Any], None] | None = None,
+    statement_span: Callable[[str], StatementSpan | None] | None = None,
 ) -> Database:
     """Parse ``url`` (ValueError when malformed) and make a Database; nothing connects yet.
 
-    ``on_connect`` is called with each new raw driver connection (diagnostics, tests).
+    ``on_connect`` is called with each new raw driver connection (diagnostics, tests);
+    ``statement_span``, given the dialect's name, makes the span that wraps each statement
+    (tracing) or None.
     """
     return Database(
         parse_database_url(url),
@@ -129,4 +135,5 @@ def open_database(
         acquire_timeout=acquire_timeout,
         statement_timeout=statement_timeout,
         on_connect=on_connect,
+        statement_span=statement_span,
     )

@@ -7,6 +7,7 @@ import ipaddress
 import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import attrs
 
@@ -101,3 +102,12 @@ def networks(text: str) -> tuple[str, ...]:
         )
     except ValueError as exc:
         raise ValueError(f"must list addresses or CIDR ranges: {exc}") from None
+
+
+def otlp_endpoint(text: str) -> str:
+    """An http(s) URL with a host, without a trailing slash (``/v1/traces`` is appended)."""
+    url = text.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ValueError(f"must be an http:// or https:// URL with a host, got {url!r}")
+    return url.rstrip("/")

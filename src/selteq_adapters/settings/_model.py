@@ -12,7 +12,7 @@ import attrs
 
 from selteq_adapters.db.url import redact_url
 
-from ._declare import Rate, lower, networks, setting, upper
+from ._declare import Rate, lower, networks, otlp_endpoint, setting, upper
 
 DEFAULT_DATABASE_URL = "sqlite:///var/selteq.db"
 
@@ -128,6 +128,13 @@ class Settings:
         "the one header those proxies write",
         normalize=lower,
         choices=("x-forwarded-for", "forwarded"),
+    )
+
+    otlp_endpoint: str | None = setting(
+        None,
+        "OTLP/HTTP collector (http://host:4318): spans of requests, SQL statements and jobs"
+        " go to its /v1/traces; unset = no tracing",
+        parse=otlp_endpoint,
     )
 
     @property

@@ -15,8 +15,7 @@ from .conftest import BIN, Process, job_env, wait_for
 
 TEXT = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} [A-Z]+ [\w.()]+ \[-\] \S")
 FIELDS = {"time", "level", "logger", "message", "request_id"}
-# What each process has logged once it is up, and which lines are its own: Dramatiq's
-# parent process relays its workers' output and adds a few lines in its own format.
+# What each process has logged once it is up, and which lines are its own.
 COMMANDS = {
     "selteq-watch": (["--interval", "0.1"], "task(s) of every user", "selteq."),
     "selteq-scheduler": ([], "sending print_user_tasks", "selteq."),
@@ -25,10 +24,14 @@ COMMANDS = {
         "ready for action",
         "dramatiq.Worker",
     ),
+    # Dramatiq's CLI with the one set-up in its parent too: every line is in the format.
+    "selteq-worker": (["-p", "1", "-t", "1"], "ready for action", ""),
 }
 
 
 def _own_lines(output: str, log_format: str, logger: str) -> list[str]:
+    if not logger:  # the process's lines are all its own
+        return [line for line in output.splitlines() if line.strip()]
     if log_format == "json":
         return [line for line in output.splitlines() if f'"logger":"{logger}' in line]
     return [line for line in output.splitlines() if f" {logger}" in line and "[PID " not in line]
