@@ -127,6 +127,14 @@ class TaskPage:
     tasks: list[Task]
     next: str | None
 
+    @classmethod
+    def of(cls, rows: list[Task], limit: int) -> TaskPage:
+        """A page from ``limit + 1`` rows read: the extra row only tells that more exist."""
+        if len(rows) <= limit:
+            return cls(rows, None)
+        shown = rows[:limit]
+        return cls(shown, TaskCursor.of(shown[-1]).token())
+
 
 @attrs.frozen(slots=True)
 class UserPage:
@@ -135,14 +143,6 @@ class UserPage:
 
     users: list[User]
     next: int | None
-
-
-def task_page(rows: list[Task], limit: int) -> TaskPage:
-    """A page from ``limit + 1`` rows read: the extra row only tells that more exist."""
-    if len(rows) <= limit:
-        return TaskPage(rows, None)
-    shown = rows[:limit]
-    return TaskPage(shown, TaskCursor.of(shown[-1]).token())
 
 
 def user_page(rows: list[User], limit: int) -> UserPage:

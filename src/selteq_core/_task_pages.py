@@ -7,7 +7,7 @@ from datetime import date, datetime
 import attrs
 
 from ._errors import InvalidField
-from ._paging import TaskCursor, TaskPage, TaskQuery, page_limit, search_term, task_page
+from ._paging import TaskCursor, TaskPage, TaskQuery, page_limit, search_term
 from ._ports import UnitOfWorkFactory
 from ._staff import require_staff
 from ._values import UserId
@@ -34,7 +34,7 @@ class ListTaskPage:
         size = page_limit(limit)
         query = TaskQuery(owner=UserId(user_id), before=_cursor(before))
         with self.uow() as uow:
-            return task_page(uow.tasks.newest(query, size + 1), size)
+            return TaskPage.of(uow.tasks.newest(query, size + 1), size)
 
 
 @attrs.frozen
@@ -67,7 +67,7 @@ class ListAllTasks:
         )
         with self.uow() as uow:
             require_staff(uow, actor_id)
-            return task_page(uow.tasks.newest(query, size + 1), size)
+            return TaskPage.of(uow.tasks.newest(query, size + 1), size)
 
 
 def _owner(owner: int) -> UserId:

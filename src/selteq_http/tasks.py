@@ -9,16 +9,23 @@ query (``selteq_http.batching``).
 
 from __future__ import annotations
 
-from litestar import Router, delete, get, post, put
+from typing import Any
+
+from litestar import Request, Response, Router, delete, get, post, put
 from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
+
+from selteq_core import TaskPage
 
 from .auth import REQUIRED, BearerAuth, Caller, caller
 from .blocking import in_thread
 from .bodies import StrictJson
 from .deps import Batcher, Services, provide_batcher
+from .paging import LINK, Cursor, Limit, next_link
 from .problems import problem_specs
 from .schemas import TaskIn, TaskOut, TaskRename
+
+RECENT = 4
 
 _COMMON = (401, 503)
 
@@ -38,15 +45,34 @@ async def create_task(data: JSONBody[TaskIn], container: Services, user_id: Call
 
 @get(
     "/",
-    summary="The caller's 4 newest tasks, newest first",
-    responses=problem_specs(*_COMMON),
+    summary="The caller's tasks, newest first: the 4 newest unless told otherwise",
+    description=(
+        "A bare array, as before paging existed. When older tasks exist, a "
+        '`Link: <…>; rel="next"` header (RFC 8288) names the next page; `before` is its '
+        "opaque cursor."
+    ),
+    response_headers=LINK,
+    responses=problem_specs(400, *_COMMON),
 )
-async def list_tasks(container: Services, batcher: Batcher, user_id: Caller) -> list[TaskOut]:
-    if batcher is not None:
-        tasks = await batcher(user_id)
+async def list_tasks(
+    request: Request[Any, Any, Any],
+    container: Services,
+    batcher: Batcher,
+    user_id: Caller,
+    limit: Limit = None,
+    before: Cursor = None,
+) -> Response[list[TaskOut]]:
+    deadline = container.settings.db_timeout
+    if batcher is not None and limit is None and before is None:
+        # The batched read holds one task more than a page (deps.app_state): is there more?
+        page = TaskPage.of(await batcher(user_id), RECENT)
     else:
-        tasks = await in_thread(container.settings.db_timeout, container.list_recent_tasks, user_id)
-    return [TaskOut.of(task) for task in tasks]
+        size = RECENT if limit is None else limit
+        page = await in_thread(deadline, container.list_task_page, user_id, before, size)
+    return Response(
+        [TaskOut.of(task) for task in page.tasks],
+        headers=next_link(request, "before", page.next),
+    )
 
 
 @get(
