@@ -33,7 +33,7 @@ run: install-run ## make the dev secret, migrate the embedded SQLite database, s
 migrate: install ## apply database migrations (idempotent)
 	$(RUN) selteq migrate
 
-user: install ## create a user: prompts, or `make user USERNAME=alice` with SELTEQ_PASSWORD set
+user: install ## create a user: prompts, or `make user USERNAME=alice` with SELTEQ_PASSWORD set; ARGS=--admin for staff
 	$(RUN) selteq user $(if $(USERNAME),--username $(USERNAME)) $(ARGS)
 
 lint: install ## ruff, format check, mypy --strict on the core, import-linter

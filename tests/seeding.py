@@ -23,7 +23,9 @@ def insert_users(db: Database, names: Iterable[str], at: datetime) -> list[int]:
     """Users with a placeholder hash (nobody logs in as them); their ids."""
     with db._pool.connection() as connection:
         sql, to_db = connection.dialect.sql.user_insert, connection.dialect.to_db
-        ids = [connection.insert(sql, (name, "hash", to_db(at), to_db(at))) for name in names]
+        ids = [
+            connection.insert(sql, (name, "hash", to_db(at), to_db(at), False)) for name in names
+        ]
         connection.commit()
     return ids
 

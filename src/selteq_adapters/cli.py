@@ -4,6 +4,7 @@ selteq secret                       keep a development JWT secret in var/jwt-sec
 selteq migrate                      apply pending migrations (idempotent)
 selteq user                         create a user, prompting like Django's createsuperuser
 selteq user --username alice --no-input   password from SELTEQ_PASSWORD, for scripts
+selteq user --admin                 a staff user, who may manage users and see every task
 """
 
 from __future__ import annotations
@@ -36,6 +37,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="never prompt: take the password from SELTEQ_PASSWORD (for scripts)",
     )
+    user.add_argument(
+        "--admin",
+        action="store_true",
+        help="make a staff user, who manages users and sees every task (like createsuperuser)",
+    )
     args = parser.parse_args(argv)
     if args.command == "secret":
         return _secret()
@@ -44,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "migrate":
             return _migrate(settings)
-        return _create_user(settings, args.username, no_input=args.no_input)
+        return _create_user(settings, args.username, no_input=args.no_input, staff=args.admin)
     except SelteqError as error:
         print(f"selteq: {type(error).__name__}: {error}", file=sys.stderr)  # noqa: T201
         return 1
@@ -73,7 +79,9 @@ def _migrate(settings: Settings) -> int:
     return 0
 
 
-def _create_user(settings: Settings, username: str | None, *, no_input: bool) -> int:
+def _create_user(
+    settings: Settings, username: str | None, *, no_input: bool, staff: bool = False
+) -> int:
     if no_input:
         password = os.environ.get("SELTEQ_PASSWORD", "")
         if not username or not password:
@@ -87,7 +95,7 @@ def _create_user(settings: Settings, username: str | None, *, no_input: bool) ->
             return 1
     container = bootstrap(settings)
     try:
-        user = container.register_user(username, password)
+        user = container.register_user(username, password, staff=staff)
     except InvalidField as error:
         for field, reason in error.fields.items():
             print(f"selteq: {field} {reason}", file=sys.stderr)  # noqa: T201
@@ -97,7 +105,8 @@ def _create_user(settings: Settings, username: str | None, *, no_input: bool) ->
         return 1
     finally:
         container.close()
-    log.info("created user %s with id %d", user.username.value, user.id.value)
+    kind = "staff user" if user.is_staff else "user"
+    log.info("created %s %s with id %d", kind, user.username.value, user.id.value)
     return 0
 
 

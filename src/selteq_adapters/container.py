@@ -17,12 +17,17 @@ import dramatiq
 
 from selteq_core import (
     Authenticate,
+    ChangePassword,
     Clock,
     CreateTask,
     DeleteTask,
+    DeleteUser,
     GetTask,
+    ListAllTasks,
     ListRecentTasks,
     ListRecentTasksBatch,
+    ListTaskPage,
+    ListUsers,
     Login,
     LoginThrottle,
     Logout,
@@ -32,7 +37,9 @@ from selteq_core import (
     RegisterUser,
     RenameTask,
     ReportTasks,
+    ResetPassword,
     SessionPolicy,
+    SetUserActive,
     SignupThrottle,
     TaskBatchReader,
     TaskLog,
@@ -103,6 +110,7 @@ class Container:
     list_recent_tasks: ListRecentTasks
     list_recent_tasks_batch: ListRecentTasksBatch | None
     """The batch read when the store offers one and ``SELTEQ_LIST_BATCH`` > 1, else None."""
+    list_task_page: ListTaskPage
     get_task: GetTask
     rename_task: RenameTask
     delete_task: DeleteTask
@@ -111,6 +119,12 @@ class Container:
     authenticate: Authenticate
     refresh_session: RefreshSession
     logout: Logout
+    change_password: ChangePassword
+    list_users: ListUsers
+    set_user_active: SetUserActive
+    reset_password: ResetPassword
+    delete_user: DeleteUser
+    list_all_tasks: ListAllTasks
     report_tasks: ReportTasks
     log_tasks: LogTasks
     broker: dramatiq.Broker
@@ -171,6 +185,7 @@ def bootstrap(settings: Settings | None = None, overrides: Overrides | None = No
         closers.append(PoolGauges(database.pool_stats).start().close)
     policy = SessionPolicy(access_ttl=settings.access_ttl, refresh_ttl=settings.refresh_ttl)
     report = ReportTasks(uow)
+    authenticate = Authenticate(codec, clock, uow, policy)
     closers += [broker.close, database.close, tracing.shutdown]
     if client is not None:
         closers.append(client.close)
@@ -184,14 +199,21 @@ def bootstrap(settings: Settings | None = None, overrides: Overrides | None = No
             if batch_reader is not None and settings.list_batch > 1
             else None
         ),
+        list_task_page=ListTaskPage(uow),
         get_task=GetTask(uow),
         rename_task=RenameTask(uow, clock),
         delete_task=DeleteTask(uow),
         register_user=RegisterUser(uow, hasher, clock, signup_throttle),
         login=Login(uow, hasher, codec, clock, throttle, policy),
-        authenticate=Authenticate(codec, clock, uow, policy),
+        authenticate=authenticate,
         refresh_session=RefreshSession(uow, codec, clock, policy),
         logout=Logout(uow, codec, clock),
+        change_password=ChangePassword(uow, hasher, clock),
+        list_users=ListUsers(uow),
+        set_user_active=SetUserActive(uow, clock, authenticate.forget),
+        reset_password=ResetPassword(uow, hasher, clock),
+        delete_user=DeleteUser(uow, authenticate.forget),
+        list_all_tasks=ListAllTasks(uow),
         report_tasks=report,
         log_tasks=LogTasks(report, given.task_log or LoggingTaskLog()),
         broker=broker,

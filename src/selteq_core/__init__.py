@@ -4,18 +4,22 @@ Import what you need from here; the underscore modules are private.
 ``selteq_core.memory`` has in-memory adapters to try the library without a database.
 """
 
+from ._admin import DeleteUser, ListUsers, SetUserActive
 from ._auth import Login, Logout, RefreshSession, RegisterUser, SessionPolicy
 from ._authenticate import Authenticate
 from ._entities import RefreshRecord, Session, Task, TokenClaims, User
 from ._errors import (
     AuthenticationFailed,
     Conflict,
+    Forbidden,
     InvalidField,
     NotFound,
     RateLimited,
     SelteqError,
     Unavailable,
 )
+from ._paging import PAGE_MAX, TaskCursor, TaskPage, TaskQuery, UserPage
+from ._passwords import ChangePassword, ResetPassword
 from ._ports import (
     Clock,
     LoginThrottle,
@@ -31,6 +35,7 @@ from ._ports import (
     UnitOfWorkFactory,
     UserRepository,
 )
+from ._task_pages import ListAllTasks, ListTaskPage
 from ._tasks import (
     CreateTask,
     DeleteTask,
@@ -44,17 +49,24 @@ from ._tasks import (
 from ._values import Duration, Password, TaskId, Title, UserId, Username
 
 __all__ = [
+    "PAGE_MAX",
     "Authenticate",
     "AuthenticationFailed",
+    "ChangePassword",
     "Clock",
     "Conflict",
     "CreateTask",
     "DeleteTask",
+    "DeleteUser",
     "Duration",
+    "Forbidden",
     "GetTask",
     "InvalidField",
+    "ListAllTasks",
     "ListRecentTasks",
     "ListRecentTasksBatch",
+    "ListTaskPage",
+    "ListUsers",
     "LogTasks",
     "Login",
     "LoginThrottle",
@@ -69,14 +81,19 @@ __all__ = [
     "RegisterUser",
     "RenameTask",
     "ReportTasks",
+    "ResetPassword",
     "SelteqError",
     "Session",
     "SessionPolicy",
+    "SetUserActive",
     "SignupThrottle",
     "Task",
     "TaskBatchReader",
+    "TaskCursor",
     "TaskId",
     "TaskLog",
+    "TaskPage",
+    "TaskQuery",
     "TaskRepository",
     "TickLock",
     "Title",
@@ -87,6 +104,7 @@ __all__ = [
     "UnitOfWorkFactory",
     "User",
     "UserId",
+    "UserPage",
     "UserRepository",
     "Username",
 ]

@@ -51,7 +51,12 @@ class _Issuer:
         issued = timestamp(now)
         sub = str(user_id.value)
         access = TokenClaims(
-            sub=sub, typ=ACCESS, jti=_new_id(), iat=issued, exp=issued + self.policy.access_ttl
+            sub=sub,
+            typ=ACCESS,
+            jti=_new_id(),
+            iat=issued,
+            exp=issued + self.policy.access_ttl,
+            fam=family,
         )
         refresh = TokenClaims(
             sub=sub,
@@ -78,7 +83,8 @@ class RegisterUser:
 
     A sign-up from the network names its client address and is counted per address by the
     throttle, taken names included, before anything else is read; a caller without an
-    address (``client=None``: the operator's CLI, a test) is not counted. A taken username
+    address (``client=None``: the operator's CLI, a test) is not counted. Only the operator
+    makes staff users (``staff=True``, from the CLI); a sign-up never does. A taken username
     is refused before the password is hashed, so probing names costs no hash; the
     repository's unique constraint still decides a race between two sign-ups. An unknown
     and a taken name answer at different speeds, which tells nothing new: the 409 already
@@ -89,7 +95,9 @@ class RegisterUser:
     clock: Clock
     throttle: SignupThrottle
 
-    def __call__(self, username: str, password: str, client: str | None = None) -> User:
+    def __call__(
+        self, username: str, password: str, client: str | None = None, *, staff: bool = False
+    ) -> User:
         name, secret = parse_all(lambda: Username(username), lambda: Password(password))
         if client is not None:
             self.throttle.hit(client)
@@ -99,7 +107,7 @@ class RegisterUser:
             raise Conflict("username already taken")
         password_hash = self.hasher.hash(secret)
         with self.uow() as uow:
-            user = uow.users.add(name, password_hash, require_utc(self.clock.now()))
+            user = uow.users.add(name, password_hash, require_utc(self.clock.now()), is_staff=staff)
             uow.commit()
         return user
 

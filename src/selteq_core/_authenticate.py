@@ -41,6 +41,11 @@ class Authenticate:
         """The user the token names, by the token alone (no I/O); the user is not checked."""
         return subject(verified(self.codec, self.clock, token, ACCESS, self.policy.access_ttl))
 
+    def family(self, token: str) -> str | None:
+        """The session (refresh family) a valid access token was issued in, by the token
+        alone; None for a token issued without one."""
+        return verified(self.codec, self.clock, token, ACCESS, self.policy.access_ttl).fam
+
     def remembered(self, user_id: UserId) -> bool:
         """The user's check from memory alone (no I/O): True when a recent read found them
         active; AuthenticationFailed when it found them gone or inactive; False when
@@ -49,6 +54,12 @@ class Authenticate:
         if active is False:
             raise AuthenticationFailed("user inactive or gone")
         return active is True
+
+    def forget(self, user_id: UserId) -> None:
+        """Drop what this process remembers of the user, so the next request reads their
+        row: called when the user was changed here (deactivated, deleted), so this process
+        refuses their tokens at once; other processes within ``recheck_after``."""
+        self._states.forget(user_id)
 
     def check_user(self, user_id: UserId) -> None:
         """AuthenticationFailed unless the user exists and is active; reads the user's row

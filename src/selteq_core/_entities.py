@@ -30,7 +30,8 @@ class Task:
 
 @attrs.frozen(slots=True, repr=False)
 class User:
-    """Someone who can sign in. The hash is kept out of the repr so it never reaches a log."""
+    """Someone who can sign in; staff may also manage users and see every task. The hash is
+    kept out of the repr so it never reaches a log."""
 
     id: UserId
     username: Username
@@ -38,9 +39,11 @@ class User:
     is_active: bool
     created_at: datetime
     updated_at: datetime
+    is_staff: bool = False
 
     def __repr__(self) -> str:
-        return f"User(id={self.id.value}, username={self.username.value!r})"
+        staff = ", staff" if self.is_staff else ""
+        return f"User(id={self.id.value}, username={self.username.value!r}{staff})"
 
 
 @attrs.frozen(slots=True)

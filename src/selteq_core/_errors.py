@@ -36,6 +36,14 @@ class Conflict(SelteqError):
     """The change clashes with what is stored (a username that is taken, say)."""
 
 
+class Forbidden(SelteqError):
+    """The caller is known but may not do this (a staff-only action by someone who is not
+    staff). Nothing was changed."""
+
+    def __init__(self, message: str = "staff only") -> None:
+        super().__init__(message)
+
+
 class AuthenticationFailed(SelteqError):
     """Credentials or a token were wrong, expired, revoked or of the wrong kind.
 

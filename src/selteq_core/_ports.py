@@ -12,6 +12,7 @@ from types import TracebackType
 from typing import Protocol
 
 from ._entities import RefreshRecord, Task, TokenClaims, User
+from ._paging import TaskQuery
 from ._values import Duration, Password, TaskId, Title, UserId, Username
 
 
@@ -46,6 +47,13 @@ class TaskRepository(Protocol):
         """Up to ``limit`` tasks with an id above ``after``, in id order (keyset paging)."""
         ...
 
+    def newest(self, query: TaskQuery, limit: int) -> list[Task]:
+        """Up to ``limit`` tasks that match the query, newest first (created_at, then id,
+        descending), all older than ``query.before`` when it is given. The title search
+        is a case-insensitive substring in which ``%``, ``_`` and the like match only
+        themselves."""
+        ...
+
 
 class TaskBatchReader(Protocol):
     """An optional capability, not part of the unit of work: some stores can read the
@@ -60,8 +68,10 @@ class TaskBatchReader(Protocol):
 
 
 class UserRepository(Protocol):
-    def add(self, username: Username, password_hash: str, at: datetime) -> User:
-        """Store a new user; raises Conflict when the username is taken."""
+    def add(
+        self, username: Username, password_hash: str, at: datetime, *, is_staff: bool = False
+    ) -> User:
+        """Store a new active user; raises Conflict when the username is taken."""
         ...
 
     def get(self, user_id: UserId) -> User | None: ...
@@ -69,6 +79,24 @@ class UserRepository(Protocol):
     def by_username(self, username: Username) -> User | None: ...
 
     def set_password_hash(self, user_id: UserId, password_hash: str, at: datetime) -> None: ...
+
+    def page(self, search: str, after: UserId | None, limit: int) -> list[User]:
+        """Up to ``limit`` users with an id above ``after``, in id order, whose username
+        holds ``search`` (case-insensitive, wildcards matching only themselves; empty:
+        every user)."""
+        ...
+
+    def set_active(self, user_id: UserId, active: bool, at: datetime) -> bool:
+        """Set the active flag (and updated_at); False when the user does not exist."""
+        ...
+
+    def remove(self, user_id: UserId) -> bool:
+        """Delete the user, their tasks and refresh tokens with them; False when absent."""
+        ...
+
+    def active_staff(self) -> int:
+        """How many staff users are active."""
+        ...
 
 
 class RefreshTokenStore(Protocol):
@@ -83,6 +111,11 @@ class RefreshTokenStore(Protocol):
 
     def revoke_family(self, family: str, at: datetime) -> int:
         """Revoke every token of the family; returns how many were revoked."""
+        ...
+
+    def revoke_user(self, user_id: UserId, at: datetime, keep_family: str | None = None) -> int:
+        """Revoke every token of every family of the user but ``keep_family``; returns how
+        many were revoked."""
         ...
 
 

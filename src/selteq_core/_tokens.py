@@ -66,6 +66,9 @@ class UserStates:
             return None
         return seen[0]
 
+    def forget(self, user_id: UserId) -> None:
+        self._seen.pop(user_id.value, None)
+
     def put(self, user_id: UserId, active: bool, now: float) -> None:
         if len(self._seen) >= self.size:
             self._seen.clear()

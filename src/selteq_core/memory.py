@@ -15,6 +15,7 @@ import attrs
 
 from ._entities import RefreshRecord, Task, User
 from ._errors import Conflict
+from ._paging import TaskQuery
 from ._ports import RefreshTokenStore, TaskRepository, UnitOfWork, UserRepository
 from ._values import Duration, TaskId, Title, UserId, Username
 
@@ -79,6 +80,14 @@ class _Tasks(TaskRepository):
     def remove(self, task_id: TaskId) -> bool:
         return self._t.tasks.pop(task_id, None) is not None
 
+    def newest(self, query: TaskQuery, limit: int) -> list[Task]:
+        rows = sorted(
+            (t for t in self._t.tasks.values() if _matches(t, query)),
+            key=lambda t: (t.created_at, t.id),
+            reverse=True,
+        )
+        return rows[:limit]
+
     def page(self, after: TaskId | None, owner_id: UserId | None, limit: int) -> list[Task]:
         rows = sorted(
             (
@@ -91,14 +100,28 @@ class _Tasks(TaskRepository):
         return rows[:limit]
 
 
+def _matches(task: Task, query: TaskQuery) -> bool:
+    before = query.before
+    return (
+        (query.owner is None or task.owner_id == query.owner)
+        and (query.created_from is None or task.created_at >= query.created_from)
+        and (query.created_to is None or task.created_at < query.created_to)
+        and query.title_contains.lower() in task.title.value.lower()
+        and (before is None or (task.created_at, task.id) < (before.created_at, before.id))
+    )
+
+
 class _Users(UserRepository):
     def __init__(self, db: InMemoryDatabase, tables: _Tables) -> None:
         self._db, self._t = db, tables
 
-    def add(self, username: Username, password_hash: str, at: datetime) -> User:
+    def add(
+        self, username: Username, password_hash: str, at: datetime, *, is_staff: bool = False
+    ) -> User:
         if self.by_username(username) is not None:
             raise Conflict("username already taken")
-        user = User(UserId(self._db._next_id()), username, password_hash, True, at, at)
+        ident = UserId(self._db._next_id())
+        user = User(ident, username, password_hash, True, at, at, is_staff=is_staff)
         self._t.users[user.id] = user
         return user
 
@@ -111,6 +134,38 @@ class _Users(UserRepository):
     def set_password_hash(self, user_id: UserId, password_hash: str, at: datetime) -> None:
         user = self._t.users[user_id]
         self._t.users[user_id] = attrs.evolve(user, password_hash=password_hash, updated_at=at)
+
+    def page(self, search: str, after: UserId | None, limit: int) -> list[User]:
+        term = search.lower()
+        rows = sorted(
+            (
+                u
+                for u in self._t.users.values()
+                if (after is None or u.id > after) and term in u.username.value.lower()
+            ),
+            key=lambda u: u.id,
+        )
+        return rows[:limit]
+
+    def set_active(self, user_id: UserId, active: bool, at: datetime) -> bool:
+        user = self._t.users.get(user_id)
+        if user is None:
+            return False
+        self._t.users[user_id] = attrs.evolve(user, is_active=active, updated_at=at)
+        return True
+
+    def remove(self, user_id: UserId) -> bool:
+        """As the schema's ON DELETE CASCADE: the user's tasks and tokens go too."""
+        if self._t.users.pop(user_id, None) is None:
+            return False
+        for task in [t for t in self._t.tasks.values() if t.owner_id == user_id]:
+            del self._t.tasks[task.id]
+        for record in [r for r in self._t.refresh.values() if r.user_id == user_id]:
+            del self._t.refresh[record.jti]
+        return True
+
+    def active_staff(self) -> int:
+        return sum(1 for u in self._t.users.values() if u.is_staff and u.is_active)
 
 
 class _RefreshTokens(RefreshTokenStore):
@@ -132,6 +187,16 @@ class _RefreshTokens(RefreshTokenStore):
 
     def revoke_family(self, family: str, at: datetime) -> int:
         members = [r for r in self._t.refresh.values() if r.family == family and not r.revoked]
+        for record in members:
+            self._t.refresh[record.jti] = attrs.evolve(record, revoked=True)
+        return len(members)
+
+    def revoke_user(self, user_id: UserId, at: datetime, keep_family: str | None = None) -> int:
+        members = [
+            r
+            for r in self._t.refresh.values()
+            if r.user_id == user_id and r.family != keep_family and not r.revoked
+        ]
         for record in members:
             self._t.refresh[record.jti] = attrs.evolve(record, revoked=True)
         return len(members)

@@ -8,13 +8,13 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from litestar import Litestar
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components
 from litestar.plugins import PluginProtocol
 
 from selteq_adapters.container import Container
 
 from .accounts import account_routers
+from .admin import admin_router
 from .auth import SECURITY_SCHEMES
 from .background import report_job
 from .context import RequestContext
@@ -22,7 +22,9 @@ from .deadline import BodyDeadline
 from .deps import app_state, provide_container
 from .headers import standard_headers
 from .health import health_router
+from .me import me_router
 from .problems import problem_details
+from .swagger import swagger_assets, swagger_plugin
 from .tasks import task_router
 
 
@@ -43,7 +45,7 @@ def _openapi() -> OpenAPIConfig:
         version="0.1.0",
         description="Tasks with a title and a duration in minutes, per signed-in user.",
         path="/schema",
-        render_plugins=[SwaggerRenderPlugin()],
+        render_plugins=[swagger_plugin()],
         components=Components(security_schemes=SECURITY_SCHEMES),
         use_handler_docstrings=False,
     )
@@ -64,8 +66,11 @@ def create_app(container: Container, *, background_jobs: bool = False) -> Litest
     app = Litestar(
         route_handlers=[
             *account_routers(container.settings.signup),
+            me_router(),
             task_router(),
+            admin_router(),
             health_router(),
+            swagger_assets(),
         ],
         state=app_state(container),
         dependencies={"container": Provide(provide_container, sync_to_thread=False)},

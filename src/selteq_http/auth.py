@@ -7,6 +7,7 @@ from typing import Any, NoReturn
 
 from litestar import Request
 from litestar.connection import ASGIConnection
+from litestar.di import NamedDependency
 from litestar.enums import ScopeType
 from litestar.exceptions import ClientException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
@@ -95,3 +96,12 @@ def _more_than_one() -> NoReturn:
 Caller = Request[int, Any, Any]
 """A handler parameter ``request: Caller``: the request, whose ``user`` is the caller's id
 (set by BearerAuth)."""
+
+CallerId = NamedDependency[int]
+"""A handler parameter ``user_id: CallerId`` receives the authenticated user's id, as a
+dependency (for routes off the hot path, where the clarity is worth the resolution)."""
+
+
+def caller(request: Request[int, None, Any]) -> int:
+    """The authenticated user's id, as a handler parameter."""
+    return request.user

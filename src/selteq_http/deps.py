@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.di import NamedDependency
@@ -36,9 +37,9 @@ def app_state(container: Container) -> State:
         settings.hash_concurrency, settings.db_timeout, container.ping_database, *levels
     )
     batch = container.list_recent_tasks_batch
-    batcher = (
-        None if batch is None else ListBatcher(batch, settings.list_batch, settings.db_timeout)
-    )
+    # One task more than the list shows, so the list can tell whether an older page exists.
+    peek = None if batch is None else attrs.evolve(batch, limit=batch.limit + 1)
+    batcher = None if peek is None else ListBatcher(peek, settings.list_batch, settings.db_timeout)
     return State({STATE_KEY: container, GATE_KEY: gate, BATCHER_KEY: batcher}, deep_copy=False)
 
 

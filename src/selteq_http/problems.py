@@ -24,6 +24,7 @@ from litestar.plugins.problem_details import (
 from selteq_core import (
     AuthenticationFailed,
     Conflict,
+    Forbidden,
     InvalidField,
     NotFound,
     RateLimited,
@@ -63,6 +64,7 @@ class _Kind(NamedTuple):
 DOMAIN_PROBLEMS: dict[type[SelteqError], _Kind] = {
     InvalidField: _Kind(400, "invalid-field", "Invalid request"),
     AuthenticationFailed: _Kind(401, "authentication-failed", "Authentication failed"),
+    Forbidden: _Kind(403, "forbidden", "Forbidden"),
     NotFound: _Kind(404, "not-found", "Not found"),
     Conflict: _Kind(409, "conflict", "Conflict"),
     RateLimited: _Kind(429, "rate-limited", "Too many attempts"),
@@ -193,6 +195,7 @@ def problem_details() -> ProblemDetailsPlugin:
 _DESCRIPTIONS = {
     400: "Malformed body or invalid fields (listed in invalid_params)",
     401: "Missing, invalid or expired token, or wrong credentials",
+    403: "Staff only: the caller is not an active staff user; nothing was changed",
     404: "Not found (or not yours)",
     405: "Method not allowed",
     409: "Conflict",

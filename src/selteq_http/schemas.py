@@ -13,11 +13,21 @@ import msgspec
 
 from selteq_core import Session, Task, User
 
+# Examples are what Swagger UI puts in its "Try it out" bodies: without one it writes 0,
+# which the API refuses. Bounds stay the core's to check (its reasons name the field).
 Title = Annotated[
-    str, msgspec.Meta(description="1 to 200 characters once surrounding spaces are trimmed")
+    str,
+    msgspec.Meta(
+        description="1 to 200 characters once surrounding spaces are trimmed",
+        examples=["Write the report"],
+    ),
 ]
 Minutes = Annotated[
-    int, msgspec.Meta(description="Whole minutes, 1 to 2147483647 (not a float, bool or string)")
+    int,
+    msgspec.Meta(
+        description="Whole minutes, 1 to 2147483647 (not a float, bool or string)",
+        examples=[30],
+    ),
 ]
 
 
@@ -57,11 +67,19 @@ def utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
+NewPassword = Annotated[
+    str, msgspec.Meta(description="8 to 1024 bytes in UTF-8", examples=["correct horse battery"])
+]
+
+
 class SignUp(msgspec.Struct):
     username: Annotated[
-        str, msgspec.Meta(description="1 to 150 letters, digits and @.+-_ (as in Django)")
+        str,
+        msgspec.Meta(
+            description="1 to 150 letters, digits and @.+-_ (as in Django)", examples=["alice"]
+        ),
     ]
-    password: Annotated[str, msgspec.Meta(description="8 to 1024 bytes in UTF-8")]
+    password: NewPassword
 
 
 class UserOut(msgspec.Struct):
@@ -118,3 +136,54 @@ class TokenOut(msgspec.Struct):
 class Health(msgspec.Struct, omit_defaults=True):
     status: str
     checks: dict[str, str] = msgspec.field(default_factory=dict)
+
+
+class PasswordChange(msgspec.Struct):
+    current_password: str
+    new_password: NewPassword
+
+
+class PasswordReset(msgspec.Struct):
+    new_password: NewPassword
+
+
+class AdminUserOut(msgspec.Struct):
+    id: int
+    username: str
+    is_active: bool
+    is_staff: bool
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, user: User) -> AdminUserOut:
+        return cls(
+            id=user.id.value,
+            username=user.username.value,
+            is_active=user.is_active,
+            is_staff=user.is_staff,
+            created_at=utc(user.created_at),
+            updated_at=utc(user.updated_at),
+        )
+
+
+class AdminTaskOut(msgspec.Struct):
+    """A task as staff see it: with its owner's id."""
+
+    id: int
+    owner_id: int
+    title: str
+    duration: int
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, task: Task) -> AdminTaskOut:
+        return cls(
+            id=task.id.value,
+            owner_id=task.owner_id.value,
+            title=task.title.value,
+            duration=task.duration.minutes,
+            created_at=utc(task.created_at),
+            updated_at=utc(task.updated_at),
+        )

@@ -11,15 +11,20 @@ of their own on every request, which costs more than the route's own work.
 
 from __future__ import annotations
 
-from litestar import Router, delete, get, post, put
+from litestar import Response, Router, delete, get, post, put
 from litestar.params import FromPath, JSONBody
+
+from selteq_core import TaskPage
 
 from .auth import REQUIRED, BearerAuth, Caller
 from .blocking import in_thread
 from .bodies import StrictJson
 from .deps import batcher_of, services_of
+from .paging import LINK, Cursor, Limit, next_link
 from .problems import problem_specs
 from .schemas import TaskIn, TaskOut, TaskRename
+
+RECENT = 4
 
 _COMMON = (401, 503)
 
@@ -40,16 +45,30 @@ async def create_task(data: JSONBody[TaskIn], request: Caller) -> TaskOut:
 
 @get(
     "/",
-    summary="The caller's 4 newest tasks, newest first",
-    responses=problem_specs(*_COMMON),
+    summary="The caller's tasks, newest first: the 4 newest unless told otherwise",
+    description=(
+        "A bare array, as before paging existed. When older tasks exist, a "
+        '`Link: <…>; rel="next"` header (RFC 8288) names the next page; `before` is its '
+        "opaque cursor."
+    ),
+    response_headers=LINK,
+    responses=problem_specs(400, *_COMMON),
 )
-async def list_tasks(request: Caller) -> list[TaskOut]:
+async def list_tasks(
+    request: Caller, limit: Limit = None, before: Cursor = None
+) -> Response[list[TaskOut]]:
     container, user_id, batcher = services_of(request), request.user, batcher_of(request)
-    if batcher is not None:
-        tasks = await batcher(user_id)
+    deadline = container.settings.db_timeout
+    if batcher is not None and limit is None and before is None:
+        # The batched read holds one task more than a page (deps.app_state): is there more?
+        page = TaskPage.of(await batcher(user_id), RECENT)
     else:
-        tasks = await in_thread(container.settings.db_timeout, container.list_recent_tasks, user_id)
-    return [TaskOut.of(task) for task in tasks]
+        size = RECENT if limit is None else limit
+        page = await in_thread(deadline, container.list_task_page, user_id, before, size)
+    return Response(
+        [TaskOut.of(task) for task in page.tasks],
+        headers=next_link(request, "before", page.next),
+    )
 
 
 @get(

@@ -28,7 +28,9 @@ from .server import SECRET, free_port
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 SH_BLOCK = re.compile(r"^```sh\n(.*?)^```$", re.MULTILINE | re.DOTALL)
-SCRIPTED_USER = "SELTEQ_PASSWORD='correct horse battery' make user USERNAME=admin ARGS=--no-input"
+SCRIPTED_USER = (
+    "SELTEQ_PASSWORD='correct horse battery' make user USERNAME=admin ARGS='--no-input --admin'"
+)
 EXPORT_REDIS = "export SELTEQ_REDIS_URL=redis://127.0.0.1:6379/0"
 COVERED = {
     "make run": "test_make_run_serves_the_api",
@@ -145,7 +147,7 @@ def test_make_run_serves_the_api(tmp_path: Path) -> None:
     with running("make run", env, tmp_path / "run.log") as output:
         wait_until(lambda: _ready(url), "make run to answer /health/ready", output)
     assert (tmp_path / "selteq.db").exists()
-    assert "applied 0001_initial" in output()
+    assert "applied 0001_initial, 0002_user_roles" in output()
 
 
 def test_make_test_is_what_ci_runs() -> None:
@@ -167,7 +169,7 @@ def test_make_user_creates_users(tmp_path: Path) -> None:
     assert "created user alice with id 1" in prompted.stderr
     scripted = shell(SCRIPTED_USER, env)
     assert scripted.returncode == 0, scripted.stdout + scripted.stderr
-    assert "created user admin with id 2" in scripted.stderr
+    assert "created staff user admin with id 2" in scripted.stderr
     again = shell(SCRIPTED_USER, env)
     assert again.returncode != 0
     assert "taken" in again.stderr

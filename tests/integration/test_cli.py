@@ -45,7 +45,7 @@ def users(tmp_path: Path) -> list[tuple[str, str]]:
 def test_migrate_is_idempotent(env: dict[str, str]) -> None:
     first = selteq(env, "migrate")
     assert first.returncode == 0, first.stderr
-    assert "applied 0001_initial" in first.stderr
+    assert "applied 0001_initial, 0002_user_roles" in first.stderr
     second = selteq(env, "migrate")
     assert second.returncode == 0, second.stderr
     assert "up to date" in second.stderr
@@ -111,3 +111,15 @@ def test_secret_is_made_once_and_then_read_by_every_command(
     assert selteq(env, "secret", cwd=tmp_path).returncode == 0
     assert (tmp_path / "var" / "jwt-secret").read_text() == kept  # idempotent
     assert selteq(env, "migrate", cwd=tmp_path).returncode == 0
+
+
+def test_user_admin_makes_a_staff_user(env: dict[str, str], tmp_path: Path) -> None:
+    selteq(env, "migrate")
+    scripted = dict(env, SELTEQ_PASSWORD="correct horse")
+    made = selteq(scripted, "user", "--username", "root", "--no-input", "--admin")
+    assert made.returncode == 0, made.stderr
+    assert "created staff user root with id 1" in made.stderr
+    assert selteq(scripted, "user", "--username", "bob", "--no-input").returncode == 0
+    with sqlite3.connect(tmp_path / "cli.db") as db:
+        roles = db.execute("SELECT username, is_staff FROM users ORDER BY id").fetchall()
+    assert roles == [("root", 1), ("bob", 0)]

@@ -7,16 +7,23 @@ import pytest
 
 from selteq_core import (
     Authenticate,
+    ChangePassword,
     CreateTask,
     DeleteTask,
+    DeleteUser,
     GetTask,
+    ListAllTasks,
     ListRecentTasks,
+    ListTaskPage,
+    ListUsers,
     Login,
     Logout,
     RefreshSession,
     RegisterUser,
     RenameTask,
     ReportTasks,
+    ResetPassword,
+    SetUserActive,
 )
 from selteq_core.memory import InMemoryDatabase, ManualClock
 from tests.fakes import FakeHasher, FakeSignupThrottle, FakeThrottle, FakeTokenCodec
@@ -44,6 +51,13 @@ class Core:
         self.authenticate = Authenticate(self.codec, self.clock, uow)
         self.refresh = RefreshSession(uow, self.codec, self.clock)
         self.logout = Logout(uow, self.codec, self.clock)
+        self.page = ListTaskPage(uow)
+        self.change_password = ChangePassword(uow, self.hasher, self.clock)
+        self.list_users = ListUsers(uow)
+        self.set_active = SetUserActive(uow, self.clock, self.authenticate.forget)
+        self.reset_password = ResetPassword(uow, self.hasher, self.clock)
+        self.delete_user = DeleteUser(uow, self.authenticate.forget)
+        self.all_tasks = ListAllTasks(uow)
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 
 import attrs
 
-from .statements import MSSQL, POSTGRESQL, SQLITE, Statements
+from .statements import LIKE_ESCAPE, MSSQL, POSTGRESQL, SQLITE, Statements
 from .url import DialectName
 
 MIGRATION_LOCK_KEY = 0x53454C544551  # "SELTEQ": PostgreSQL advisory lock key
@@ -65,6 +65,20 @@ class Dialect:
             # The same as value.replace(tzinfo=UTC), cheaper: two per row, on every list.
             return datetime.combine(value, value.time(), UTC)
         return value.astimezone(UTC)
+
+
+_LIKE_SPECIALS = (LIKE_ESCAPE, "%", "_", "[")  # "[" opens a character class on SQL Server
+EARLIEST = datetime(1753, 1, 1, tzinfo=UTC)
+"""Before any task (and within SQL Server's oldest DATETIME): an open window's start."""
+LATEST = datetime(9999, 12, 30, tzinfo=UTC)
+"""After any task: an open window's end, and the keyset of a first page."""
+
+
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern (with ``ESCAPE LIKE_ESCAPE``) matching any text that holds ``text``:
+    the escape character and every wildcard in it match only themselves."""
+    escaped = "".join(LIKE_ESCAPE + ch if ch in _LIKE_SPECIALS else ch for ch in text)
+    return f"%{escaped}%"
 
 
 DIALECTS: dict[DialectName, Dialect] = {

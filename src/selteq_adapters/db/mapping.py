@@ -21,7 +21,7 @@ def task_from_row(row: Row, dialect: Dialect) -> Task:
 
 
 def user_from_row(row: Row, dialect: Dialect) -> User:
-    """Columns: id, username, password_hash, is_active, created_at, updated_at."""
+    """Columns: id, username, password_hash, is_active, created_at, updated_at, is_staff."""
     return User(
         id=UserId(int(row[0])),
         username=Username(str(row[1])),
@@ -29,6 +29,7 @@ def user_from_row(row: Row, dialect: Dialect) -> User:
         is_active=_flag(row[3]),
         created_at=dialect.from_db(row[4]),
         updated_at=dialect.from_db(row[5]),
+        is_staff=_flag(row[6]),
     )
 
 

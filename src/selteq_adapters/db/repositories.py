@@ -17,6 +17,7 @@ from selteq_core import (
     Task,
     TaskBatchReader,
     TaskId,
+    TaskQuery,
     TaskRepository,
     Title,
     User,
@@ -26,6 +27,7 @@ from selteq_core import (
 )
 
 from .connection import Connection
+from .dialect import EARLIEST, LATEST, contains_pattern
 from .mapping import refresh_from_row, task_from_row, user_from_row
 from .pool import Pool
 
@@ -66,6 +68,26 @@ class SqlTaskRepository(TaskRepository):
             sql, params = self._sql.task_page_owner, self._d.limited((owner_id.value, start), limit)
         return [task_from_row(row, self._d) for row in self._c.all(sql, params)]
 
+    def newest(self, query: TaskQuery, limit: int) -> list[Task]:
+        """One statement whatever the filters: a filter left off binds a bound that every
+        task passes, so the plan never depends on which filters a page uses."""
+        to_db, before = self._d.to_db, query.before
+        at = LATEST if before is None else before.created_at
+        filters = (
+            to_db(query.created_from or EARLIEST),
+            to_db(query.created_to or LATEST),
+            contains_pattern(query.title_contains),
+            to_db(at),
+            to_db(at),
+            2**63 - 1 if before is None else before.id.value,
+        )
+        params: tuple[object, ...] = filters
+        sql = self._sql.task_newest
+        if query.owner is not None:
+            sql, params = self._sql.task_newest_owner, (query.owner.value, *filters)
+        rows = self._c.all(sql, self._d.limited(params, limit))
+        return [task_from_row(row, self._d) for row in rows]
+
 
 class SqlUserRepository(UserRepository):
     def __init__(self, connection: Connection) -> None:
@@ -73,15 +95,19 @@ class SqlUserRepository(UserRepository):
         self._d = connection.dialect
         self._sql = connection.dialect.sql
 
-    def add(self, username: Username, password_hash: str, at: datetime) -> User:
+    def add(
+        self, username: Username, password_hash: str, at: datetime, *, is_staff: bool = False
+    ) -> User:
         stamp = self._d.to_db(at)
-        params = (username.value, password_hash, stamp, stamp)
+        params = (username.value, password_hash, stamp, stamp, is_staff)
         try:
             new_id = self._c.insert(self._sql.user_insert, params)
         except Conflict as exc:
             raise Conflict("username already taken") from exc
         moment = at.astimezone(UTC)
-        return User(UserId(new_id), username, password_hash, True, moment, moment)
+        return User(
+            UserId(new_id), username, password_hash, True, moment, moment, is_staff=is_staff
+        )
 
     def get(self, user_id: UserId) -> User | None:
         row = self._c.one(self._sql.user_get, (user_id.value,))
@@ -93,6 +119,23 @@ class SqlUserRepository(UserRepository):
 
     def set_password_hash(self, user_id: UserId, password_hash: str, at: datetime) -> None:
         self._c.run(self._sql.user_set_hash, (password_hash, self._d.to_db(at), user_id.value))
+
+    def page(self, search: str, after: UserId | None, limit: int) -> list[User]:
+        start = 0 if after is None else after.value
+        params = self._d.limited((start, contains_pattern(search)), limit)
+        return [user_from_row(row, self._d) for row in self._c.all(self._sql.user_page, params)]
+
+    def set_active(self, user_id: UserId, active: bool, at: datetime) -> bool:
+        params = (active, self._d.to_db(at), user_id.value)
+        return self._c.run(self._sql.user_set_active, params) == 1
+
+    def remove(self, user_id: UserId) -> bool:
+        """The schema's ON DELETE CASCADE takes the user's tasks and refresh tokens."""
+        return self._c.run(self._sql.user_delete, (user_id.value,)) == 1
+
+    def active_staff(self) -> int:
+        row = self._c.one(self._sql.user_active_staff)
+        return 0 if row is None else int(row[0])
 
 
 class SqlRefreshTokenStore(RefreshTokenStore):
@@ -124,6 +167,10 @@ class SqlRefreshTokenStore(RefreshTokenStore):
 
     def revoke_family(self, family: str, at: datetime) -> int:
         return self._c.run(self._sql.refresh_revoke_family, (self._d.to_db(at), family))
+
+    def revoke_user(self, user_id: UserId, at: datetime, keep_family: str | None = None) -> int:
+        params = (self._d.to_db(at), user_id.value, keep_family or "")
+        return self._c.run(self._sql.refresh_revoke_user, params)
 
 
 class SqlTaskBatchReader(TaskBatchReader):

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import attrs
 
+LIKE_ESCAPE = "!"
+"""The escape character of every LIKE below (``ESCAPE '!'``): a backslash means different
+things to different engines and string grammars."""
+
 
 @attrs.frozen
 class Statements:
@@ -46,20 +50,47 @@ class Statements:
         "SELECT id, user_id, title, duration, created_at, updated_at FROM tasks"
         " WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?"
     )
+    task_newest: str = (
+        "SELECT id, user_id, title, duration, created_at, updated_at FROM tasks"
+        " WHERE created_at >= ? AND created_at < ? AND LOWER(title) LIKE LOWER(?) ESCAPE '!'"
+        " AND created_at <= ? AND (created_at < ? OR id < ?)"
+        " ORDER BY created_at DESC, id DESC LIMIT ?"
+    )
+    """Tasks newest first in a creation window (from, to), LIKE a title pattern, older than
+    a (created_at, id) keyset (created_at twice, then id). The keyset is spelled
+    ``created_at <= ? AND (created_at < ? OR id < ?)``, not as a row value comparison:
+    SQL Server has none, and the first term alone bounds the index range."""
+    task_newest_owner: str = (
+        "SELECT id, user_id, title, duration, created_at, updated_at FROM tasks"
+        " WHERE user_id = ?"
+        " AND created_at >= ? AND created_at < ? AND LOWER(title) LIKE LOWER(?) ESCAPE '!'"
+        " AND created_at <= ? AND (created_at < ? OR id < ?)"
+        " ORDER BY created_at DESC, id DESC LIMIT ?"
+    )
+    """``task_newest`` for one owner (the first parameter), on the owner's recent index."""
     task_get: str = (
         "SELECT id, user_id, title, duration, created_at, updated_at FROM tasks WHERE id = ?"
     )
     task_update: str = "UPDATE tasks SET title = ?, updated_at = ? WHERE id = ?"
     task_delete: str = "DELETE FROM tasks WHERE id = ?"
     user_get: str = (
-        "SELECT id, username, password_hash, is_active, created_at, updated_at"
+        "SELECT id, username, password_hash, is_active, created_at, updated_at, is_staff"
         " FROM users WHERE id = ?"
     )
     user_by_name: str = (
-        "SELECT id, username, password_hash, is_active, created_at, updated_at"
+        "SELECT id, username, password_hash, is_active, created_at, updated_at, is_staff"
         " FROM users WHERE username = ?"
     )
     user_set_hash: str = "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?"
+    user_page: str = (
+        "SELECT id, username, password_hash, is_active, created_at, updated_at, is_staff"
+        " FROM users WHERE id > ?"
+        " AND LOWER(username) LIKE LOWER(?) ESCAPE '!' ORDER BY id LIMIT ?"
+    )
+    """Users after an id (first parameter) whose name is LIKE the pattern (second)."""
+    user_set_active: str = "UPDATE users SET is_active = ?, updated_at = ? WHERE id = ?"
+    user_delete: str = "DELETE FROM users WHERE id = ?"
+    user_active_staff: str = "SELECT COUNT(*) FROM users WHERE is_staff = 1 AND is_active = 1"
     refresh_insert: str = (
         "INSERT INTO refresh_tokens"
         " (jti, family, user_id, expires_at, used_at, revoked_at, created_at)"
@@ -76,6 +107,12 @@ class Statements:
     refresh_revoke_family: str = (
         "UPDATE refresh_tokens SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL"
     )
+    refresh_revoke_user: str = (
+        "UPDATE refresh_tokens SET revoked_at = ?"
+        " WHERE user_id = ? AND family <> ? AND revoked_at IS NULL"
+    )
+    """Every family of a user but one (the third parameter; families are never empty, so
+    an empty one keeps none)."""
     ping: str = "SELECT 1"
     prepared: tuple[str, ...] = ()
     """Names of the hot reads a session prepares once (PostgreSQL only; see
@@ -91,8 +128,9 @@ SQLITE = Statements(
         " VALUES (?, ?, ?, ?, ?)"
     ),
     user_insert=(
-        "INSERT INTO users (username, password_hash, is_active, created_at, updated_at)"
-        " VALUES (?, ?, 1, ?, ?)"
+        "INSERT INTO users"
+        " (username, password_hash, is_active, created_at, updated_at, is_staff)"
+        " VALUES (?, ?, 1, ?, ?, ?)"
     ),
     last_id="SELECT last_insert_rowid()",
     begin="BEGIN IMMEDIATE",
@@ -118,9 +156,11 @@ POSTGRESQL = Statements(
         " VALUES (?, ?, ?, ?, ?) RETURNING id"
     ),
     user_insert=(
-        "INSERT INTO users (username, password_hash, is_active, created_at, updated_at)"
-        " VALUES (?, ?, TRUE, ?, ?) RETURNING id"
+        "INSERT INTO users"
+        " (username, password_hash, is_active, created_at, updated_at, is_staff)"
+        " VALUES (?, ?, TRUE, ?, ?, ?) RETURNING id"
     ),
+    user_active_staff="SELECT COUNT(*) FROM users WHERE is_staff AND is_active",
     last_id=None,
     begin=None,
     commit=None,
@@ -150,8 +190,26 @@ MSSQL = Statements(
         " OUTPUT INSERTED.id VALUES (?, ?, ?, ?, ?)"
     ),
     user_insert=(
-        "INSERT INTO users (username, password_hash, is_active, created_at, updated_at)"
-        " OUTPUT INSERTED.id VALUES (?, ?, 1, ?, ?)"
+        "INSERT INTO users"
+        " (username, password_hash, is_active, created_at, updated_at, is_staff)"
+        " OUTPUT INSERTED.id VALUES (?, ?, 1, ?, ?, ?)"
+    ),
+    user_page=(
+        "SELECT TOP (?) id, username, password_hash, is_active, created_at, updated_at, is_staff"
+        " FROM users WHERE id > ? AND LOWER(username) LIKE LOWER(?) ESCAPE '!' ORDER BY id"
+    ),
+    task_newest=(
+        "SELECT TOP (?) id, user_id, title, duration, created_at, updated_at FROM tasks"
+        " WHERE created_at >= ? AND created_at < ? AND LOWER(title) LIKE LOWER(?) ESCAPE '!'"
+        " AND created_at <= ? AND (created_at < ? OR id < ?)"
+        " ORDER BY created_at DESC, id DESC"
+    ),
+    task_newest_owner=(
+        "SELECT TOP (?) id, user_id, title, duration, created_at, updated_at FROM tasks"
+        " WHERE user_id = ?"
+        " AND created_at >= ? AND created_at < ? AND LOWER(title) LIKE LOWER(?) ESCAPE '!'"
+        " AND created_at <= ? AND (created_at < ? OR id < ?)"
+        " ORDER BY created_at DESC, id DESC"
     ),
     last_id=None,
     task_recent=(

@@ -1,0 +1,5 @@
+-- Roles: a staff user manages users and sees every task (like Django's is_staff).
+ALTER TABLE users ADD COLUMN is_staff BOOLEAN NOT NULL DEFAULT FALSE;
+
+-- Serves staff's list of every task, newest first, page after page.
+CREATE INDEX ix_tasks_recent ON tasks (created_at DESC, id DESC);

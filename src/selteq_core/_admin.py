@@ -1,0 +1,90 @@
+"""What staff do to users: list them, deactivate and activate them, delete them.
+
+Every use-case here first checks that the actor is active staff (Forbidden otherwise,
+with nothing read for them or changed), and none of them may leave the service without
+an active staff account (Conflict, nothing changed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import attrs
+
+from ._paging import UserPage, after_user, page_limit, search_term, user_page
+from ._ports import Clock, UnitOfWorkFactory
+from ._staff import keep_a_staff_account, require_staff, target_user
+from ._values import UserId, require_utc
+
+
+def _nobody(_: UserId) -> None:
+    """The default ``forget``: no process memory of users to drop."""
+
+
+DEFAULT_PAGE = 20
+
+
+@attrs.frozen
+class ListUsers:
+    """Staff list users in id order, a page at a time, optionally only those whose username
+    holds ``search`` (case-insensitive); ``after`` is the last id of the page before."""
+
+    uow: UnitOfWorkFactory
+
+    def __call__(
+        self,
+        actor_id: int,
+        search: str | None = None,
+        after: int | None = None,
+        limit: int = DEFAULT_PAGE,
+    ) -> UserPage:
+        size = page_limit(limit)
+        term, start = search_term(search), after_user(after)
+        with self.uow() as uow:
+            require_staff(uow, actor_id)
+            return user_page(uow.users.page(term, start, size + 1), size)
+
+
+@attrs.frozen
+class SetUserActive:
+    """Staff deactivate or activate a user. Deactivating ends every session of theirs at
+    once: every refresh family is revoked, and their access tokens are refused by
+    ``Authenticate``'s user check. The last active staff account cannot be deactivated.
+    Setting the flag a user already has changes nothing and is not an error. ``forget``
+    (``Authenticate.forget``) is told of every user changed, after the commit."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+    forget: Callable[[UserId], None] = _nobody
+
+    def __call__(self, actor_id: int, user_id: int, active: bool) -> None:
+        if not isinstance(active, bool):
+            raise TypeError("active must be a bool")
+        now = require_utc(self.clock.now())
+        with self.uow() as uow:
+            require_staff(uow, actor_id)
+            user = target_user(uow, user_id)
+            uow.users.set_active(user.id, active, now)
+            if not active:
+                uow.refresh_tokens.revoke_user(user.id, now)
+                keep_a_staff_account(uow, user, "deactivated")
+            uow.commit()
+        self.forget(user.id)
+
+
+@attrs.frozen
+class DeleteUser:
+    """Staff delete a user; their tasks and sessions go with them. The last active staff
+    account cannot be deleted. ``forget`` is told of the user deleted, after the commit."""
+
+    uow: UnitOfWorkFactory
+    forget: Callable[[UserId], None] = _nobody
+
+    def __call__(self, actor_id: int, user_id: int) -> None:
+        with self.uow() as uow:
+            require_staff(uow, actor_id)
+            user = target_user(uow, user_id)
+            uow.users.remove(user.id)
+            keep_a_staff_account(uow, user, "deleted")
+            uow.commit()
+        self.forget(user.id)

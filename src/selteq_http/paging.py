@@ -1,0 +1,49 @@
+"""Pages over HTTP: the ``limit`` and cursor query parameters, and the next page's link.
+
+A page's answer stays a bare JSON array, as the seed's list was; the next page, when there
+is one, is announced in a ``Link: <…>; rel="next"`` header (RFC 8288), so a client that
+knows nothing of pages sees no change. The link is a path with its query, resolved
+against the request's own URL, so it stays right behind a proxy that rewrites the host.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from litestar import Request
+from litestar.datastructures import ResponseHeader
+from litestar.params import Parameter
+
+from selteq_core import PAGE_MAX
+
+Limit = Annotated[
+    int | None,
+    Parameter(ge=1, le=PAGE_MAX, description=f"How many rows a page holds, 1 to {PAGE_MAX}"),
+]
+Cursor = Annotated[
+    str | None,
+    Parameter(
+        max_length=100,
+        description='Where the page starts: the cursor of a `Link: rel="next"` header',
+    ),
+]
+LINK = [
+    ResponseHeader(
+        name="Link",
+        documentation_only=True,
+        required=False,
+        description='`<…>; rel="next"` (RFC 8288) when there is a next page',
+    )
+]
+
+
+def next_link(request: Request[Any, Any, Any], name: str, value: object) -> dict[str, str]:
+    """The ``Link`` header to the same route with the request's query and ``name`` set to
+    ``value``; no header when ``value`` is None (there is no next page)."""
+    if value is None:
+        return {}
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != name]
+    query.append((name, str(value)))
+    path = request.url.path.rstrip("/") + "/"  # every route's documented form
+    return {"Link": f'<{path}?{urlencode(query)}>; rel="next"'}

@@ -1,0 +1,58 @@
+"""Swagger UI from the app itself: its files come from the swagger-ui-py package (which
+ships swagger-ui-dist), so /schema/swagger works with no network beyond this server and
+`make run` needs no npm (docs/decisions/0320-swagger-ui-from-a-package.md).
+
+The page is Litestar's own Swagger UI page, pointed at these files instead of a CDN.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from litestar import Router
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.static_files import create_static_files_router
+
+ASSETS_PATH = "/schema/swagger-ui"
+ASSETS = {
+    "js_url": "swagger-ui-bundle.js",
+    "standalone_preset_js_url": "swagger-ui-standalone-preset.js",
+    "css_url": "swagger-ui.css",
+}
+FAVICON = "favicon-32x32.png"
+
+
+def assets_folder() -> Path:
+    """swagger-ui-py's folder of swagger-ui-dist files, found without importing the package
+    (its import pulls in its framework adapters, which the app does not use)."""
+    spec = importlib.util.find_spec("swagger_ui")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("swagger-ui-py is not installed; it is one of Selteq's dependencies")
+    folder = Path(next(iter(spec.submodule_search_locations))) / "static"
+    missing = [name for name in (*ASSETS.values(), FAVICON) if not (folder / name).is_file()]
+    if missing:
+        raise RuntimeError(f"swagger-ui-py ships no {', '.join(missing)} in {folder}")
+    return folder
+
+
+def swagger_plugin() -> SwaggerRenderPlugin:
+    """Litestar's Swagger UI page with every asset on this origin."""
+    icon = f"<link rel='icon' type='image/png' href='{ASSETS_PATH}/{FAVICON}'>"
+    return SwaggerRenderPlugin(
+        js_url=f"{ASSETS_PATH}/{ASSETS['js_url']}",
+        css_url=f"{ASSETS_PATH}/{ASSETS['css_url']}",
+        standalone_preset_js_url=f"{ASSETS_PATH}/{ASSETS['standalone_preset_js_url']}",
+        favicon=icon,
+    )
+
+
+def swagger_assets() -> Router:
+    """The files themselves, with the content types and caching of Litestar's static files."""
+    return create_static_files_router(
+        path=ASSETS_PATH,
+        directories=[assets_folder()],
+        include_in_schema=False,
+        cache_control=None,
+        name="swagger-ui-assets",
+    )
