@@ -23,6 +23,7 @@ from .headers import standard_headers
 from .health import health_router
 from .problems import problem_details
 from .tasks import task_router
+from .web import web_app
 
 
 def _closing(container: Container) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
@@ -55,12 +56,16 @@ def create_app(container: Container, *, background_jobs: bool = False) -> Litest
     lifespan = [_closing(container)]
     if background_jobs:
         lifespan.append(report_job(container))
+    web = web_app(container.settings)
     app = Litestar(
         route_handlers=[
             *account_routers(container.settings.signup),
             task_router(),
             health_router(),
+            *web.routers,
         ],
+        template_config=web.templates,
+        csrf_config=web.csrf,
         state=app_state(container),
         dependencies={"container": Provide(provide_container, sync_to_thread=False)},
         plugins=[problem_details()],
