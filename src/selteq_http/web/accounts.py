@@ -24,8 +24,8 @@ from .session import Visit
 
 @get("/sign-in", name="sign_in")
 async def sign_in_form(request: Request[Any, Any, Any], username: FromQuery[str] = "") -> Template:
-    welcome = bool(username)
-    return page(request, "sign_in", {"values": {"username": username}, "welcome": welcome})
+    context = {"values": {"username": username}, "welcome": bool(username)}
+    return page(request, "sign_in", context)
 
 
 @post("/sign-in")

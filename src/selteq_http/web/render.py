@@ -34,10 +34,11 @@ def page(
     headers: Mapping[str, str] | None = None,
 ) -> Template:
     """``templates/<name>.html`` with ``context``; ``signed_in`` tells the layout which
-    navigation to show."""
+    navigation to show, ``signup`` whether to offer sign-up."""
+    signup = services_of(request).settings.signup
     return Template(
         template_name=f"{name}.html",
-        context={"signed_in": visit is not None, **(context or {})},
+        context={"signed_in": visit is not None, "signup": signup, **(context or {})},
         status_code=status,
         headers={**PAGE_HEADERS, **(headers or {})},
         cookies=_cookies(request, visit),
