@@ -26,6 +26,7 @@ from .me import me_router
 from .problems import problem_details
 from .swagger import swagger_assets, swagger_plugin
 from .tasks import task_router
+from .web import web_app
 
 
 def _closing(container: Container) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
@@ -63,6 +64,7 @@ def create_app(container: Container, *, background_jobs: bool = False) -> Litest
         from .tracing import tracing_plugins
 
         plugins += tracing_plugins(container.tracer_provider)
+    web = web_app(container.settings)
     app = Litestar(
         route_handlers=[
             *account_routers(container.settings.signup),
@@ -71,7 +73,10 @@ def create_app(container: Container, *, background_jobs: bool = False) -> Litest
             admin_router(),
             health_router(),
             swagger_assets(),
+            *web.routers,
         ],
+        template_config=web.templates,
+        csrf_config=web.csrf,
         state=app_state(container),
         dependencies={"container": Provide(provide_container, sync_to_thread=False)},
         plugins=plugins,

@@ -1,0 +1,58 @@
+"""The web app at ``/``: server-rendered pages over the same use-cases as the JSON API.
+
+Plain HTML forms (post, redirect, get) that need no JavaScript; every asset ships in this
+package and the pages' Content-Security-Policy allows nothing from another origin. The
+app factory registers ``web_app(settings)``: its routers, its templates and the CSRF check.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import attrs
+from jinja2 import Environment, PackageLoader, select_autoescape
+from litestar import Router
+from litestar.config.csrf import CSRFConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from selteq_adapters.container import Settings
+
+from .accounts import account_pages
+from .errors import EXCEPTION_HANDLERS
+from .security import csrf_config
+from .tasks import TASK_PAGES
+
+STATIC = Path(__file__).with_name("static")
+
+
+@attrs.frozen
+class WebApp:
+    routers: list[Router]
+    templates: TemplateConfig[JinjaTemplateEngine]
+    csrf: CSRFConfig
+
+
+def _templates() -> TemplateConfig[JinjaTemplateEngine]:
+    environment = Environment(
+        loader=PackageLoader("selteq_http.web", "templates"),
+        autoescape=select_autoescape(default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment))
+
+
+def web_app(settings: Settings) -> WebApp:
+    pages = Router(
+        path="/",
+        route_handlers=[*account_pages(settings.signup), *TASK_PAGES],
+        exception_handlers=EXCEPTION_HANDLERS,
+        include_in_schema=False,
+        tags=["web"],
+    )
+    static = create_static_files_router(
+        path="/static", directories=[STATIC], include_in_schema=False
+    )
+    return WebApp([pages, static], _templates(), csrf_config(settings))

@@ -1,0 +1,86 @@
+"""What the browser is told to enforce: the session cookie's flags, CSRF, and the page
+headers (a Content-Security-Policy that allows only this origin and no inline script).
+
+The CSRF check is Litestar's double-submit middleware: a signed token in a cookie that
+only this site can set, repeated in every form as ``_csrf_token``. The JSON API, the
+OpenAPI pages, health and metrics are left out: their callers send bearer tokens or
+nothing, never a cookie, so a forged cross-site request has nothing to ride on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import Cookie
+
+from selteq_adapters.container import Settings
+
+SESSION_COOKIE = "selteq_session"
+CSRF_COOKIE = "selteq_csrf"
+NOT_THE_WEB_APP = [r"^/api(/|$)", r"^/schema(/|$)", r"^/health(/|$)", r"^/metrics(/|$)"]
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+    )
+)
+PAGE_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    # A page shows one person's tasks: no shared cache keeps it, no back button replays it.
+    "Cache-Control": "no-store",
+}
+
+
+def _derived_key(settings: Settings, purpose: bytes) -> str:
+    """A key for one purpose, derived from the JWT secret so no new secret must be managed;
+    knowing it does not reveal the JWT secret."""
+    return hmac.new(settings.jwt_secret.encode(), purpose, hashlib.sha256).hexdigest()
+
+
+def csrf_config(settings: Settings) -> CSRFConfig:
+    return CSRFConfig(
+        secret=_derived_key(settings, b"selteq web csrf"),
+        cookie_name=CSRF_COOKIE,
+        cookie_secure=settings.production,
+        cookie_httponly=True,  # only forms carry it; no page script needs to read it
+        cookie_samesite="lax",
+        cookie_path="/",
+        exclude=[*NOT_THE_WEB_APP, r"^/static/"],
+    )
+
+
+def session_cookie(settings: Settings, refresh_token: str, max_age: int) -> Cookie:
+    """The browser's session: the refresh token itself, out of reach of page scripts."""
+    return Cookie(
+        key=SESSION_COOKIE,
+        value=refresh_token,
+        max_age=max_age,
+        path="/",
+        httponly=True,
+        secure=settings.production,
+        samesite="lax",
+    )
+
+
+def ended_session_cookie(settings: Settings) -> Cookie:
+    """Tells the browser to forget the session cookie."""
+    return Cookie(
+        key=SESSION_COOKIE,
+        value="",
+        max_age=0,
+        path="/",
+        httponly=True,
+        secure=settings.production,
+        samesite="lax",
+    )

@@ -1,0 +1,60 @@
+"""The browser's session: its cookie holds a refresh token of the same family as the
+API's tokens, and every signed-in request trades it for the next one.
+
+Trading on every request (not only when a cached access token expires) is what makes
+the cookie follow the family at once: after a sign-out, a revoke, a password change
+that ends other sessions, or a deactivation, the next request with that cookie is
+refused, and a copied cookie presented after its owner moved on counts as a replay,
+which revokes the whole family (docs/decisions/0342-web-session.md). The access token
+of each new pair is used only to learn whose session it is; it never leaves the server.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+from litestar import Request
+
+from selteq_core import AuthenticationFailed, Session
+from selteq_http.blocking import in_thread
+from selteq_http.deps import services_of
+
+from .security import SESSION_COOKIE
+
+VISIT_KEY = "selteq_web_visit"
+
+
+class SignInRequired(Exception):
+    """No session, or one the core no longer accepts: the browser goes to the sign-in page."""
+
+
+@attrs.frozen
+class Visit:
+    """A signed-in request: whose it is, and the session the answer hands back."""
+
+    user_id: int
+    session: Session
+
+
+async def open_visit(request: Request[Any, Any, Any]) -> Visit:
+    """The request's user, after trading its cookie for a fresh pair (in a worker thread:
+    the trade writes to the database)."""
+    token = request.cookies.get(SESSION_COOKIE, "")
+    if not token:
+        raise SignInRequired()
+    container = services_of(request)
+    try:
+        session = await in_thread(container.settings.db_timeout, container.refresh_session, token)
+        user = container.authenticate.verify(session.access_token)
+    except AuthenticationFailed:
+        raise SignInRequired() from None
+    visit = Visit(user.value, session)
+    request.state[VISIT_KEY] = visit  # an error page after the trade still hands it back
+    return visit
+
+
+def visit_of(request: Request[Any, Any, Any]) -> Visit | None:
+    """The request's visit once its cookie was traded, else None."""
+    visit: Visit | None = request.state.get(VISIT_KEY)
+    return visit

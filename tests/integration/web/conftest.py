@@ -1,0 +1,112 @@
+"""The web app on the real app and container (a temporary SQLite file, argon2, pyjwt), driven
+like a browser: a cookie jar, forms posted with the token the last page gave."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import attrs
+import pytest
+from litestar.testing import TestClient
+
+from selteq_adapters.settings import Settings
+from selteq_core.memory import ManualClock
+from tests.integration.http.conftest import PASSWORD, Api, running, snapshot, sqlite_path
+
+SESSION = "selteq_session"
+_TOKEN = re.compile(r'name="_csrf_token" value="([^"]*)"')
+
+
+def csrf_token(html: str) -> str:
+    found = _TOKEN.search(html)
+    assert found, "the page has no CSRF token"
+    return found[1]
+
+
+@attrs.define
+class Browser:
+    """One browser: its own cookies, the CSRF token of the last page it read."""
+
+    client: TestClient[Any]
+    token: str = ""
+
+    def get(self, path: str, status: int = 200) -> Any:
+        response = self.client.get(path, follow_redirects=False)
+        assert response.status_code == status, response.text
+        if "_csrf_token" in response.text:
+            self.token = csrf_token(response.text)
+        return response
+
+    def post(self, path: str, data: dict[str, str], status: int = 303, **extra: Any) -> Any:
+        """Posts ``data`` with the page's token (``token=None`` leaves it out)."""
+        token = extra.pop("token", self.token)
+        form = data if token is None else {**data, "_csrf_token": token}
+        response = self.client.post(path, data=form, follow_redirects=False, **extra)
+        assert response.status_code == status, response.text
+        if "_csrf_token" in response.text:
+            self.token = csrf_token(response.text)
+        return response
+
+    def sign_up(self, username: str, password: str = PASSWORD) -> None:
+        self.get("/sign-up")
+        self.post("/sign-up", {"username": username, "password": password})
+
+    def sign_in(self, username: str, password: str = PASSWORD) -> None:
+        self.get("/sign-in")
+        response = self.post("/sign-in", {"username": username, "password": password})
+        assert response.headers["location"] == "/"
+
+    def person(self, username: str) -> Browser:
+        self.sign_up(username)
+        self.sign_in(username)
+        self.get("/")
+        return self
+
+    def create(self, title: str, duration: str = "30") -> None:
+        self.get("/")
+        self.post("/tasks", {"title": title, "duration": duration})
+
+    @property
+    def session(self) -> str:
+        return str(self.client.cookies.get(SESSION, ""))
+
+
+@attrs.define
+class Web:
+    api: Api
+    settings: Settings
+
+    def browser(self) -> Browser:
+        """A second browser on the same app: its own cookie jar."""
+        return Browser(TestClient(self.api.client.app, base_url=str(self.api.client.base_url)))
+
+    def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
+        return snapshot(self.settings)
+
+    def task_ids(self) -> list[int]:
+        return [row[0] for row in self.snapshot()["tasks"]]
+
+    def deactivate(self, username: str) -> None:
+        """What the staff's deactivation does to the row (the use-case is not built yet)."""
+        with sqlite3.connect(sqlite_path(self.settings)) as db:
+            db.execute("UPDATE users SET is_active = 0 WHERE username = ?", (username,))
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(datetime.now(UTC).replace(microsecond=0))
+
+
+@pytest.fixture
+def web(settings: Settings, clock: ManualClock) -> Iterator[Web]:
+    with running(settings, clock) as api:
+        yield Web(api, settings)
+
+
+@pytest.fixture
+def browser(web: Web) -> Browser:
+    return Browser(web.api.client)

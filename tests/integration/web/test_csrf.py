@@ -1,0 +1,89 @@
+"""Every state-changing form is refused without its CSRF token or with another browser's,
+and nothing changes: not a row of any table, not the session."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from tests.integration.http.conftest import PASSWORD
+
+from .conftest import Browser, Web
+
+# Each form: (a set-up that leaves the browser on the page holding the form, path, fields).
+Form = tuple[Callable[[Web, Browser], None], Callable[[Web], str], dict[str, str]]
+
+
+def _signed_in_with_a_task(web: Web, browser: Browser) -> None:
+    browser.person("alice")
+    browser.create("Untouched", "10")
+    browser.get("/")
+
+
+def _task_path(action: str) -> Callable[[Web], str]:
+    return lambda web: f"/tasks/{web.task_ids()[0]}/{action}"
+
+
+def _stranger(web: Web, browser: Browser) -> None:
+    web.api.sign_up("alice")
+    browser.get("/sign-in")
+
+
+FORMS: dict[str, Form] = {
+    "sign-in": (_stranger, lambda _: "/sign-in", {"username": "alice", "password": PASSWORD}),
+    "sign-up": (_stranger, lambda _: "/sign-up", {"username": "carol", "password": PASSWORD}),
+    "sign-out": (_signed_in_with_a_task, lambda _: "/sign-out", {}),
+    "create": (_signed_in_with_a_task, lambda _: "/tasks", {"title": "Forged", "duration": "5"}),
+    "rename": (_signed_in_with_a_task, _task_path("rename"), {"title": "Forged"}),
+    "delete": (_signed_in_with_a_task, _task_path("delete"), {}),
+}
+
+
+def _other_browsers_token(web: Web) -> str:
+    other = web.browser()
+    other.get("/sign-in")
+    assert other.token
+    return other.token
+
+
+@pytest.mark.parametrize("form", sorted(FORMS))
+@pytest.mark.parametrize("token", ["missing", "another browser's", "garbage"])
+def test_a_form_without_its_own_token_changes_nothing(
+    web: Web, browser: Browser, form: str, token: str
+) -> None:
+    set_up, path_of, data = FORMS[form]
+    set_up(web, browser)
+    path = path_of(web)
+    sent = {
+        "missing": None,
+        "another browser's": _other_browsers_token(web),
+        "garbage": "0" * 128,
+    }[token]
+    assert sent != browser.token
+    before, session = web.snapshot(), browser.session
+
+    response = browser.post(path, data, status=403, token=sent)
+
+    assert "did not come from this site" in response.text
+    assert "selteq_session" not in response.headers.get("set-cookie", "")
+    assert web.snapshot() == before
+    assert browser.session == session
+    if session:
+        browser.get("/")  # the refused post did not spend the session's token
+
+
+@pytest.mark.parametrize("form", sorted(FORMS))
+def test_the_same_form_with_its_token_is_accepted(web: Web, browser: Browser, form: str) -> None:
+    """The refusals above are about the token: with it, each form does its work."""
+    set_up, path_of, data = FORMS[form]
+    set_up(web, browser)
+    before = web.snapshot()
+    browser.post(path_of(web), data, status=303)
+    assert web.snapshot() != before
+
+
+def test_the_json_api_is_outside_the_check(browser: Browser) -> None:
+    """The JSON API is outside the CSRF check: bearer tokens, no cookie."""
+    response = browser.client.post("/api/users/", json={"username": "dave", "password": PASSWORD})
+    assert response.status_code == 201

@@ -1,0 +1,110 @@
+"""Each page renders, with the page headers, and the task forms do what they say."""
+
+from __future__ import annotations
+
+import re
+
+import attrs
+
+from selteq_adapters.settings import Settings
+from selteq_core.memory import ManualClock
+from tests.integration.http.conftest import running
+
+from .conftest import Browser, Web
+
+CSP = re.compile(r"default-src 'self'.*frame-ancestors 'none'")
+
+
+def _headers_of_a_page(response: object) -> None:
+    headers = response.headers  # type: ignore[attr-defined]
+    assert CSP.search(headers["content-security-policy"])
+    assert "unsafe-inline" not in headers["content-security-policy"]
+    assert headers["content-type"].startswith("text/html")
+    assert headers["cache-control"] == "no-store"
+    assert headers["x-frame-options"] == "DENY"
+
+
+def test_a_stranger_is_sent_to_sign_in(browser: Browser) -> None:
+    for path in ("/", "/tasks/1/rename", "/tasks/1/delete"):
+        assert browser.get(path, status=303).headers["location"] == "/sign-in"
+
+
+def test_the_sign_in_and_sign_up_pages(browser: Browser) -> None:
+    for path, heading in (("/sign-in", "Sign in"), ("/sign-up", "Create an account")):
+        response = browser.get(path)
+        _headers_of_a_page(response)
+        assert f"<h1>{heading}</h1>" in response.text
+        assert 'name="_csrf_token"' in response.text
+        assert "<script" not in response.text
+        assert "http://" not in response.text
+        assert "https://" not in response.text
+
+
+def test_the_assets_are_served_by_the_app(browser: Browser) -> None:
+    page = browser.get("/sign-in").text
+    for asset in re.findall(r'(?:href|src)="(/static/[^"]+)"', page):
+        response = browser.client.get(asset)
+        assert response.status_code == 200, asset
+        assert "selteq_csrf" not in response.headers.get("set-cookie", "")
+
+
+def test_sign_up_then_sign_in_lands_on_my_tasks(browser: Browser) -> None:
+    browser.sign_up("alice")
+    response = browser.get("/sign-in?username=alice")
+    assert 'value="alice"' in response.text
+    assert "Your account is ready" in response.text
+    browser.sign_in("alice")
+    response = browser.get("/")
+    _headers_of_a_page(response)
+    assert "<h1>My tasks</h1>" in response.text
+    assert "No tasks yet." in response.text
+
+
+def test_my_tasks_newest_first_and_only_the_newest_four(browser: Browser) -> None:
+    browser.person("alice")
+    for number in range(1, 6):
+        browser.create(f"task {number}", str(number))
+    titles = re.findall(r'<span class="task-title">([^<]+)</span>', browser.get("/").text)
+    assert titles == ["task 5", "task 4", "task 3", "task 2"]
+
+
+def test_rename_and_delete_with_their_pages(web: Web, browser: Browser) -> None:
+    browser.person("alice")
+    browser.create("Old name", "15")
+    (task_id,) = web.task_ids()
+    form = browser.get(f"/tasks/{task_id}/rename").text
+    assert 'value="Old name"' in form
+    browser.post(f"/tasks/{task_id}/rename", {"title": "New name"})
+    assert "New name" in browser.get("/").text
+
+    confirm = browser.get(f"/tasks/{task_id}/delete").text
+    assert "<strong>New name</strong>" in confirm
+    assert web.task_ids() == [task_id]  # the confirmation page itself changes nothing
+    browser.post(f"/tasks/{task_id}/delete", {})
+    assert web.task_ids() == []
+    assert "No tasks yet." in browser.get("/").text
+
+
+def test_someone_elses_task_is_not_found(web: Web, browser: Browser) -> None:
+    browser.person("alice")
+    browser.create("Alice's")
+    (task_id,) = web.task_ids()
+    bob = web.browser().person("bob")
+    before = web.snapshot()
+    for path in (f"/tasks/{task_id}/rename", f"/tasks/{task_id}/delete"):
+        response = bob.get(path, status=404)
+        assert "There is no such task" in response.text
+        assert response.headers["content-type"].startswith("text/html")
+    bob.post(f"/tasks/{task_id}/rename", {"title": "Bob's now"}, status=404)
+    bob.post(f"/tasks/{task_id}/delete", {}, status=404)
+    assert web.snapshot()["tasks"] == before["tasks"]
+    bob.get("/")  # the error pages handed back bob's traded cookie: still signed in
+
+
+def test_sign_up_switched_off_is_not_found(settings: Settings, clock: ManualClock) -> None:
+    with running(attrs.evolve(settings, signup=False), clock) as api:
+        assert api.client.get("/sign-up").status_code == 404
+        assert api.client.post("/sign-up", data={}).status_code in {403, 404, 405}
+        page = api.client.get("/sign-in")
+        assert page.status_code == 200
+        assert "/sign-up" not in page.text
