@@ -1,9 +1,7 @@
 """Which tasks the list page shows: the seam where older pages plug in.
 
-Today the first page is ``ListRecentTasks`` (the newest few, newest first) and there is no
-next page. A paged read of the caller's tasks (keyset, newest first, an opaque ``before``
-cursor) fills ``older`` and answers ``before``; the template already links to
-``?before=<older>`` whenever it is set.
+Pages come from ``ListTaskPage``: the newest four first, then ``?before=<older>`` for the
+next older page (keyset, newest first, an opaque cursor, the same as the API's).
 """
 
 from __future__ import annotations
@@ -22,6 +20,10 @@ class TaskPage:
     """The cursor of the next (older) page, or None when this page is the last."""
 
 
-async def my_tasks(container: Container, user_id: int) -> TaskPage:
+PAGE = 4
+
+
+async def my_tasks(container: Container, user_id: int, before: str | None = None) -> TaskPage:
     deadline = container.settings.db_timeout
-    return TaskPage(await in_thread(deadline, container.list_recent_tasks, user_id))
+    found = await in_thread(deadline, container.list_task_page, user_id, before, PAGE)
+    return TaskPage(list(found.tasks), found.next)

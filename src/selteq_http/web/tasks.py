@@ -31,9 +31,9 @@ SIGNED_IN = {"visit": Provide(open_visit)}
 
 @get("/", dependencies=SIGNED_IN)
 async def task_list(
-    request: Request[Any, Any, Any], visit: Signed, container: Services
+    request: Request[Any, Any, Any], visit: Signed, container: Services, before: str | None = None
 ) -> Template:
-    listing = await my_tasks(container, visit.user_id)
+    listing = await my_tasks(container, visit.user_id, before)
     values = {"title": "", "duration": ""}
     return page(request, "tasks", {"listing": listing, "values": values}, visit=visit)
 

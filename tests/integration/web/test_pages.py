@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import attrs
@@ -64,8 +65,14 @@ def test_my_tasks_newest_first_and_only_the_newest_four(browser: Browser) -> Non
     browser.person("alice")
     for number in range(1, 6):
         browser.create(f"task {number}", str(number))
-    titles = re.findall(r'<span class="task-title">([^<]+)</span>', browser.get("/").text)
+    first = browser.get("/").text
+    titles = re.findall(r'<span class="task-title">([^<]+)</span>', first)
     assert titles == ["task 5", "task 4", "task 3", "task 2"]
+    [older] = re.findall(r'<a rel="next" href="([^"]+)">', first)
+    second = browser.get(html.unescape(older)).text
+    assert re.findall(r'<span class="task-title">([^<]+)</span>', second) == ["task 1"]
+    assert 'rel="next"' not in second  # the oldest page has no next one
+    browser.get("/?before=not-a-cursor", status=400)
 
 
 def test_rename_and_delete_with_their_pages(web: Web, browser: Browser) -> None:
