@@ -15,14 +15,14 @@ from litestar.datastructures import CacheControlHeader, ResponseHeader
 from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody
 
-from selteq_core import InvalidField
+from selteq_core import AuthenticationFailed, InvalidField
 
 from .blocking import in_thread
 from .bodies import StrictJson, json_or_form_body, read_json_or_form
 from .clients import client_address
 from .deps import Services
 from .gate import gate_of
-from .problems import problem_specs
+from .problems import login_failed, problem_specs
 from .schemas import PasswordGrant, RefreshIn, SignUp, TokenOut, UserOut
 
 
@@ -57,6 +57,7 @@ NO_CACHE = [ResponseHeader(name="Pragma", value="no-cache", description="RFC 674
     response_headers=NO_CACHE,
     operation_class=json_or_form_body(PasswordGrant),
     dependencies={"grant": Provide(password_grant)},
+    exception_handlers={AuthenticationFailed: login_failed},
     responses=problem_specs(400, 401, 413, 415, 429, 503),
 )
 async def obtain_token(

@@ -22,6 +22,7 @@ from .deps import app_state, provide_container
 from .headers import standard_headers
 from .health import health_router
 from .problems import problem_details
+from .root import api_root
 from .tasks import task_router
 
 
@@ -59,6 +60,7 @@ def create_app(container: Container, *, background_jobs: bool = False) -> Litest
         route_handlers=[
             *account_routers(container.settings.signup),
             task_router(),
+            api_root(container.settings.signup),
             health_router(),
         ],
         state=app_state(container),

@@ -1,27 +1,40 @@
 """Request bodies, decoded strictly: ``"60"`` is not a number, ``1.0`` is not a whole one,
 and bytes that are not UTF-8 or JSON nested deeper than ``MAX_DEPTH`` are a 400.
 
-A body is first decoded as it is (JSON by msgspec, a form by the standard library with
-strict UTF-8), then each field the route reads is converted on its own, so a 400 names
-every bad field (``InvalidField``) without reading any library's error messages. JSON
-routes go through ``StrictJson`` (a DTO); the token routes, which also take HTML/OAuth2
-forms, through ``read_json_or_form``.
+A body is first decoded as it is (JSON by msgspec, a form as ``formdata`` does), then each
+field the route reads is converted on its own, so a 400 names every bad field
+(``InvalidField``) without reading any library's error messages. JSON-only routes go
+through ``StrictJson`` (a DTO), the task routes, which also take forms as Django REST
+framework does, through ``StrictBody``, and the token routes, which take OAuth2 forms,
+through ``read_json_or_form``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
-from urllib.parse import parse_qsl
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import msgspec
 from litestar import Request
 from litestar.dto import MsgspecDTO
 from litestar.exceptions import ClientException
-from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
+from litestar.openapi.spec import (
+    OpenAPIMediaType,
+    OpenAPIType,
+    Operation,
+    Reference,
+    RequestBody,
+    Schema,
+)
+from litestar.typing import FieldDefinition
 
 from selteq_core import InvalidField
+
+from .formdata import form_document, multipart_document
+
+if TYPE_CHECKING:
+    from litestar._openapi.schema_generation import SchemaCreator
 
 S = TypeVar("S", bound=msgspec.Struct)
 JSON = "application/json"
@@ -29,7 +42,6 @@ FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
 MAX_DEPTH = 32
 """No request of this API nests; a deep document only costs the decoder's stack."""
-MAX_FORM_FIELDS = 64
 
 _FORM_DIGITS = 30
 """Longer decimal text in a form is not read as a number (and is out of range anyway)."""
@@ -82,32 +94,6 @@ def _depth(document: object) -> int:
         deepest = max(deepest, level)
         stack.extend((child, level + 1) for child in children)
     return deepest
-
-
-def form_document(body: bytes) -> dict[str, object]:
-    """An ``application/x-www-form-urlencoded`` body, every byte and escape strict UTF-8;
-    a repeated field keeps all its values (and is refused when read)."""
-    try:
-        pairs = parse_qsl(
-            body.decode(),
-            keep_blank_values=True,
-            errors="strict",
-            max_num_fields=MAX_FORM_FIELDS,
-        )
-    except (UnicodeDecodeError, ValueError):  # ValueError: more than MAX_FORM_FIELDS
-        raise _not_a_form() from None
-    return _grouped(pairs)
-
-
-def _not_a_form() -> InvalidField:
-    return InvalidField("body", "must be a form in UTF-8")
-
-
-def _grouped(pairs: Iterable[tuple[str, object]]) -> dict[str, object]:
-    grouped: dict[str, list[object]] = {}
-    for name, value in pairs:
-        grouped.setdefault(name, []).append(value)
-    return {name: values[0] if len(values) == 1 else values for name, values in grouped.items()}
 
 
 class _Refused(Exception):
@@ -170,29 +156,59 @@ def _is(value: object, kind: type) -> bool:
     return isinstance(value, kind) and not isinstance(value, bool)
 
 
+def decoded(content_type: str | None, body: bytes, into: type[S], *, forms: bool) -> S:
+    """The body as ``into``: JSON, or (with ``forms``) a urlencoded or multipart form;
+    any other media type is a 415."""
+    kind = media_type(content_type)
+    if is_json(kind):
+        return struct_of(json_document(body), into)
+    if forms and kind == FORM:
+        return struct_of(form_document(body), into, form=True)
+    if forms and kind == MULTIPART:
+        return struct_of(multipart_document(body, content_type or ""), into, form=True)
+    raise unsupported_media_type(f"{JSON}, {FORM} or {MULTIPART}" if forms else JSON)
+
+
 class StrictJson(MsgspecDTO[S], Generic[S]):
-    """A DTO that only accepts JSON and decodes it as ``struct_of`` does."""
+    """A DTO that only accepts JSON and decodes it as ``struct_of`` does. The OpenAPI
+    document shows the model under its own name (``TaskCreate``), not the name Litestar
+    gives a DTO's generated type."""
+
+    forms: ClassVar[bool] = False
 
     def decode_bytes(self, value: bytes) -> Any:
-        if not is_json(media_type(self.asgi_connection.headers.get("content-type"))):
-            raise unsupported_media_type(JSON)
-        return struct_of(json_document(value), self.model_type)
+        content_type = self.asgi_connection.headers.get("content-type")
+        return decoded(content_type, value, self.model_type, forms=self.forms)
+
+    @classmethod
+    def create_openapi_schema(
+        cls, field_definition: FieldDefinition, handler_id: str, schema_creator: SchemaCreator
+    ) -> Reference | Schema:
+        return schema_creator.for_field_definition(FieldDefinition.from_annotation(cls.model_type))
+
+
+class StrictBody(StrictJson[S], Generic[S]):
+    """``StrictJson`` that also takes the body as a urlencoded or multipart form, as
+    Django REST framework's parsers do (document it with ``any_encoding``)."""
+
+    forms: ClassVar[bool] = True
 
 
 async def read_json_or_form(request: Request[Any, Any, Any], into: type[S]) -> S:
     """A JSON object or a form (as OAuth2 clients and Swagger UI's Authorize send)."""
-    kind = media_type(request.headers.get("content-type"))
-    if is_json(kind):
-        return struct_of(json_document(await request.body()), into)
-    if kind == FORM:
-        return struct_of(form_document(await request.body()), into, form=True)
-    if kind == MULTIPART:
-        try:
-            parts = await request.form()
-        except (UnicodeDecodeError, LookupError):  # a part not in its charset, or no such one
-            raise _not_a_form() from None
-        return struct_of(_grouped(parts.multi_items()), into, form=True)
-    raise unsupported_media_type(f"{JSON} or {FORM}")
+    return decoded(request.headers.get("content-type"), await request.body(), into, forms=True)
+
+
+@dataclass
+class AnyEncoding(Operation):
+    """An operation whose JSON request body is also documented as both form encodings
+    (Litestar documents one encoding per route on its own)."""
+
+    def __post_init__(self) -> None:
+        body = self.request_body
+        if isinstance(body, RequestBody) and JSON in body.content:
+            media = body.content[JSON]
+            body.content = {JSON: media, FORM: media, MULTIPART: media}
 
 
 def json_or_form_body(into: type[msgspec.Struct]) -> type[Operation]:

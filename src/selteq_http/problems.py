@@ -145,6 +145,21 @@ def _domain(error: SelteqError) -> ProblemDetailsException:
     )
 
 
+SEED_LOGIN_ERROR = "Invalid credentials"
+"""The Django project's login answered ``{"error": "Invalid credentials"}``; its clients
+read that member."""
+
+
+def login_failed(request: Request[Any, Any, Any], error: AuthenticationFailed) -> Response[Any]:
+    """The login route's failed login: the usual problem, plus the seed's ``error`` member
+    (not on a rate limit, which the seed never had)."""
+    problem = _domain(error)
+    if not isinstance(error, RateLimited):
+        extra = problem.extra if isinstance(problem.extra, dict) else {}
+        problem.extra = {**extra, "error": SEED_LOGIN_ERROR}
+    return problem.to_response(request)
+
+
 def _validation_params(error: ValidationException) -> list[dict[str, str]]:
     """Litestar's own validation (path and query parameters) as named fields."""
     extra = error.extra if isinstance(error.extra, list) else []

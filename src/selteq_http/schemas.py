@@ -11,7 +11,7 @@ from typing import Annotated
 
 import msgspec
 
-from selteq_core import Session, Task, User
+import selteq_core as core
 
 Title = Annotated[
     str, msgspec.Meta(description="1 to 200 characters once surrounding spaces are trimmed")
@@ -21,7 +21,7 @@ Minutes = Annotated[
 ]
 
 
-class TaskIn(msgspec.Struct):
+class TaskCreate(msgspec.Struct):
     title: Title
     duration: Minutes
 
@@ -32,7 +32,7 @@ class TaskRename(msgspec.Struct):
     title: Title
 
 
-class TaskOut(msgspec.Struct):
+class Task(msgspec.Struct):
     id: int
     title: str
     duration: int
@@ -40,7 +40,7 @@ class TaskOut(msgspec.Struct):
     updated_at: datetime
 
     @classmethod
-    def of(cls, task: Task) -> TaskOut:
+    def of(cls, task: core.Task) -> Task:
         return cls(
             id=task.id.value,
             title=task.title.value,
@@ -69,7 +69,7 @@ class UserOut(msgspec.Struct):
     username: str
 
     @classmethod
-    def of(cls, user: User) -> UserOut:
+    def of(cls, user: core.User) -> UserOut:
         return cls(id=user.id.value, username=user.username.value)
 
 
@@ -92,24 +92,27 @@ class RefreshIn(msgspec.Struct):
 
 
 class TokenOut(msgspec.Struct):
-    """OAuth2's token response, plus ``access``/``refresh`` for simplejwt clients."""
+    """OAuth2's token response, plus ``token`` (the access token, as the Django project
+    named it) and ``access``/``refresh`` for simplejwt clients."""
 
     access_token: str
     token_type: str
     expires_in: int
     refresh_token: str
     refresh_expires_in: int
+    token: str
     access: str
     refresh: str
 
     @classmethod
-    def of(cls, session: Session) -> TokenOut:
+    def of(cls, session: core.Session) -> TokenOut:
         return cls(
             access_token=session.access_token,
             token_type=session.token_type,
             expires_in=session.expires_in,
             refresh_token=session.refresh_token,
             refresh_expires_in=session.refresh_expires_in,
+            token=session.access_token,
             access=session.access_token,
             refresh=session.refresh_token,
         )

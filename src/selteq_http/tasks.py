@@ -9,31 +9,32 @@ query (``selteq_http.batching``).
 
 from __future__ import annotations
 
-from litestar import Router, delete, get, post, put
+from litestar import Router, delete, get, patch, post, put
 from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 
 from .auth import REQUIRED, BearerAuth, Caller, caller
 from .blocking import in_thread
-from .bodies import StrictJson
+from .bodies import AnyEncoding, StrictBody
 from .deps import Batcher, Services, provide_batcher
 from .problems import problem_specs
-from .schemas import TaskIn, TaskOut, TaskRename
+from .schemas import Task, TaskCreate, TaskRename
 
 _COMMON = (401, 503)
 
 
 @post(
     "/",
-    dto=StrictJson[TaskIn],
+    dto=StrictBody[TaskCreate],
     return_dto=None,
+    operation_class=AnyEncoding,
     summary="Create a task",
     responses=problem_specs(400, 413, 415, *_COMMON),
 )
-async def create_task(data: JSONBody[TaskIn], container: Services, user_id: Caller) -> TaskOut:
+async def create_task(data: JSONBody[TaskCreate], container: Services, user_id: Caller) -> Task:
     deadline = container.settings.db_timeout
     task = await in_thread(deadline, container.create_task, user_id, data.title, data.duration)
-    return TaskOut.of(task)
+    return Task.of(task)
 
 
 @get(
@@ -41,12 +42,12 @@ async def create_task(data: JSONBody[TaskIn], container: Services, user_id: Call
     summary="The caller's 4 newest tasks, newest first",
     responses=problem_specs(*_COMMON),
 )
-async def list_tasks(container: Services, batcher: Batcher, user_id: Caller) -> list[TaskOut]:
+async def list_tasks(container: Services, batcher: Batcher, user_id: Caller) -> list[Task]:
     if batcher is not None:
         tasks = await batcher(user_id)
     else:
         tasks = await in_thread(container.settings.db_timeout, container.list_recent_tasks, user_id)
-    return [TaskOut.of(task) for task in tasks]
+    return [Task.of(task) for task in tasks]
 
 
 @get(
@@ -54,24 +55,45 @@ async def list_tasks(container: Services, batcher: Batcher, user_id: Caller) -> 
     summary="One of the caller's tasks",
     responses=problem_specs(404, *_COMMON),
 )
-async def get_task(task_id: FromPath[int], container: Services, user_id: Caller) -> TaskOut:
+async def get_task(task_id: FromPath[int], container: Services, user_id: Caller) -> Task:
     deadline = container.settings.db_timeout
-    return TaskOut.of(await in_thread(deadline, container.get_task, user_id, task_id))
+    return Task.of(await in_thread(deadline, container.get_task, user_id, task_id))
+
+
+_RENAME_ERRORS = (400, 404, 413, 415, *_COMMON)
+
+
+async def _rename(container: Services, user_id: int, task_id: int, title: str) -> Task:
+    deadline = container.settings.db_timeout
+    return Task.of(await in_thread(deadline, container.rename_task, user_id, task_id, title))
 
 
 @put(
     "/{task_id:int}",
-    dto=StrictJson[TaskRename],
+    dto=StrictBody[TaskRename],
     return_dto=None,
+    operation_class=AnyEncoding,
     summary="Rename a task (other fields in the body are ignored)",
-    responses=problem_specs(400, 404, 413, 415, *_COMMON),
+    responses=problem_specs(*_RENAME_ERRORS),
 )
 async def rename_task(
     task_id: FromPath[int], data: JSONBody[TaskRename], container: Services, user_id: Caller
-) -> TaskOut:
-    deadline = container.settings.db_timeout
-    task = await in_thread(deadline, container.rename_task, user_id, task_id, data.title)
-    return TaskOut.of(task)
+) -> Task:
+    return await _rename(container, user_id, task_id, data.title)
+
+
+@patch(
+    "/{task_id:int}",
+    dto=StrictBody[TaskRename],
+    return_dto=None,
+    operation_class=AnyEncoding,
+    summary="Rename a task, as PUT does",
+    responses=problem_specs(*_RENAME_ERRORS),
+)
+async def patch_task(
+    task_id: FromPath[int], data: JSONBody[TaskRename], container: Services, user_id: Caller
+) -> Task:
+    return await _rename(container, user_id, task_id, data.title)
 
 
 @delete(
@@ -87,7 +109,7 @@ def task_router() -> Router:
     """Every task route behind the bearer check, marked as protected in the OpenAPI document."""
     return Router(
         path="/api/tasks",
-        route_handlers=[create_task, list_tasks, get_task, rename_task, delete_task],
+        route_handlers=[create_task, list_tasks, get_task, rename_task, patch_task, delete_task],
         middleware=[BearerAuth],
         dependencies={
             "user_id": Provide(caller, sync_to_thread=False),
