@@ -6,11 +6,12 @@ Import what you need from here; the underscore modules are private.
 
 from ._auth import Login, Logout, RefreshSession, RegisterUser, SessionPolicy
 from ._authenticate import Authenticate
-from ._entities import RefreshRecord, Session, Task, TokenClaims, User
+from ._entities import KeyedCreate, RefreshRecord, Session, Task, TokenClaims, User
 from ._errors import (
     AuthenticationFailed,
     Conflict,
     InvalidField,
+    KeyReused,
     NotFound,
     RateLimited,
     SelteqError,
@@ -18,6 +19,7 @@ from ._errors import (
 )
 from ._ports import (
     Clock,
+    IdempotencyKeyStore,
     LoginThrottle,
     PasswordHasher,
     RefreshTokenStore,
@@ -41,7 +43,7 @@ from ._tasks import (
     RenameTask,
     ReportTasks,
 )
-from ._values import Duration, Password, TaskId, Title, UserId, Username
+from ._values import Duration, IdempotencyKey, Password, TaskId, Title, UserId, Username
 
 __all__ = [
     "Authenticate",
@@ -52,7 +54,11 @@ __all__ = [
     "DeleteTask",
     "Duration",
     "GetTask",
+    "IdempotencyKey",
+    "IdempotencyKeyStore",
     "InvalidField",
+    "KeyReused",
+    "KeyedCreate",
     "ListRecentTasks",
     "ListRecentTasksBatch",
     "LogTasks",

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import attrs
 
-from ._values import Duration, TaskId, Title, UserId, Username
+from ._values import Duration, IdempotencyKey, TaskId, Title, UserId, Username
 
 
 @attrs.frozen(slots=True)
@@ -26,6 +26,21 @@ class Task:
     def rename(self, title: Title, at: datetime) -> Task:
         """The same task with a new title; the duration never changes through a rename."""
         return attrs.evolve(self, title=title, updated_at=at)
+
+
+@attrs.frozen(slots=True)
+class KeyedCreate:
+    """What the server remembers of a create sent with an idempotency key: whose key, a
+    fingerprint of what was asked, and the task it made (as it was then, so a retry gets
+    the first answer even after the task was renamed or deleted)."""
+
+    owner_id: UserId
+    key: IdempotencyKey
+    fingerprint: str
+    task: Task
+
+    def expired(self, now: datetime, ttl: timedelta) -> bool:
+        return self.task.created_at + ttl <= now
 
 
 @attrs.frozen(slots=True, repr=False)

@@ -36,6 +36,13 @@ class Conflict(SelteqError):
     """The change clashes with what is stored (a username that is taken, say)."""
 
 
+class KeyReused(Conflict):
+    """An idempotency key that already stands for a different request."""
+
+    def __init__(self) -> None:
+        super().__init__("the idempotency key was used for a different request")
+
+
 class AuthenticationFailed(SelteqError):
     """Credentials or a token were wrong, expired, revoked or of the wrong kind.
 

@@ -11,8 +11,8 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol
 
-from ._entities import RefreshRecord, Task, TokenClaims, User
-from ._values import Duration, Password, TaskId, Title, UserId, Username
+from ._entities import KeyedCreate, RefreshRecord, Task, TokenClaims, User
+from ._values import Duration, IdempotencyKey, Password, TaskId, Title, UserId, Username
 
 
 class Clock(Protocol):
@@ -86,6 +86,21 @@ class RefreshTokenStore(Protocol):
         ...
 
 
+class IdempotencyKeyStore(Protocol):
+    """The keyed creates of the last while, written in the same transaction as the task."""
+
+    def get(self, owner_id: UserId, key: IdempotencyKey) -> KeyedCreate | None: ...
+
+    def add(self, record: KeyedCreate) -> None:
+        """Remember the create; raise Conflict when the owner already holds the key (a
+        concurrent create with it committed first)."""
+        ...
+
+    def remove(self, owner_id: UserId, key: IdempotencyKey) -> None:
+        """Forget the key (it expired), so it can stand for a new create."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: ``with uow: ... uow.commit()``; leaving without commit rolls back."""
 
@@ -97,6 +112,9 @@ class UnitOfWork(Protocol):
 
     @property
     def refresh_tokens(self) -> RefreshTokenStore: ...
+
+    @property
+    def idempotency_keys(self) -> IdempotencyKeyStore: ...
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -8,9 +8,10 @@ import attrs
 
 from ._entities import Task
 from ._errors import InvalidField, NotFound
+from ._idempotency import create_once, fingerprint
 from ._ports import Clock, TaskBatchReader, TaskLog, UnitOfWorkFactory
 from ._validation import parse_all
-from ._values import Duration, TaskId, Title, UserId, require_utc
+from ._values import Duration, IdempotencyKey, TaskId, Title, UserId, require_utc
 
 DEFAULT_RECENT = 4
 
@@ -30,14 +31,23 @@ def _owned(task: Task | None, user: UserId) -> Task:
 
 @attrs.frozen
 class CreateTask:
-    """A user creates a task with a title and a duration in minutes; both are validated."""
+    """A user creates a task with a title and a duration in minutes; both are validated.
+    With an idempotency key, the same request again within 24 hours answers the task the
+    first one made and creates nothing; another request with the key is refused."""
 
     uow: UnitOfWorkFactory
     clock: Clock
 
-    def __call__(self, user_id: int, title: str, duration: int) -> Task:
+    def __call__(
+        self, user_id: int, title: str, duration: int, idempotency_key: str | None = None
+    ) -> Task:
         valid_title, valid_duration = parse_all(lambda: Title(title), lambda: Duration(duration))
         now = require_utc(self.clock.now())
+        if idempotency_key is not None:
+            key = IdempotencyKey(idempotency_key)
+            asked = fingerprint(title, duration)
+            fields = (valid_title, valid_duration)
+            return create_once(self.uow, UserId(user_id), key, asked, fields, now)
         with self.uow() as uow:
             task = uow.tasks.add(UserId(user_id), valid_title, valid_duration, now)
             uow.commit()

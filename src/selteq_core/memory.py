@@ -13,10 +13,16 @@ from types import TracebackType
 
 import attrs
 
-from ._entities import RefreshRecord, Task, User
+from ._entities import KeyedCreate, RefreshRecord, Task, User
 from ._errors import Conflict
-from ._ports import RefreshTokenStore, TaskRepository, UnitOfWork, UserRepository
-from ._values import Duration, TaskId, Title, UserId, Username
+from ._ports import (
+    IdempotencyKeyStore,
+    RefreshTokenStore,
+    TaskRepository,
+    UnitOfWork,
+    UserRepository,
+)
+from ._values import Duration, IdempotencyKey, TaskId, Title, UserId, Username
 
 
 @attrs.define
@@ -24,9 +30,10 @@ class _Tables:
     tasks: dict[TaskId, Task] = attrs.Factory(dict)
     users: dict[UserId, User] = attrs.Factory(dict)
     refresh: dict[str, RefreshRecord] = attrs.Factory(dict)
+    keys: dict[tuple[UserId, IdempotencyKey], KeyedCreate] = attrs.Factory(dict)
 
     def copy(self) -> _Tables:
-        return _Tables(dict(self.tasks), dict(self.users), dict(self.refresh))
+        return _Tables(dict(self.tasks), dict(self.users), dict(self.refresh), dict(self.keys))
 
 
 class InMemoryDatabase:
@@ -137,6 +144,22 @@ class _RefreshTokens(RefreshTokenStore):
         return len(members)
 
 
+class _KeyedCreates(IdempotencyKeyStore):
+    def __init__(self, tables: _Tables) -> None:
+        self._t = tables
+
+    def get(self, owner_id: UserId, key: IdempotencyKey) -> KeyedCreate | None:
+        return self._t.keys.get((owner_id, key))
+
+    def add(self, record: KeyedCreate) -> None:
+        if (record.owner_id, record.key) in self._t.keys:
+            raise Conflict("idempotency key already held")
+        self._t.keys[record.owner_id, record.key] = record
+
+    def remove(self, owner_id: UserId, key: IdempotencyKey) -> None:
+        self._t.keys.pop((owner_id, key), None)
+
+
 class InMemoryUnitOfWork(UnitOfWork):
     """Works on a private copy of the tables; ``commit()`` publishes it.
 
@@ -152,6 +175,7 @@ class InMemoryUnitOfWork(UnitOfWork):
         self._tasks = _Tasks(self._db, tables)
         self._users = _Users(self._db, tables)
         self._refresh = _RefreshTokens(tables)
+        self._keys = _KeyedCreates(tables)
 
     @property
     def tasks(self) -> TaskRepository:
@@ -164,6 +188,10 @@ class InMemoryUnitOfWork(UnitOfWork):
     @property
     def refresh_tokens(self) -> RefreshTokenStore:
         return self._refresh
+
+    @property
+    def idempotency_keys(self) -> IdempotencyKeyStore:
+        return self._keys
 
     def __enter__(self) -> InMemoryUnitOfWork:
         self._open(self._db._snapshot())

@@ -25,6 +25,7 @@ from selteq_core import (
     AuthenticationFailed,
     Conflict,
     InvalidField,
+    KeyReused,
     NotFound,
     RateLimited,
     SelteqError,
@@ -65,6 +66,7 @@ DOMAIN_PROBLEMS: dict[type[SelteqError], _Kind] = {
     AuthenticationFailed: _Kind(401, "authentication-failed", "Authentication failed"),
     NotFound: _Kind(404, "not-found", "Not found"),
     Conflict: _Kind(409, "conflict", "Conflict"),
+    KeyReused: _Kind(422, "idempotency-key-reused", "Idempotency key reused"),
     RateLimited: _Kind(429, "rate-limited", "Too many attempts"),
     Unavailable: _Kind(503, "unavailable", "Service unavailable"),
 }
@@ -213,6 +215,7 @@ _DESCRIPTIONS = {
     409: "Conflict",
     413: "Body too large",
     415: "Unsupported content type",
+    422: "The Idempotency-Key was used for a request with another body",
     429: "Too many failed attempts; see Retry-After",
     503: "A backing service is unavailable; see Retry-After",
 }

@@ -9,9 +9,13 @@ query (``selteq_http.batching``).
 
 from __future__ import annotations
 
-from litestar import Router, delete, get, patch, post, put
+import re
+from typing import Annotated
+
+from litestar import Response, Router, delete, get, patch, post, put
+from litestar.datastructures import ResponseHeader
 from litestar.di import Provide
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, HeaderParameter, JSONBody
 
 from .auth import REQUIRED, BearerAuth, Caller, caller
 from .blocking import in_thread
@@ -22,6 +26,30 @@ from .schemas import Task, TaskCreate, TaskRename
 
 _COMMON = (401, 503)
 
+_KEY = re.compile(r"^[!-~]{1,255}$")
+IdempotencyKey = Annotated[
+    str | None,
+    HeaderParameter(
+        name="Idempotency-Key",
+        pattern=_KEY.pattern,
+        description=(
+            "Retry-safe creation (IETF httpapi Idempotency-Key): the same key and body"
+            " within 24 hours answers the first create again and creates nothing; the same"
+            " key with another body is a 422. A quoted key (a structured-field string) is"
+            " the key without its quotes."
+        ),
+    ),
+]
+LOCATION = [ResponseHeader(name="Location", description="The task's URL", documentation_only=True)]
+
+
+def _key(header: str | None) -> str | None:
+    """The key without the quotes of a structured-field string (Litestar has checked the
+    pattern: a bad key is a 400 naming ``idempotency_key``, as the core names it)."""
+    if header is not None and len(header) > 2 and header[0] == header[-1] == '"':
+        return header[1:-1]
+    return header
+
 
 @post(
     "/",
@@ -29,12 +57,20 @@ _COMMON = (401, 503)
     return_dto=None,
     operation_class=AnyEncoding,
     summary="Create a task",
-    responses=problem_specs(400, 413, 415, *_COMMON),
+    response_headers=LOCATION,
+    responses=problem_specs(400, 413, 415, 422, *_COMMON),
 )
-async def create_task(data: JSONBody[TaskCreate], container: Services, user_id: Caller) -> Task:
+async def create_task(
+    data: JSONBody[TaskCreate],
+    container: Services,
+    user_id: Caller,
+    idempotency_key: IdempotencyKey = None,
+) -> Response[Task]:
+    create, key = container.create_task, _key(idempotency_key)
     deadline = container.settings.db_timeout
-    task = await in_thread(deadline, container.create_task, user_id, data.title, data.duration)
-    return Task.of(task)
+    task = await in_thread(deadline, create, user_id, data.title, data.duration, key)
+    location = f"/api/tasks/{task.id.value}/"
+    return Response(Task.of(task), status_code=201, headers={"Location": location})
 
 
 @get(

@@ -76,6 +76,16 @@ class Statements:
     refresh_revoke_family: str = (
         "UPDATE refresh_tokens SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL"
     )
+    idempotency_get: str = (
+        "SELECT user_id, idem_key, fingerprint, task_id, title, duration, created_at"
+        " FROM idempotency_keys WHERE user_id = ? AND idem_key = ?"
+    )
+    idempotency_insert: str = (
+        "INSERT INTO idempotency_keys"
+        " (user_id, idem_key, fingerprint, task_id, title, duration, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)"
+    )
+    idempotency_delete: str = "DELETE FROM idempotency_keys WHERE user_id = ? AND idem_key = ?"
     ping: str = "SELECT 1"
     prepared: tuple[str, ...] = ()
     """Names of the hot reads a session prepares once (PostgreSQL only; see
