@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 
 import attrs
@@ -22,6 +23,14 @@ class Task:
 
     def owned_by(self, user_id: UserId) -> bool:
         return self.owner_id == user_id
+
+    @property
+    def version(self) -> str:
+        """Changes whenever the task does: what a client sends back to say "only if it is
+        still the task I saw" (HTTP's ETag and If-Match)."""
+        state = f"{self.id.value}\x00{self.title.value}\x00{self.duration.minutes}\x00"
+        stamp = self.updated_at.isoformat(timespec="microseconds")
+        return hashlib.sha256((state + stamp).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
     def rename(self, title: Title, at: datetime) -> Task:
         """The same task with a new title; the duration never changes through a rename."""

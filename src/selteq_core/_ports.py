@@ -34,12 +34,15 @@ class TaskRepository(Protocol):
         """The owner's newest tasks, newest first (created_at, then id, descending)."""
         ...
 
-    def update(self, task: Task) -> bool:
-        """Write the task's title and updated_at; False when the task no longer exists."""
+    def update(self, task: Task, expected: Task | None = None) -> bool:
+        """Write the task's title and updated_at; False when the task no longer exists or,
+        with ``expected``, is no longer stored as ``expected`` (checked in the same write,
+        so a concurrent change is never overwritten)."""
         ...
 
-    def remove(self, task_id: TaskId) -> bool:
-        """Delete the task; False when it did not exist."""
+    def remove(self, task_id: TaskId, expected: Task | None = None) -> bool:
+        """Delete the task; False when it did not exist or, with ``expected``, is no longer
+        stored as ``expected``."""
         ...
 
     def page(self, after: TaskId | None, owner_id: UserId | None, limit: int) -> list[Task]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 
 import attrs
 
 from ._entities import Task
-from ._errors import InvalidField, NotFound
+from ._errors import InvalidField, NotFound, PreconditionFailed
 from ._idempotency import create_once, fingerprint
 from ._ports import Clock, TaskBatchReader, TaskLog, UnitOfWorkFactory
 from ._validation import parse_all
@@ -26,6 +26,19 @@ def _task_id(value: int) -> TaskId:
 def _owned(task: Task | None, user: UserId) -> Task:
     if task is None or not task.owned_by(user):
         raise NotFound("task")
+    return task
+
+
+ANY_VERSION = "*"
+
+
+def _expected(task: Task, if_match: Collection[str] | None) -> Task | None:
+    """The task a conditional write must still find stored, or None for an unconditional
+    one; PreconditionFailed when the caller's versions do not include the task's."""
+    if if_match is None:
+        return None
+    if ANY_VERSION not in if_match and task.version not in if_match:
+        raise PreconditionFailed()
     return task
 
 
@@ -98,35 +111,40 @@ class GetTask:
 @attrs.frozen
 class RenameTask:
     """A user renames their task. Only the title changes: a rename never touches the duration.
-    A task the caller does not own is not found."""
+    A task the caller does not own is not found. With ``if_match`` (versions the caller
+    saw, or ``*``), a task that has moved on is left as it is (PreconditionFailed)."""
 
     uow: UnitOfWorkFactory
     clock: Clock
 
-    def __call__(self, user_id: int, task_id: int, title: str) -> Task:
+    def __call__(
+        self, user_id: int, task_id: int, title: str, if_match: Collection[str] | None = None
+    ) -> Task:
         new_title = Title(title)
         ident = _task_id(task_id)
         with self.uow() as uow:
             task = _owned(uow.tasks.get(ident), UserId(user_id))
+            expected = _expected(task, if_match)
             renamed = task.rename(new_title, require_utc(self.clock.now()))
-            if not uow.tasks.update(renamed):
-                raise NotFound("task")
+            if not uow.tasks.update(renamed, expected):
+                raise NotFound("task") if expected is None else PreconditionFailed()
             uow.commit()
         return renamed
 
 
 @attrs.frozen
 class DeleteTask:
-    """A user deletes their task. A task the caller does not own is not found and stays."""
+    """A user deletes their task. A task the caller does not own is not found and stays.
+    With ``if_match``, as for ``RenameTask``."""
 
     uow: UnitOfWorkFactory
 
-    def __call__(self, user_id: int, task_id: int) -> None:
+    def __call__(self, user_id: int, task_id: int, if_match: Collection[str] | None = None) -> None:
         ident = _task_id(task_id)
         with self.uow() as uow:
-            _owned(uow.tasks.get(ident), UserId(user_id))
-            if not uow.tasks.remove(ident):
-                raise NotFound("task")
+            expected = _expected(_owned(uow.tasks.get(ident), UserId(user_id)), if_match)
+            if not uow.tasks.remove(ident, expected):
+                raise NotFound("task") if expected is None else PreconditionFailed()
             uow.commit()
 
 

@@ -77,14 +77,19 @@ class _Tasks(TaskRepository):
         owned.sort(key=lambda t: (t.created_at, t.id), reverse=True)
         return owned[:limit]
 
-    def update(self, task: Task) -> bool:
-        if task.id not in self._t.tasks:
+    def update(self, task: Task, expected: Task | None = None) -> bool:
+        current = self._t.tasks.get(task.id)
+        if current is None or (expected is not None and current != expected):
             return False
         self._t.tasks[task.id] = task
         return True
 
-    def remove(self, task_id: TaskId) -> bool:
-        return self._t.tasks.pop(task_id, None) is not None
+    def remove(self, task_id: TaskId, expected: Task | None = None) -> bool:
+        current = self._t.tasks.get(task_id)
+        if current is None or (expected is not None and current != expected):
+            return False
+        del self._t.tasks[task_id]
+        return True
 
     def page(self, after: TaskId | None, owner_id: UserId | None, limit: int) -> list[Task]:
         rows = sorted(

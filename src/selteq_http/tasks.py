@@ -9,46 +9,36 @@ query (``selteq_http.batching``).
 
 from __future__ import annotations
 
-import re
-from typing import Annotated
-
 from litestar import Response, Router, delete, get, patch, post, put
 from litestar.datastructures import ResponseHeader
 from litestar.di import Provide
-from litestar.params import FromPath, HeaderParameter, JSONBody
+from litestar.openapi import ResponseSpec
+from litestar.params import FromPath, JSONBody
+
+from selteq_core import Task as CoreTask
 
 from .auth import REQUIRED, BearerAuth, Caller, caller
 from .blocking import in_thread
 from .bodies import AnyEncoding, StrictBody
+from .conditional import ETAG, IfMatch, IfNoneMatch, etag, unchanged, versions
 from .deps import Batcher, Services, provide_batcher
+from .idempotency import IdempotencyKey, key_of
 from .problems import problem_specs
 from .schemas import Task, TaskCreate, TaskRename
 
 _COMMON = (401, 503)
-
-_KEY = re.compile(r"^[!-~]{1,255}$")
-IdempotencyKey = Annotated[
-    str | None,
-    HeaderParameter(
-        name="Idempotency-Key",
-        pattern=_KEY.pattern,
-        description=(
-            "Retry-safe creation (IETF httpapi Idempotency-Key): the same key and body"
-            " within 24 hours answers the first create again and creates nothing; the same"
-            " key with another body is a 422. A quoted key (a structured-field string) is"
-            " the key without its quotes."
-        ),
-    ),
-]
-LOCATION = [ResponseHeader(name="Location", description="The task's URL", documentation_only=True)]
+_WRITE_ERRORS = (400, 404, 412, 413, 415, *_COMMON)
+LOCATION = ResponseHeader(name="Location", description="The task's URL", documentation_only=True)
+NOT_MODIFIED = {
+    304: ResponseSpec(None, description="Not modified: the If-None-Match tag is current")
+}
 
 
-def _key(header: str | None) -> str | None:
-    """The key without the quotes of a structured-field string (Litestar has checked the
-    pattern: a bad key is a 400 naming ``idempotency_key``, as the core names it)."""
-    if header is not None and len(header) > 2 and header[0] == header[-1] == '"':
-        return header[1:-1]
-    return header
+def _answer(task: CoreTask, status: int = 200) -> Response[Task]:
+    headers = {"ETag": etag(task)}
+    if status == 201:
+        headers["Location"] = f"/api/tasks/{task.id.value}/"
+    return Response(Task.of(task), status_code=status, headers=headers)
 
 
 @post(
@@ -57,7 +47,7 @@ def _key(header: str | None) -> str | None:
     return_dto=None,
     operation_class=AnyEncoding,
     summary="Create a task",
-    response_headers=LOCATION,
+    response_headers=[LOCATION, ETAG],
     responses=problem_specs(400, 413, 415, 422, *_COMMON),
 )
 async def create_task(
@@ -66,11 +56,10 @@ async def create_task(
     user_id: Caller,
     idempotency_key: IdempotencyKey = None,
 ) -> Response[Task]:
-    create, key = container.create_task, _key(idempotency_key)
+    create, key = container.create_task, key_of(idempotency_key)
     deadline = container.settings.db_timeout
     task = await in_thread(deadline, create, user_id, data.title, data.duration, key)
-    location = f"/api/tasks/{task.id.value}/"
-    return Response(Task.of(task), status_code=201, headers={"Location": location})
+    return _answer(task, 201)
 
 
 @get(
@@ -89,19 +78,27 @@ async def list_tasks(container: Services, batcher: Batcher, user_id: Caller) -> 
 @get(
     "/{task_id:int}",
     summary="One of the caller's tasks",
-    responses=problem_specs(404, *_COMMON),
+    response_headers=[ETAG],
+    responses={**NOT_MODIFIED, **problem_specs(400, 404, *_COMMON)},
 )
-async def get_task(task_id: FromPath[int], container: Services, user_id: Caller) -> Task:
+async def get_task(
+    task_id: FromPath[int],
+    container: Services,
+    user_id: Caller,
+    if_none_match: IfNoneMatch = None,
+) -> Response[Task]:
     deadline = container.settings.db_timeout
-    return Task.of(await in_thread(deadline, container.get_task, user_id, task_id))
+    task = await in_thread(deadline, container.get_task, user_id, task_id)
+    if unchanged(if_none_match, task):
+        return Response(None, status_code=304, headers={"ETag": etag(task)})  # type: ignore[arg-type]
+    return _answer(task)
 
 
-_RENAME_ERRORS = (400, 404, 413, 415, *_COMMON)
-
-
-async def _rename(container: Services, user_id: int, task_id: int, title: str) -> Task:
-    deadline = container.settings.db_timeout
-    return Task.of(await in_thread(deadline, container.rename_task, user_id, task_id, title))
+async def _rename(
+    container: Services, user_id: int, task_id: int, title: str, if_match: str | None
+) -> Response[Task]:
+    rename, deadline = container.rename_task, container.settings.db_timeout
+    return _answer(await in_thread(deadline, rename, user_id, task_id, title, versions(if_match)))
 
 
 @put(
@@ -110,12 +107,17 @@ async def _rename(container: Services, user_id: int, task_id: int, title: str) -
     return_dto=None,
     operation_class=AnyEncoding,
     summary="Rename a task (other fields in the body are ignored)",
-    responses=problem_specs(*_RENAME_ERRORS),
+    response_headers=[ETAG],
+    responses=problem_specs(*_WRITE_ERRORS),
 )
 async def rename_task(
-    task_id: FromPath[int], data: JSONBody[TaskRename], container: Services, user_id: Caller
-) -> Task:
-    return await _rename(container, user_id, task_id, data.title)
+    task_id: FromPath[int],
+    data: JSONBody[TaskRename],
+    container: Services,
+    user_id: Caller,
+    if_match: IfMatch = None,
+) -> Response[Task]:
+    return await _rename(container, user_id, task_id, data.title, if_match)
 
 
 @patch(
@@ -124,21 +126,29 @@ async def rename_task(
     return_dto=None,
     operation_class=AnyEncoding,
     summary="Rename a task, as PUT does",
-    responses=problem_specs(*_RENAME_ERRORS),
+    response_headers=[ETAG],
+    responses=problem_specs(*_WRITE_ERRORS),
 )
 async def patch_task(
-    task_id: FromPath[int], data: JSONBody[TaskRename], container: Services, user_id: Caller
-) -> Task:
-    return await _rename(container, user_id, task_id, data.title)
+    task_id: FromPath[int],
+    data: JSONBody[TaskRename],
+    container: Services,
+    user_id: Caller,
+    if_match: IfMatch = None,
+) -> Response[Task]:
+    return await _rename(container, user_id, task_id, data.title, if_match)
 
 
 @delete(
     "/{task_id:int}",
     summary="Delete a task",
-    responses=problem_specs(404, *_COMMON),
+    responses=problem_specs(400, 404, 412, *_COMMON),
 )
-async def delete_task(task_id: FromPath[int], container: Services, user_id: Caller) -> None:
-    await in_thread(container.settings.db_timeout, container.delete_task, user_id, task_id)
+async def delete_task(
+    task_id: FromPath[int], container: Services, user_id: Caller, if_match: IfMatch = None
+) -> None:
+    remove, deadline = container.delete_task, container.settings.db_timeout
+    await in_thread(deadline, remove, user_id, task_id, versions(if_match))
 
 
 def task_router() -> Router:

@@ -51,6 +51,11 @@ class Statements:
     )
     task_update: str = "UPDATE tasks SET title = ?, updated_at = ? WHERE id = ?"
     task_delete: str = "DELETE FROM tasks WHERE id = ?"
+    task_update_if: str = (
+        "UPDATE tasks SET title = ?, updated_at = ? WHERE id = ? AND title = ? AND updated_at = ?"
+    )
+    """``task_update`` only while the row is as it was read (a compare-and-set)."""
+    task_delete_if: str = "DELETE FROM tasks WHERE id = ? AND title = ? AND updated_at = ?"
     user_get: str = (
         "SELECT id, username, password_hash, is_active, created_at, updated_at"
         " FROM users WHERE id = ?"
