@@ -7,6 +7,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from litestar import Litestar
 from litestar.di import Provide
+from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components
@@ -37,6 +38,13 @@ def _closing(container: Container) -> Callable[[Litestar], AbstractAsyncContextM
     return lifespan
 
 
+def _operation_id(handler: HTTPRouteHandler, *_: object) -> str:
+    """The handler's own name in camelCase (``create_task`` -> ``createTask``): what a
+    generated client names its functions, so never built from the route's path."""
+    first, *rest = handler.handler_name.split("_")
+    return first + "".join(word.capitalize() for word in rest)
+
+
 def _openapi() -> OpenAPIConfig:
     return OpenAPIConfig(
         title="Selteq",
@@ -46,6 +54,7 @@ def _openapi() -> OpenAPIConfig:
         render_plugins=[SwaggerRenderPlugin()],
         components=Components(security_schemes=SECURITY_SCHEMES),
         use_handler_docstrings=False,
+        operation_id_creator=_operation_id,
     )
 
 

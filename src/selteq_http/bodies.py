@@ -5,28 +5,20 @@ A body is first decoded as it is (JSON by msgspec, a form as ``formdata`` does),
 field the route reads is converted on its own, so a 400 names every bad field
 (``InvalidField``) without reading any library's error messages. JSON-only routes go
 through ``StrictJson`` (a DTO), the task routes, which also take forms as Django REST
-framework does, through ``StrictBody``, and the token routes, which take OAuth2 forms,
-through ``read_json_or_form``.
+framework does, through ``StrictBody`` (documented by ``bodydocs``), and the token routes,
+which take OAuth2 forms, through ``read_json_or_form``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import msgspec
 from litestar import Request
 from litestar.dto import MsgspecDTO
 from litestar.exceptions import ClientException
-from litestar.openapi.spec import (
-    OpenAPIMediaType,
-    OpenAPIType,
-    Operation,
-    Reference,
-    RequestBody,
-    Schema,
-)
+from litestar.openapi.spec import Reference, Schema
 from litestar.typing import FieldDefinition
 
 from selteq_core import InvalidField
@@ -139,8 +131,30 @@ def _converted(value: object, annotation: Any, form: bool) -> object:
     except msgspec.ValidationError as error:
         if kinds and not any(_is(value, kind) for kind, _ in kinds):
             raise _Refused(kinds[0][1]) from None
-        # The right type out of the declared bounds: msgspec's sentence is the reason.
-        raise _Refused(str(error).replace("`", "")) from None
+        reason = _bound_broken(msgspec.inspect.type_info(annotation), value)
+        # The right type out of the declared bounds: msgspec's sentence as a last resort.
+        raise _Refused(reason or str(error).replace("`", "")) from None
+
+
+def _bound_broken(info: msgspec.inspect.Type, value: object) -> str | None:
+    """Which declared bound (the schema keywords the OpenAPI document shows) the value
+    breaks, in the words the core uses for the same rule."""
+    extra = info.extra or {} if isinstance(info, msgspec.inspect.Metadata) else {}
+    inner = info.type if isinstance(info, msgspec.inspect.Metadata) else info
+    if isinstance(inner, msgspec.inspect.StrType) and isinstance(value, str):
+        if inner.min_length is not None and len(value) < inner.min_length:
+            return (
+                "must not be empty"
+                if inner.min_length == 1
+                else (f"must be at least {inner.min_length} characters")
+            )
+        if inner.max_length is not None and len(value) > inner.max_length:
+            return f"must be at most {inner.max_length} characters"
+        if inner.pattern is not None:
+            return str(extra.get("pattern", f"must match {inner.pattern}"))
+    if isinstance(inner, msgspec.inspect.IntType) and inner.ge is not None:
+        return f"must be between {inner.ge} and {inner.le}" if inner.le else None
+    return None
 
 
 def _kinds(info: msgspec.inspect.Type) -> list[tuple[type, str]]:
@@ -189,7 +203,7 @@ class StrictJson(MsgspecDTO[S], Generic[S]):
 
 class StrictBody(StrictJson[S], Generic[S]):
     """``StrictJson`` that also takes the body as a urlencoded or multipart form, as
-    Django REST framework's parsers do (document it with ``any_encoding``)."""
+    Django REST framework's parsers do (document it with ``bodydocs.AnyEncoding``)."""
 
     forms: ClassVar[bool] = True
 
@@ -197,38 +211,3 @@ class StrictBody(StrictJson[S], Generic[S]):
 async def read_json_or_form(request: Request[Any, Any, Any], into: type[S]) -> S:
     """A JSON object or a form (as OAuth2 clients and Swagger UI's Authorize send)."""
     return decoded(request.headers.get("content-type"), await request.body(), into, forms=True)
-
-
-@dataclass
-class AnyEncoding(Operation):
-    """An operation whose JSON request body is also documented as both form encodings
-    (Litestar documents one encoding per route on its own)."""
-
-    def __post_init__(self) -> None:
-        body = self.request_body
-        if isinstance(body, RequestBody) and JSON in body.content:
-            media = body.content[JSON]
-            body.content = {JSON: media, FORM: media, MULTIPART: media}
-
-
-def json_or_form_body(into: type[msgspec.Struct]) -> type[Operation]:
-    """An OpenAPI operation class declaring a body of string fields in JSON or form encoding
-    (Litestar documents only one encoding per route on its own)."""
-    fields = msgspec.structs.fields(into)
-    schema = Schema(
-        type=OpenAPIType.OBJECT,
-        title=into.__name__,
-        properties={field.name: Schema(type=OpenAPIType.STRING) for field in fields},
-        required=[field.name for field in fields if field.required] or None,
-    )
-    body = RequestBody(
-        required=True,
-        content={JSON: OpenAPIMediaType(schema=schema), FORM: OpenAPIMediaType(schema=schema)},
-    )
-
-    @dataclass
-    class JsonOrFormOperation(Operation):
-        def __post_init__(self) -> None:
-            self.request_body = body
-
-    return JsonOrFormOperation

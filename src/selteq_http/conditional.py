@@ -16,10 +16,13 @@ from litestar.params import HeaderParameter
 
 from selteq_core import InvalidField, Task
 
+TAG_LIST = r'^\s*(\*|(W/)?"[!#-~]*"(\s*,\s*(W/)?"[!#-~]*")*)\s*$'
+"""``*`` or entity tags (RFC 9110 §8.8.3), as the document states and Litestar checks."""
 IfMatch = Annotated[
     str | None,
     HeaderParameter(
         name="If-Match",
+        pattern=TAG_LIST,
         description='Change the task only if its ETag is one of these (or "*"); else 412.',
     ),
 ]
@@ -27,10 +30,13 @@ IfNoneMatch = Annotated[
     str | None,
     HeaderParameter(
         name="If-None-Match",
+        pattern=TAG_LIST,
         description="Answer 304 without a body when the task's ETag is one of these.",
     ),
 ]
-ETAG = ResponseHeader(name="ETag", description="The task's entity tag", documentation_only=True)
+ETAG = ResponseHeader(
+    name="ETag", value='"e3b0c442"', description="The task's entity tag", documentation_only=True
+)
 
 
 def etag(task: Task) -> str:

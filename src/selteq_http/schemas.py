@@ -14,10 +14,24 @@ import msgspec
 import selteq_core as core
 
 Title = Annotated[
-    str, msgspec.Meta(description="1 to 200 characters once surrounding spaces are trimmed")
+    str,
+    msgspec.Meta(
+        min_length=1,
+        max_length=200,
+        pattern=r"\S",
+        description="1 to 200 characters, not only spaces (surrounding spaces are trimmed)",
+        examples=["Write the report"],
+        extra={"pattern": "must not be blank"},
+    ),
 ]
 Minutes = Annotated[
-    int, msgspec.Meta(description="Whole minutes, 1 to 2147483647 (not a float, bool or string)")
+    int,
+    msgspec.Meta(
+        ge=1,
+        le=2_147_483_647,
+        description="Whole minutes (not a float, bool or string)",
+        examples=[45],
+    ),
 ]
 
 
@@ -59,9 +73,25 @@ def utc(moment: datetime) -> datetime:
 
 class SignUp(msgspec.Struct):
     username: Annotated[
-        str, msgspec.Meta(description="1 to 150 letters, digits and @.+-_ (as in Django)")
+        str,
+        msgspec.Meta(
+            min_length=1,
+            max_length=150,
+            pattern=r"^[\w.@+-]+$",
+            description="Letters, digits and @.+-_ (as in Django)",
+            examples=["alice"],
+            extra={"pattern": "may hold only letters, digits and @.+-_"},
+        ),
     ]
-    password: Annotated[str, msgspec.Meta(description="8 to 1024 bytes in UTF-8")]
+    password: Annotated[
+        str,
+        msgspec.Meta(
+            min_length=8,
+            max_length=256,
+            description="8 to 256 characters (so never more than 1024 bytes in UTF-8)",
+            examples=["correct horse battery"],
+        ),
+    ]
 
 
 class UserOut(msgspec.Struct):
@@ -91,7 +121,7 @@ class RefreshIn(msgspec.Struct):
         return self.refresh_token or self.refresh
 
 
-class TokenOut(msgspec.Struct):
+class TokenPair(msgspec.Struct):
     """OAuth2's token response, plus ``token`` (the access token, as the Django project
     named it) and ``access``/``refresh`` for simplejwt clients."""
 
@@ -105,7 +135,7 @@ class TokenOut(msgspec.Struct):
     refresh: str
 
     @classmethod
-    def of(cls, session: core.Session) -> TokenOut:
+    def of(cls, session: core.Session) -> TokenPair:
         return cls(
             access_token=session.access_token,
             token_type=session.token_type,

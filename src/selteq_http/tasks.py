@@ -19,7 +19,8 @@ from selteq_core import Task as CoreTask
 
 from .auth import REQUIRED, BearerAuth, Caller, caller
 from .blocking import in_thread
-from .bodies import AnyEncoding, StrictBody
+from .bodies import StrictBody
+from .bodydocs import AnyEncoding
 from .conditional import ETAG, IfMatch, IfNoneMatch, etag, unchanged, versions
 from .deps import Batcher, Services, provide_batcher
 from .idempotency import IdempotencyKey, key_of
@@ -28,7 +29,9 @@ from .schemas import Task, TaskCreate, TaskRename
 
 _COMMON = (401, 503)
 _WRITE_ERRORS = (400, 404, 412, 413, 415, *_COMMON)
-LOCATION = ResponseHeader(name="Location", description="The task's URL", documentation_only=True)
+LOCATION = ResponseHeader(
+    name="Location", value="/api/tasks/7/", description="The task's URL", documentation_only=True
+)
 NOT_MODIFIED = {
     304: ResponseSpec(None, description="Not modified: the If-None-Match tag is current")
 }
@@ -77,6 +80,7 @@ async def list_tasks(container: Services, batcher: Batcher, user_id: Caller) -> 
 
 @get(
     "/{task_id:int}",
+    operation_class=AnyEncoding,
     summary="One of the caller's tasks",
     response_headers=[ETAG],
     responses={**NOT_MODIFIED, **problem_specs(400, 404, *_COMMON)},
@@ -141,6 +145,7 @@ async def patch_task(
 
 @delete(
     "/{task_id:int}",
+    operation_class=AnyEncoding,
     summary="Delete a task",
     responses=problem_specs(400, 404, 412, *_COMMON),
 )
