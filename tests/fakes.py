@@ -16,6 +16,9 @@ import attrs
 
 from selteq_core import (
     AuthenticationFailed,
+    IdempotencyKey,
+    IdempotencyKeyStore,
+    KeyedCreate,
     LoginThrottle,
     Password,
     PasswordHasher,
@@ -137,6 +140,33 @@ class RacingSignupUnitOfWork(InMemoryUnitOfWork):
         return _Blind(super().users)  # type: ignore[return-value]
 
 
+class RacingKeyUnitOfWork(InMemoryUnitOfWork):
+    """Its key store finds nothing the first ``blind`` times it is asked, as when another
+    create with the same key commits between the use-case's read and its insert."""
+
+    def __init__(self, db: InMemoryDatabase, blind: list[int]) -> None:
+        super().__init__(db)
+        self._blind = blind
+
+    @property
+    def idempotency_keys(self) -> IdempotencyKeyStore:
+        return _BlindKeys(super().idempotency_keys, self._blind)  # type: ignore[return-value]
+
+
+class _BlindKeys:
+    def __init__(self, inner: IdempotencyKeyStore, blind: list[int]) -> None:
+        self._inner, self._blind = inner, blind
+
+    def get(self, owner_id: UserId, key: IdempotencyKey) -> KeyedCreate | None:
+        if self._blind[0] > 0:
+            self._blind[0] -= 1
+            return None
+        return self._inner.get(owner_id, key)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._inner, name)
+
+
 class _Blind:
     def __init__(self, inner: UserRepository) -> None:
         self._inner = inner
@@ -167,6 +197,10 @@ class FaultyUnitOfWork(UnitOfWork):
     @property
     def refresh_tokens(self) -> RefreshTokenStore:
         return _Faulty(self._inner.refresh_tokens, self._budget)  # type: ignore[return-value]
+
+    @property
+    def idempotency_keys(self) -> IdempotencyKeyStore:
+        return _Faulty(self._inner.idempotency_keys, self._budget)  # type: ignore[return-value]
 
     def __enter__(self) -> FaultyUnitOfWork:
         self._inner.__enter__()

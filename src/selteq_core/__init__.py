@@ -7,13 +7,15 @@ Import what you need from here; the underscore modules are private.
 from ._admin import DeleteUser, ListUsers, SetUserActive
 from ._auth import Login, Logout, RefreshSession, RegisterUser, SessionPolicy
 from ._authenticate import Authenticate
-from ._entities import RefreshRecord, Session, Task, TokenClaims, User
+from ._entities import KeyedCreate, RefreshRecord, Session, Task, TokenClaims, User
 from ._errors import (
     AuthenticationFailed,
     Conflict,
     Forbidden,
     InvalidField,
+    KeyReused,
     NotFound,
+    PreconditionFailed,
     RateLimited,
     SelteqError,
     Unavailable,
@@ -22,6 +24,7 @@ from ._paging import PAGE_MAX, TaskCursor, TaskPage, TaskQuery, UserPage
 from ._passwords import ChangePassword, ResetPassword
 from ._ports import (
     Clock,
+    IdempotencyKeyStore,
     LoginThrottle,
     PasswordHasher,
     RefreshTokenStore,
@@ -46,7 +49,7 @@ from ._tasks import (
     RenameTask,
     ReportTasks,
 )
-from ._values import Duration, Password, TaskId, Title, UserId, Username
+from ._values import Duration, IdempotencyKey, Password, TaskId, Title, UserId, Username
 
 __all__ = [
     "PAGE_MAX",
@@ -61,7 +64,11 @@ __all__ = [
     "Duration",
     "Forbidden",
     "GetTask",
+    "IdempotencyKey",
+    "IdempotencyKeyStore",
     "InvalidField",
+    "KeyReused",
+    "KeyedCreate",
     "ListAllTasks",
     "ListRecentTasks",
     "ListRecentTasksBatch",
@@ -74,6 +81,7 @@ __all__ = [
     "NotFound",
     "Password",
     "PasswordHasher",
+    "PreconditionFailed",
     "RateLimited",
     "RefreshRecord",
     "RefreshSession",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import hashlib
+from datetime import datetime, timedelta
 
 import attrs
 
-from ._values import Duration, TaskId, Title, UserId, Username
+from ._values import Duration, IdempotencyKey, TaskId, Title, UserId, Username
 
 
 @attrs.frozen(slots=True)
@@ -23,9 +24,32 @@ class Task:
     def owned_by(self, user_id: UserId) -> bool:
         return self.owner_id == user_id
 
+    @property
+    def version(self) -> str:
+        """Changes whenever the task does: what a client sends back to say "only if it is
+        still the task I saw" (HTTP's ETag and If-Match)."""
+        state = f"{self.id.value}\x00{self.title.value}\x00{self.duration.minutes}\x00"
+        stamp = self.updated_at.isoformat(timespec="microseconds")
+        return hashlib.sha256((state + stamp).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
     def rename(self, title: Title, at: datetime) -> Task:
         """The same task with a new title; the duration never changes through a rename."""
         return attrs.evolve(self, title=title, updated_at=at)
+
+
+@attrs.frozen(slots=True)
+class KeyedCreate:
+    """What the server remembers of a create sent with an idempotency key: whose key, a
+    fingerprint of what was asked, and the task it made (as it was then, so a retry gets
+    the first answer even after the task was renamed or deleted)."""
+
+    owner_id: UserId
+    key: IdempotencyKey
+    fingerprint: str
+    task: Task
+
+    def expired(self, now: datetime, ttl: timedelta) -> bool:
+        return self.task.created_at + ttl <= now
 
 
 @attrs.frozen(slots=True, repr=False)

@@ -44,6 +44,20 @@ class Forbidden(SelteqError):
         super().__init__(message)
 
 
+class KeyReused(Conflict):
+    """An idempotency key that already stands for a different request."""
+
+    def __init__(self) -> None:
+        super().__init__("the idempotency key was used for a different request")
+
+
+class PreconditionFailed(SelteqError):
+    """The caller asked to change a task only if it was still as they saw it, and it was not."""
+
+    def __init__(self) -> None:
+        super().__init__("the task changed since it was read")
+
+
 class AuthenticationFailed(SelteqError):
     """Credentials or a token were wrong, expired, revoked or of the wrong kind.
 

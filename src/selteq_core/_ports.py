@@ -11,9 +11,9 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol
 
-from ._entities import RefreshRecord, Task, TokenClaims, User
+from ._entities import KeyedCreate, RefreshRecord, Task, TokenClaims, User
 from ._paging import TaskQuery
-from ._values import Duration, Password, TaskId, Title, UserId, Username
+from ._values import Duration, IdempotencyKey, Password, TaskId, Title, UserId, Username
 
 
 class Clock(Protocol):
@@ -35,12 +35,15 @@ class TaskRepository(Protocol):
         """The owner's newest tasks, newest first (created_at, then id, descending)."""
         ...
 
-    def update(self, task: Task) -> bool:
-        """Write the task's title and updated_at; False when the task no longer exists."""
+    def update(self, task: Task, expected: Task | None = None) -> bool:
+        """Write the task's title and updated_at; False when the task no longer exists or,
+        with ``expected``, is no longer stored as ``expected`` (checked in the same write,
+        so a concurrent change is never overwritten)."""
         ...
 
-    def remove(self, task_id: TaskId) -> bool:
-        """Delete the task; False when it did not exist."""
+    def remove(self, task_id: TaskId, expected: Task | None = None) -> bool:
+        """Delete the task; False when it did not exist or, with ``expected``, is no longer
+        stored as ``expected``."""
         ...
 
     def page(self, after: TaskId | None, owner_id: UserId | None, limit: int) -> list[Task]:
@@ -119,6 +122,21 @@ class RefreshTokenStore(Protocol):
         ...
 
 
+class IdempotencyKeyStore(Protocol):
+    """The keyed creates of the last while, written in the same transaction as the task."""
+
+    def get(self, owner_id: UserId, key: IdempotencyKey) -> KeyedCreate | None: ...
+
+    def add(self, record: KeyedCreate) -> None:
+        """Remember the create; raise Conflict when the owner already holds the key (a
+        concurrent create with it committed first)."""
+        ...
+
+    def remove(self, owner_id: UserId, key: IdempotencyKey) -> None:
+        """Forget the key (it expired), so it can stand for a new create."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: ``with uow: ... uow.commit()``; leaving without commit rolls back."""
 
@@ -130,6 +148,9 @@ class UnitOfWork(Protocol):
 
     @property
     def refresh_tokens(self) -> RefreshTokenStore: ...
+
+    @property
+    def idempotency_keys(self) -> IdempotencyKeyStore: ...
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 
 import attrs
 
 from ._entities import Task
-from ._errors import InvalidField, NotFound
+from ._errors import InvalidField, NotFound, PreconditionFailed
+from ._idempotency import create_once, fingerprint
 from ._ports import Clock, TaskBatchReader, TaskLog, UnitOfWorkFactory
 from ._validation import parse_all
-from ._values import Duration, TaskId, Title, UserId, require_utc
+from ._values import Duration, IdempotencyKey, TaskId, Title, UserId, require_utc
 
 DEFAULT_RECENT = 4
 
@@ -28,16 +29,38 @@ def _owned(task: Task | None, user: UserId) -> Task:
     return task
 
 
+ANY_VERSION = "*"
+
+
+def _expected(task: Task, if_match: Collection[str] | None) -> Task | None:
+    """The task a conditional write must still find stored, or None for an unconditional
+    one; PreconditionFailed when the caller's versions do not include the task's."""
+    if if_match is None:
+        return None
+    if ANY_VERSION not in if_match and task.version not in if_match:
+        raise PreconditionFailed()
+    return task
+
+
 @attrs.frozen
 class CreateTask:
-    """A user creates a task with a title and a duration in minutes; both are validated."""
+    """A user creates a task with a title and a duration in minutes; both are validated.
+    With an idempotency key, the same request again within 24 hours answers the task the
+    first one made and creates nothing; another request with the key is refused."""
 
     uow: UnitOfWorkFactory
     clock: Clock
 
-    def __call__(self, user_id: int, title: str, duration: int) -> Task:
+    def __call__(
+        self, user_id: int, title: str, duration: int, idempotency_key: str | None = None
+    ) -> Task:
         valid_title, valid_duration = parse_all(lambda: Title(title), lambda: Duration(duration))
         now = require_utc(self.clock.now())
+        if idempotency_key is not None:
+            key = IdempotencyKey(idempotency_key)
+            asked = fingerprint(title, duration)
+            fields = (valid_title, valid_duration)
+            return create_once(self.uow, UserId(user_id), key, asked, fields, now)
         with self.uow() as uow:
             task = uow.tasks.add(UserId(user_id), valid_title, valid_duration, now)
             uow.commit()
@@ -88,35 +111,40 @@ class GetTask:
 @attrs.frozen
 class RenameTask:
     """A user renames their task. Only the title changes: a rename never touches the duration.
-    A task the caller does not own is not found."""
+    A task the caller does not own is not found. With ``if_match`` (versions the caller
+    saw, or ``*``), a task that has moved on is left as it is (PreconditionFailed)."""
 
     uow: UnitOfWorkFactory
     clock: Clock
 
-    def __call__(self, user_id: int, task_id: int, title: str) -> Task:
+    def __call__(
+        self, user_id: int, task_id: int, title: str, if_match: Collection[str] | None = None
+    ) -> Task:
         new_title = Title(title)
         ident = _task_id(task_id)
         with self.uow() as uow:
             task = _owned(uow.tasks.get(ident), UserId(user_id))
+            expected = _expected(task, if_match)
             renamed = task.rename(new_title, require_utc(self.clock.now()))
-            if not uow.tasks.update(renamed):
-                raise NotFound("task")
+            if not uow.tasks.update(renamed, expected):
+                raise NotFound("task") if expected is None else PreconditionFailed()
             uow.commit()
         return renamed
 
 
 @attrs.frozen
 class DeleteTask:
-    """A user deletes their task. A task the caller does not own is not found and stays."""
+    """A user deletes their task. A task the caller does not own is not found and stays.
+    With ``if_match``, as for ``RenameTask``."""
 
     uow: UnitOfWorkFactory
 
-    def __call__(self, user_id: int, task_id: int) -> None:
+    def __call__(self, user_id: int, task_id: int, if_match: Collection[str] | None = None) -> None:
         ident = _task_id(task_id)
         with self.uow() as uow:
-            _owned(uow.tasks.get(ident), UserId(user_id))
-            if not uow.tasks.remove(ident):
-                raise NotFound("task")
+            expected = _expected(_owned(uow.tasks.get(ident), UserId(user_id)), if_match)
+            if not uow.tasks.remove(ident, expected):
+                raise NotFound("task") if expected is None else PreconditionFailed()
             uow.commit()
 
 

@@ -14,6 +14,7 @@ DURATION_MAX = 2_147_483_647
 USERNAME_MAX = 150
 PASSWORD_MIN_BYTES = 8
 PASSWORD_MAX_BYTES = 1024
+IDEMPOTENCY_KEY_MAX = 255
 
 
 def _positive_int(field: str, value: Any, maximum: int) -> int:
@@ -48,6 +49,25 @@ class Title:
 
     def __str__(self) -> str:
         return self.value
+
+
+@attrs.frozen(slots=True)
+class IdempotencyKey:
+    """A client's key for one create it may retry: 1 to 255 printable ASCII characters
+    (a UUID fits; so does anything a header can carry without escaping)."""
+
+    value: str
+
+    def __attrs_post_init__(self) -> None:
+        value = self.value
+        if not isinstance(value, str) or not value:
+            raise InvalidField("idempotency_key", "must be a non-empty string")
+        if len(value) > IDEMPOTENCY_KEY_MAX:
+            raise InvalidField(
+                "idempotency_key", f"must be at most {IDEMPOTENCY_KEY_MAX} characters"
+            )
+        if not (value.isascii() and value.isprintable()):
+            raise InvalidField("idempotency_key", "must be printable ASCII")
 
 
 @attrs.frozen(slots=True)

@@ -13,11 +13,17 @@ from types import TracebackType
 
 import attrs
 
-from ._entities import RefreshRecord, Task, User
+from ._entities import KeyedCreate, RefreshRecord, Task, User
 from ._errors import Conflict
 from ._paging import TaskQuery
-from ._ports import RefreshTokenStore, TaskRepository, UnitOfWork, UserRepository
-from ._values import Duration, TaskId, Title, UserId, Username
+from ._ports import (
+    IdempotencyKeyStore,
+    RefreshTokenStore,
+    TaskRepository,
+    UnitOfWork,
+    UserRepository,
+)
+from ._values import Duration, IdempotencyKey, TaskId, Title, UserId, Username
 
 
 @attrs.define
@@ -25,9 +31,10 @@ class _Tables:
     tasks: dict[TaskId, Task] = attrs.Factory(dict)
     users: dict[UserId, User] = attrs.Factory(dict)
     refresh: dict[str, RefreshRecord] = attrs.Factory(dict)
+    keys: dict[tuple[UserId, IdempotencyKey], KeyedCreate] = attrs.Factory(dict)
 
     def copy(self) -> _Tables:
-        return _Tables(dict(self.tasks), dict(self.users), dict(self.refresh))
+        return _Tables(dict(self.tasks), dict(self.users), dict(self.refresh), dict(self.keys))
 
 
 class InMemoryDatabase:
@@ -71,14 +78,19 @@ class _Tasks(TaskRepository):
         owned.sort(key=lambda t: (t.created_at, t.id), reverse=True)
         return owned[:limit]
 
-    def update(self, task: Task) -> bool:
-        if task.id not in self._t.tasks:
+    def update(self, task: Task, expected: Task | None = None) -> bool:
+        current = self._t.tasks.get(task.id)
+        if current is None or (expected is not None and current != expected):
             return False
         self._t.tasks[task.id] = task
         return True
 
-    def remove(self, task_id: TaskId) -> bool:
-        return self._t.tasks.pop(task_id, None) is not None
+    def remove(self, task_id: TaskId, expected: Task | None = None) -> bool:
+        current = self._t.tasks.get(task_id)
+        if current is None or (expected is not None and current != expected):
+            return False
+        del self._t.tasks[task_id]
+        return True
 
     def newest(self, query: TaskQuery, limit: int) -> list[Task]:
         rows = sorted(
@@ -202,6 +214,22 @@ class _RefreshTokens(RefreshTokenStore):
         return len(members)
 
 
+class _KeyedCreates(IdempotencyKeyStore):
+    def __init__(self, tables: _Tables) -> None:
+        self._t = tables
+
+    def get(self, owner_id: UserId, key: IdempotencyKey) -> KeyedCreate | None:
+        return self._t.keys.get((owner_id, key))
+
+    def add(self, record: KeyedCreate) -> None:
+        if (record.owner_id, record.key) in self._t.keys:
+            raise Conflict("idempotency key already held")
+        self._t.keys[record.owner_id, record.key] = record
+
+    def remove(self, owner_id: UserId, key: IdempotencyKey) -> None:
+        self._t.keys.pop((owner_id, key), None)
+
+
 class InMemoryUnitOfWork(UnitOfWork):
     """Works on a private copy of the tables; ``commit()`` publishes it.
 
@@ -217,6 +245,7 @@ class InMemoryUnitOfWork(UnitOfWork):
         self._tasks = _Tasks(self._db, tables)
         self._users = _Users(self._db, tables)
         self._refresh = _RefreshTokens(tables)
+        self._keys = _KeyedCreates(tables)
 
     @property
     def tasks(self) -> TaskRepository:
@@ -229,6 +258,10 @@ class InMemoryUnitOfWork(UnitOfWork):
     @property
     def refresh_tokens(self) -> RefreshTokenStore:
         return self._refresh
+
+    @property
+    def idempotency_keys(self) -> IdempotencyKeyStore:
+        return self._keys
 
     def __enter__(self) -> InMemoryUnitOfWork:
         self._open(self._db._snapshot())

@@ -13,17 +13,19 @@ from typing import Any
 from litestar import Request, Router, post
 from litestar.datastructures import CacheControlHeader, ResponseHeader
 from litestar.di import NamedDependency, Provide
+from litestar.openapi.spec import OpenAPIType, Schema
 from litestar.params import JSONBody
 
-from selteq_core import InvalidField
+from selteq_core import AuthenticationFailed, InvalidField
 
 from .blocking import in_thread
-from .bodies import StrictJson, json_or_form_body, read_json_or_form
+from .bodies import StrictJson, read_json_or_form
+from .bodydocs import json_or_form_body
 from .clients import client_address
 from .deps import Services
 from .gate import gate_of
-from .problems import problem_specs
-from .schemas import PasswordGrant, RefreshIn, SignUp, TokenOut, UserOut
+from .problems import login_failed, problem_specs
+from .schemas import PasswordGrant, RefreshIn, SignUp, TokenPair, UserOut
 
 
 async def password_grant(request: Request[Any, Any, Any]) -> PasswordGrant:
@@ -44,6 +46,17 @@ def _refresh_token(presented: RefreshIn) -> str:
     return token
 
 
+_TEXT = OpenAPIType.STRING
+LOGIN_FIELDS = {
+    # Documented, not enforced here: the core's own rules answer (400, or 401 for a
+    # password no account can have), so a password set by `make user` always works.
+    "username": Schema(type=_TEXT, min_length=1, max_length=150, pattern=r"^[\w.@+-]+$"),
+    "password": Schema(type=_TEXT, min_length=8, max_length=256),
+    "grant_type": Schema(type=_TEXT, enum=["password"]),
+}
+REFRESH_FIELDS = {name: Schema(type=_TEXT) for name in ("refresh_token", "refresh")}
+REFRESH_ONE_OF = [["refresh_token"], ["refresh"]]
+
 # Token answers are never stored by a cache, old HTTP/1.0 ones included (RFC 6749 §5.1).
 NO_STORE = CacheControlHeader(no_store=True)
 NO_CACHE = [ResponseHeader(name="Pragma", value="no-cache", description="RFC 6749 §5.1")]
@@ -55,8 +68,9 @@ NO_CACHE = [ResponseHeader(name="Pragma", value="no-cache", description="RFC 674
     summary="Log in: username and password for tokens",
     cache_control=NO_STORE,
     response_headers=NO_CACHE,
-    operation_class=json_or_form_body(PasswordGrant),
+    operation_class=json_or_form_body(PasswordGrant, LOGIN_FIELDS),
     dependencies={"grant": Provide(password_grant)},
+    exception_handlers={AuthenticationFailed: login_failed},
     responses=problem_specs(400, 401, 413, 415, 429, 503),
 )
 async def obtain_token(
@@ -64,9 +78,9 @@ async def obtain_token(
     grant: NamedDependency[PasswordGrant],
     client: NamedDependency[str],
     container: Services,
-) -> TokenOut:
+) -> TokenPair:
     session = await gate_of(request).run(container.login, grant.username, grant.password, client)
-    return TokenOut.of(session)
+    return TokenPair.of(session)
 
 
 @post(
@@ -75,13 +89,13 @@ async def obtain_token(
     summary="Trade a refresh token for a new pair (each refresh token works once)",
     cache_control=NO_STORE,
     response_headers=NO_CACHE,
-    operation_class=json_or_form_body(RefreshIn),
+    operation_class=json_or_form_body(RefreshIn, REFRESH_FIELDS, REFRESH_ONE_OF),
     dependencies={"presented": Provide(refresh_in)},
     responses=problem_specs(400, 401, 413, 415, 503),
 )
-async def refresh_token(presented: NamedDependency[RefreshIn], container: Services) -> TokenOut:
+async def refresh_token(presented: NamedDependency[RefreshIn], container: Services) -> TokenPair:
     token = _refresh_token(presented)
-    return TokenOut.of(
+    return TokenPair.of(
         await in_thread(container.settings.db_timeout, container.refresh_session, token)
     )
 
@@ -90,7 +104,7 @@ async def refresh_token(presented: NamedDependency[RefreshIn], container: Servic
     "/revoke",
     status_code=204,
     summary="Log out: revoke the refresh token and every token rotated from it",
-    operation_class=json_or_form_body(RefreshIn),
+    operation_class=json_or_form_body(RefreshIn, REFRESH_FIELDS, REFRESH_ONE_OF),
     dependencies={"presented": Provide(refresh_in)},
     responses=problem_specs(400, 413, 415, 503),
 )

@@ -7,6 +7,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from litestar import Litestar
 from litestar.di import Provide
+from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components
 from litestar.plugins import PluginProtocol
@@ -24,6 +25,7 @@ from .headers import standard_headers
 from .health import health_router
 from .me import me_router
 from .problems import problem_details
+from .root import api_root
 from .swagger import swagger_assets, swagger_plugin
 from .tasks import task_router
 from .web import web_app
@@ -40,6 +42,13 @@ def _closing(container: Container) -> Callable[[Litestar], AbstractAsyncContextM
     return lifespan
 
 
+def _operation_id(handler: HTTPRouteHandler, *_: object) -> str:
+    """The handler's own name in camelCase (``create_task`` -> ``createTask``): what a
+    generated client names its functions, so never built from the route's path."""
+    first, *rest = handler.handler_name.split("_")
+    return first + "".join(word.capitalize() for word in rest)
+
+
 def _openapi() -> OpenAPIConfig:
     return OpenAPIConfig(
         title="Selteq",
@@ -49,6 +58,7 @@ def _openapi() -> OpenAPIConfig:
         render_plugins=[swagger_plugin()],
         components=Components(security_schemes=SECURITY_SCHEMES),
         use_handler_docstrings=False,
+        operation_id_creator=_operation_id,
     )
 
 
@@ -71,6 +81,7 @@ def create_app(container: Container, *, background_jobs: bool = False) -> Litest
             me_router(),
             task_router(),
             admin_router(),
+            api_root(container.settings.signup),
             health_router(),
             swagger_assets(),
             *web.routers,

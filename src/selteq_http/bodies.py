@@ -1,27 +1,32 @@
 """Request bodies, decoded strictly: ``"60"`` is not a number, ``1.0`` is not a whole one,
 and bytes that are not UTF-8 or JSON nested deeper than ``MAX_DEPTH`` are a 400.
 
-A body is first decoded as it is (JSON by msgspec, a form by the standard library with
-strict UTF-8), then each field the route reads is converted on its own, so a 400 names
-every bad field (``InvalidField``) without reading any library's error messages. JSON
-routes go through ``StrictJson`` (a DTO); the token routes, which also take HTML/OAuth2
-forms, through ``read_json_or_form``.
+A body is first decoded as it is (JSON by msgspec, a form as ``formdata`` does), then each
+field the route reads is converted on its own, so a 400 names every bad field
+(``InvalidField``) without reading any library's error messages. JSON-only routes go
+through ``StrictJson`` (a DTO), the task routes, which also take forms as Django REST
+framework does, through ``StrictBody`` (documented by ``bodydocs``), and the token routes,
+which take OAuth2 forms, through ``read_json_or_form``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
-from urllib.parse import parse_qsl
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import msgspec
 from litestar import Request
 from litestar.dto import MsgspecDTO
 from litestar.exceptions import ClientException
-from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
+from litestar.openapi.spec import Reference, Schema
+from litestar.typing import FieldDefinition
 
 from selteq_core import InvalidField
+
+from .formdata import form_document, multipart_document
+
+if TYPE_CHECKING:
+    from litestar._openapi.schema_generation import SchemaCreator
 
 S = TypeVar("S", bound=msgspec.Struct)
 JSON = "application/json"
@@ -29,7 +34,6 @@ FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
 MAX_DEPTH = 32
 """No request of this API nests; a deep document only costs the decoder's stack."""
-MAX_FORM_FIELDS = 64
 
 _FORM_DIGITS = 30
 """Longer decimal text in a form is not read as a number (and is out of range anyway)."""
@@ -84,32 +88,6 @@ def _depth(document: object) -> int:
     return deepest
 
 
-def form_document(body: bytes) -> dict[str, object]:
-    """An ``application/x-www-form-urlencoded`` body, every byte and escape strict UTF-8;
-    a repeated field keeps all its values (and is refused when read)."""
-    try:
-        pairs = parse_qsl(
-            body.decode(),
-            keep_blank_values=True,
-            errors="strict",
-            max_num_fields=MAX_FORM_FIELDS,
-        )
-    except (UnicodeDecodeError, ValueError):  # ValueError: more than MAX_FORM_FIELDS
-        raise _not_a_form() from None
-    return _grouped(pairs)
-
-
-def _not_a_form() -> InvalidField:
-    return InvalidField("body", "must be a form in UTF-8")
-
-
-def _grouped(pairs: Iterable[tuple[str, object]]) -> dict[str, object]:
-    grouped: dict[str, list[object]] = {}
-    for name, value in pairs:
-        grouped.setdefault(name, []).append(value)
-    return {name: values[0] if len(values) == 1 else values for name, values in grouped.items()}
-
-
 class _Refused(Exception):
     """One value's reason for refusal, named by the caller that knows the field."""
 
@@ -153,8 +131,30 @@ def _converted(value: object, annotation: Any, form: bool) -> object:
     except msgspec.ValidationError as error:
         if kinds and not any(_is(value, kind) for kind, _ in kinds):
             raise _Refused(kinds[0][1]) from None
-        # The right type out of the declared bounds: msgspec's sentence is the reason.
-        raise _Refused(str(error).replace("`", "")) from None
+        reason = _bound_broken(msgspec.inspect.type_info(annotation), value)
+        # The right type out of the declared bounds: msgspec's sentence as a last resort.
+        raise _Refused(reason or str(error).replace("`", "")) from None
+
+
+def _bound_broken(info: msgspec.inspect.Type, value: object) -> str | None:
+    """Which declared bound (the schema keywords the OpenAPI document shows) the value
+    breaks, in the words the core uses for the same rule."""
+    extra = info.extra or {} if isinstance(info, msgspec.inspect.Metadata) else {}
+    inner = info.type if isinstance(info, msgspec.inspect.Metadata) else info
+    if isinstance(inner, msgspec.inspect.StrType) and isinstance(value, str):
+        if inner.min_length is not None and len(value) < inner.min_length:
+            return (
+                "must not be empty"
+                if inner.min_length == 1
+                else (f"must be at least {inner.min_length} characters")
+            )
+        if inner.max_length is not None and len(value) > inner.max_length:
+            return f"must be at most {inner.max_length} characters"
+        if inner.pattern is not None:
+            return str(extra.get("pattern", f"must match {inner.pattern}"))
+    if isinstance(inner, msgspec.inspect.IntType) and inner.ge is not None:
+        return f"must be between {inner.ge} and {inner.le}" if inner.le else None
+    return None
 
 
 def _kinds(info: msgspec.inspect.Type) -> list[tuple[type, str]]:
@@ -170,49 +170,44 @@ def _is(value: object, kind: type) -> bool:
     return isinstance(value, kind) and not isinstance(value, bool)
 
 
+def decoded(content_type: str | None, body: bytes, into: type[S], *, forms: bool) -> S:
+    """The body as ``into``: JSON, or (with ``forms``) a urlencoded or multipart form;
+    any other media type is a 415."""
+    kind = media_type(content_type)
+    if is_json(kind):
+        return struct_of(json_document(body), into)
+    if forms and kind == FORM:
+        return struct_of(form_document(body), into, form=True)
+    if forms and kind == MULTIPART:
+        return struct_of(multipart_document(body, content_type or ""), into, form=True)
+    raise unsupported_media_type(f"{JSON}, {FORM} or {MULTIPART}" if forms else JSON)
+
+
 class StrictJson(MsgspecDTO[S], Generic[S]):
-    """A DTO that only accepts JSON and decodes it as ``struct_of`` does."""
+    """A DTO that only accepts JSON and decodes it as ``struct_of`` does. The OpenAPI
+    document shows the model under its own name (``TaskCreate``), not the name Litestar
+    gives a DTO's generated type."""
+
+    forms: ClassVar[bool] = False
 
     def decode_bytes(self, value: bytes) -> Any:
-        if not is_json(media_type(self.asgi_connection.headers.get("content-type"))):
-            raise unsupported_media_type(JSON)
-        return struct_of(json_document(value), self.model_type)
+        content_type = self.asgi_connection.headers.get("content-type")
+        return decoded(content_type, value, self.model_type, forms=self.forms)
+
+    @classmethod
+    def create_openapi_schema(
+        cls, field_definition: FieldDefinition, handler_id: str, schema_creator: SchemaCreator
+    ) -> Reference | Schema:
+        return schema_creator.for_field_definition(FieldDefinition.from_annotation(cls.model_type))
+
+
+class StrictBody(StrictJson[S], Generic[S]):
+    """``StrictJson`` that also takes the body as a urlencoded or multipart form, as
+    Django REST framework's parsers do (document it with ``bodydocs.AnyEncoding``)."""
+
+    forms: ClassVar[bool] = True
 
 
 async def read_json_or_form(request: Request[Any, Any, Any], into: type[S]) -> S:
     """A JSON object or a form (as OAuth2 clients and Swagger UI's Authorize send)."""
-    kind = media_type(request.headers.get("content-type"))
-    if is_json(kind):
-        return struct_of(json_document(await request.body()), into)
-    if kind == FORM:
-        return struct_of(form_document(await request.body()), into, form=True)
-    if kind == MULTIPART:
-        try:
-            parts = await request.form()
-        except (UnicodeDecodeError, LookupError):  # a part not in its charset, or no such one
-            raise _not_a_form() from None
-        return struct_of(_grouped(parts.multi_items()), into, form=True)
-    raise unsupported_media_type(f"{JSON} or {FORM}")
-
-
-def json_or_form_body(into: type[msgspec.Struct]) -> type[Operation]:
-    """An OpenAPI operation class declaring a body of string fields in JSON or form encoding
-    (Litestar documents only one encoding per route on its own)."""
-    fields = msgspec.structs.fields(into)
-    schema = Schema(
-        type=OpenAPIType.OBJECT,
-        title=into.__name__,
-        properties={field.name: Schema(type=OpenAPIType.STRING) for field in fields},
-        required=[field.name for field in fields if field.required] or None,
-    )
-    body = RequestBody(
-        required=True,
-        content={JSON: OpenAPIMediaType(schema=schema), FORM: OpenAPIMediaType(schema=schema)},
-    )
-
-    @dataclass
-    class JsonOrFormOperation(Operation):
-        def __post_init__(self) -> None:
-            self.request_body = body
-
-    return JsonOrFormOperation
+    return decoded(request.headers.get("content-type"), await request.body(), into, forms=True)

@@ -26,7 +26,9 @@ from selteq_core import (
     Conflict,
     Forbidden,
     InvalidField,
+    KeyReused,
     NotFound,
+    PreconditionFailed,
     RateLimited,
     SelteqError,
     Unavailable,
@@ -67,6 +69,8 @@ DOMAIN_PROBLEMS: dict[type[SelteqError], _Kind] = {
     Forbidden: _Kind(403, "forbidden", "Forbidden"),
     NotFound: _Kind(404, "not-found", "Not found"),
     Conflict: _Kind(409, "conflict", "Conflict"),
+    PreconditionFailed: _Kind(412, "precondition-failed", "Precondition failed"),
+    KeyReused: _Kind(422, "idempotency-key-reused", "Idempotency key reused"),
     RateLimited: _Kind(429, "rate-limited", "Too many attempts"),
     Unavailable: _Kind(503, "unavailable", "Service unavailable"),
 }
@@ -147,6 +151,21 @@ def _domain(error: SelteqError) -> ProblemDetailsException:
     )
 
 
+SEED_LOGIN_ERROR = "Invalid credentials"
+"""The Django project's login answered ``{"error": "Invalid credentials"}``; its clients
+read that member."""
+
+
+def login_failed(request: Request[Any, Any, Any], error: AuthenticationFailed) -> Response[Any]:
+    """The login route's failed login: the usual problem, plus the seed's ``error`` member
+    (not on a rate limit, which the seed never had)."""
+    problem = _domain(error)
+    if not isinstance(error, RateLimited):
+        extra = problem.extra if isinstance(problem.extra, dict) else {}
+        problem.extra = {**extra, "error": SEED_LOGIN_ERROR}
+    return problem.to_response(request)
+
+
 def _validation_params(error: ValidationException) -> list[dict[str, str]]:
     """Litestar's own validation (path and query parameters) as named fields."""
     extra = error.extra if isinstance(error.extra, list) else []
@@ -199,8 +218,10 @@ _DESCRIPTIONS = {
     404: "Not found (or not yours)",
     405: "Method not allowed",
     409: "Conflict",
+    412: "The task changed since the If-Match tag was read; nothing was changed",
     413: "Body too large",
     415: "Unsupported content type",
+    422: "The Idempotency-Key was used for a request with another body",
     429: "Too many failed attempts; see Retry-After",
     503: "A backing service is unavailable; see Retry-After",
 }

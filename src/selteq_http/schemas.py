@@ -11,27 +11,33 @@ from typing import Annotated
 
 import msgspec
 
-from selteq_core import Session, Task, User
+import selteq_core as core
 
 # Examples are what Swagger UI puts in its "Try it out" bodies: without one it writes 0,
 # which the API refuses. Bounds stay the core's to check (its reasons name the field).
 Title = Annotated[
     str,
     msgspec.Meta(
-        description="1 to 200 characters once surrounding spaces are trimmed",
+        min_length=1,
+        max_length=200,
+        pattern=r"\S",
+        description="1 to 200 characters, not only spaces (surrounding spaces are trimmed)",
         examples=["Write the report"],
+        extra={"pattern": "must not be blank"},
     ),
 ]
 Minutes = Annotated[
     int,
     msgspec.Meta(
-        description="Whole minutes, 1 to 2147483647 (not a float, bool or string)",
-        examples=[30],
+        ge=1,
+        le=2_147_483_647,
+        description="Whole minutes (not a float, bool or string)",
+        examples=[45],
     ),
 ]
 
 
-class TaskIn(msgspec.Struct):
+class TaskCreate(msgspec.Struct):
     title: Title
     duration: Minutes
 
@@ -42,7 +48,7 @@ class TaskRename(msgspec.Struct):
     title: Title
 
 
-class TaskOut(msgspec.Struct):
+class Task(msgspec.Struct):
     id: int
     title: str
     duration: int
@@ -50,7 +56,7 @@ class TaskOut(msgspec.Struct):
     updated_at: datetime
 
     @classmethod
-    def of(cls, task: Task) -> TaskOut:
+    def of(cls, task: core.Task) -> Task:
         return cls(
             id=task.id.value,
             title=task.title.value,
@@ -76,10 +82,23 @@ class SignUp(msgspec.Struct):
     username: Annotated[
         str,
         msgspec.Meta(
-            description="1 to 150 letters, digits and @.+-_ (as in Django)", examples=["alice"]
+            min_length=1,
+            max_length=150,
+            pattern=r"^[\w.@+-]+$",
+            description="Letters, digits and @.+-_ (as in Django)",
+            examples=["alice"],
+            extra={"pattern": "may hold only letters, digits and @.+-_"},
         ),
     ]
-    password: NewPassword
+    password: Annotated[
+        str,
+        msgspec.Meta(
+            min_length=8,
+            max_length=256,
+            description="8 to 256 characters (so never more than 1024 bytes in UTF-8)",
+            examples=["correct horse battery"],
+        ),
+    ]
 
 
 class UserOut(msgspec.Struct):
@@ -87,7 +106,7 @@ class UserOut(msgspec.Struct):
     username: str
 
     @classmethod
-    def of(cls, user: User) -> UserOut:
+    def of(cls, user: core.User) -> UserOut:
         return cls(id=user.id.value, username=user.username.value)
 
 
@@ -109,25 +128,28 @@ class RefreshIn(msgspec.Struct):
         return self.refresh_token or self.refresh
 
 
-class TokenOut(msgspec.Struct):
-    """OAuth2's token response, plus ``access``/``refresh`` for simplejwt clients."""
+class TokenPair(msgspec.Struct):
+    """OAuth2's token response, plus ``token`` (the access token, as the Django project
+    named it) and ``access``/``refresh`` for simplejwt clients."""
 
     access_token: str
     token_type: str
     expires_in: int
     refresh_token: str
     refresh_expires_in: int
+    token: str
     access: str
     refresh: str
 
     @classmethod
-    def of(cls, session: Session) -> TokenOut:
+    def of(cls, session: core.Session) -> TokenPair:
         return cls(
             access_token=session.access_token,
             token_type=session.token_type,
             expires_in=session.expires_in,
             refresh_token=session.refresh_token,
             refresh_expires_in=session.refresh_expires_in,
+            token=session.access_token,
             access=session.access_token,
             refresh=session.refresh_token,
         )
@@ -156,7 +178,7 @@ class AdminUserOut(msgspec.Struct):
     updated_at: datetime
 
     @classmethod
-    def of(cls, user: User) -> AdminUserOut:
+    def of(cls, user: core.User) -> AdminUserOut:
         return cls(
             id=user.id.value,
             username=user.username.value,
@@ -178,7 +200,7 @@ class AdminTaskOut(msgspec.Struct):
     updated_at: datetime
 
     @classmethod
-    def of(cls, task: Task) -> AdminTaskOut:
+    def of(cls, task: core.Task) -> AdminTaskOut:
         return cls(
             id=task.id.value,
             owner_id=task.owner_id.value,

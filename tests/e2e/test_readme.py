@@ -54,7 +54,7 @@ def test_the_readme_documents_every_route() -> None:
         "/schema/openapi.json",
     ):
         assert f'"$SELTEQ_URL{route}"' in script, route
-    for method in ("-X PUT", "-X DELETE"):
+    for method in ("-X PATCH", "-X DELETE"):
         assert method in script
 
 

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from selteq_core import Duration, RefreshRecord, Task, TaskId, Title, User, UserId, Username
+from selteq_core import (
+    Duration,
+    IdempotencyKey,
+    KeyedCreate,
+    RefreshRecord,
+    Task,
+    TaskId,
+    Title,
+    User,
+    UserId,
+    Username,
+)
 
 from .connection import Row
 from .dialect import Dialect
@@ -43,6 +54,22 @@ def refresh_from_row(row: Row, dialect: Dialect) -> RefreshRecord:
         used=row[4] is not None,
         revoked=row[5] is not None,
     )
+
+
+def keyed_create_from_row(row: Row, dialect: Dialect) -> KeyedCreate:
+    """Columns: user_id, idem_key, fingerprint, task_id, title, duration, created_at; the
+    task as its create answered it (updated when created)."""
+    owner = UserId(int(row[0]))
+    created = dialect.from_db(row[6])
+    task = Task(
+        id=TaskId(int(row[3])),
+        owner_id=owner,
+        title=Title(str(row[4])),
+        duration=Duration(int(row[5])),
+        created_at=created,
+        updated_at=created,
+    )
+    return KeyedCreate(owner, IdempotencyKey(str(row[1])), str(row[2]), task)
 
 
 def _flag(value: object) -> bool:

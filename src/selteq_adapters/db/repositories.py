@@ -53,12 +53,21 @@ class SqlTaskRepository(TaskRepository):
         params = self._d.limited((owner_id.value,), limit)
         return [task_from_row(row, self._d) for row in self._c.all(self._sql.task_recent, params)]
 
-    def update(self, task: Task) -> bool:
+    def update(self, task: Task, expected: Task | None = None) -> bool:
         params = (task.title.value, self._d.to_db(task.updated_at), task.id.value)
-        return self._c.run(self._sql.task_update, params) == 1
+        if expected is None:
+            return self._c.run(self._sql.task_update, params) == 1
+        return self._c.run(self._sql.task_update_if, params + self._as_stored(expected)) == 1
 
-    def remove(self, task_id: TaskId) -> bool:
-        return self._c.run(self._sql.task_delete, (task_id.value,)) == 1
+    def remove(self, task_id: TaskId, expected: Task | None = None) -> bool:
+        if expected is None:
+            return self._c.run(self._sql.task_delete, (task_id.value,)) == 1
+        params = (task_id.value, *self._as_stored(expected))
+        return self._c.run(self._sql.task_delete_if, params) == 1
+
+    def _as_stored(self, task: Task) -> tuple[str, object]:
+        """What a conditional write compares: the title and updated_at it read."""
+        return task.title.value, self._d.to_db(task.updated_at)
 
     def page(self, after: TaskId | None, owner_id: UserId | None, limit: int) -> list[Task]:
         start = 0 if after is None else after.value

@@ -73,6 +73,11 @@ class Statements:
     )
     task_update: str = "UPDATE tasks SET title = ?, updated_at = ? WHERE id = ?"
     task_delete: str = "DELETE FROM tasks WHERE id = ?"
+    task_update_if: str = (
+        "UPDATE tasks SET title = ?, updated_at = ? WHERE id = ? AND title = ? AND updated_at = ?"
+    )
+    """``task_update`` only while the row is as it was read (a compare-and-set)."""
+    task_delete_if: str = "DELETE FROM tasks WHERE id = ? AND title = ? AND updated_at = ?"
     user_get: str = (
         "SELECT id, username, password_hash, is_active, created_at, updated_at, is_staff"
         " FROM users WHERE id = ?"
@@ -113,6 +118,16 @@ class Statements:
     )
     """Every family of a user but one (the third parameter; families are never empty, so
     an empty one keeps none)."""
+    idempotency_get: str = (
+        "SELECT user_id, idem_key, fingerprint, task_id, title, duration, created_at"
+        " FROM idempotency_keys WHERE user_id = ? AND idem_key = ?"
+    )
+    idempotency_insert: str = (
+        "INSERT INTO idempotency_keys"
+        " (user_id, idem_key, fingerprint, task_id, title, duration, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)"
+    )
+    idempotency_delete: str = "DELETE FROM idempotency_keys WHERE user_id = ? AND idem_key = ?"
     ping: str = "SELECT 1"
     prepared: tuple[str, ...] = ()
     """Names of the hot reads a session prepares once (PostgreSQL only; see

@@ -11,9 +11,16 @@ from types import TracebackType
 
 import attrs
 
-from selteq_core import RefreshTokenStore, TaskRepository, UnitOfWork, UserRepository
+from selteq_core import (
+    IdempotencyKeyStore,
+    RefreshTokenStore,
+    TaskRepository,
+    UnitOfWork,
+    UserRepository,
+)
 
 from .connection import Connection
+from .idempotency import SqlIdempotencyKeyStore
 from .pool import Pool
 from .repositories import SqlRefreshTokenStore, SqlTaskRepository, SqlUserRepository
 
@@ -24,6 +31,7 @@ class _Open:
     tasks: SqlTaskRepository
     users: SqlUserRepository
     refresh_tokens: SqlRefreshTokenStore
+    idempotency_keys: SqlIdempotencyKeyStore
 
 
 class SqlUnitOfWork(UnitOfWork):
@@ -43,6 +51,10 @@ class SqlUnitOfWork(UnitOfWork):
     def refresh_tokens(self) -> RefreshTokenStore:
         return self._current().refresh_tokens
 
+    @property
+    def idempotency_keys(self) -> IdempotencyKeyStore:
+        return self._current().idempotency_keys
+
     def __enter__(self) -> SqlUnitOfWork:
         if self._open is not None:
             raise RuntimeError("this unit of work is already in use")
@@ -52,6 +64,7 @@ class SqlUnitOfWork(UnitOfWork):
             SqlTaskRepository(connection),
             SqlUserRepository(connection),
             SqlRefreshTokenStore(connection),
+            SqlIdempotencyKeyStore(connection),
         )
         return self
 

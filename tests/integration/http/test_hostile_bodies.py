@@ -18,7 +18,9 @@ FORM = "application/x-www-form-urlencoded"
 BOUNDARY = "selteq-boundary"
 MULTIPART = f"multipart/form-data; boundary={BOUNDARY}"
 TOKEN_ROUTES = ("/api/token/", "/api/token/refresh/", "/api/token/revoke/")
-JSON_ONLY = ("/api/users/", "/api/tasks/", "PUT task")
+TASK_ROUTES = ("/api/tasks/", "PUT task", "PATCH task")
+FORMS_TAKEN = (*TOKEN_ROUTES, *TASK_ROUTES)
+JSON_ONLY = ("/api/users/",)
 
 
 def nested(depth: int) -> bytes:
@@ -71,12 +73,12 @@ BAD_FORMS = {
 
 
 def post(api: Api, route: str, body: bytes, content_type: str, headers: dict[str, str]) -> Any:
-    if route == "PUT task":
+    if route.endswith(" task"):
         task = api.create(headers)
         before = api.snapshot()
         url = f"/api/tasks/{task['id']}/"
-        response = api.client.put(
-            url, content=body, headers={**headers, "content-type": content_type}
+        response = api.client.request(
+            route.split()[0], url, content=body, headers={**headers, "content-type": content_type}
         )
         return response, before
     before = api.snapshot()
@@ -86,7 +88,7 @@ def post(api: Api, route: str, body: bytes, content_type: str, headers: dict[str
     return response, before
 
 
-@pytest.mark.parametrize("route", [*TOKEN_ROUTES, *JSON_ONLY])
+@pytest.mark.parametrize("route", [*FORMS_TAKEN, *JSON_ONLY])
 def test_bad_json_is_a_400_naming_the_body_on_every_route(api: Api, route: str) -> None:
     headers = api.user("alice")
     for case, body in BAD_JSON.items():
@@ -95,12 +97,12 @@ def test_bad_json_is_a_400_naming_the_body_on_every_route(api: Api, route: str) 
         assert api.snapshot() == before, case
 
 
-@pytest.mark.parametrize("route", [*TOKEN_ROUTES, *JSON_ONLY])
+@pytest.mark.parametrize("route", [*FORMS_TAKEN, *JSON_ONLY])
 def test_bad_forms_are_400_where_forms_are_taken_and_415_elsewhere(api: Api, route: str) -> None:
     headers = api.user("alice")
     for case, (content_type, body) in BAD_FORMS.items():
         response, before = post(api, route, body, content_type, headers)
-        if route in TOKEN_ROUTES:
+        if route in FORMS_TAKEN:
             assert invalid_names(problem(response, 400)) == {"body"}, case
         else:
             problem(response, 415)

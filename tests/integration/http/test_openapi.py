@@ -22,7 +22,7 @@ def test_task_routes_are_protected_and_token_routes_are_not(api: Api) -> None:
     task_operations = [
         op for path, item in paths.items() if path.startswith("/api/tasks") for op in item.values()
     ]
-    assert len(task_operations) == 5
+    assert len(task_operations) == 6
     assert all(op.get("security") for op in task_operations)
     for path in ("/api/token", "/api/token/refresh", "/api/token/revoke", "/api/users"):
         assert not paths[path]["post"].get("security")
