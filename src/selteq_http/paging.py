@@ -31,6 +31,7 @@ Cursor = Annotated[
 LINK = [
     ResponseHeader(
         name="Link",
+        value='</api/tasks/?before=...>; rel="next"',
         documentation_only=True,
         required=False,
         description='`<…>; rel="next"` (RFC 8288) when there is a next page',
