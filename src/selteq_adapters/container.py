@@ -24,7 +24,6 @@ from selteq_core import (
     DeleteUser,
     GetTask,
     ListAllTasks,
-    ListRecentTasks,
     ListRecentTasksBatch,
     ListTaskPage,
     ListUsers,
@@ -107,7 +106,6 @@ class Container:
     settings: Settings
     clock: Clock
     create_task: CreateTask
-    list_recent_tasks: ListRecentTasks
     list_recent_tasks_batch: ListRecentTasksBatch | None
     """The batch read when the store offers one and ``SELTEQ_LIST_BATCH`` > 1, else None."""
     list_task_page: ListTaskPage
@@ -193,7 +191,6 @@ def bootstrap(settings: Settings | None = None, overrides: Overrides | None = No
         settings=settings,
         clock=clock,
         create_task=CreateTask(uow, clock),
-        list_recent_tasks=ListRecentTasks(uow),
         list_recent_tasks_batch=(
             ListRecentTasksBatch(batch_reader)
             if batch_reader is not None and settings.list_batch > 1

@@ -16,6 +16,7 @@ from selteq_core import (
     Conflict,
     Forbidden,
     InvalidField,
+    ListRecentTasks,
     NotFound,
     RefreshRecord,
     TaskCursor,
@@ -144,7 +145,7 @@ def test_newest_pages_by_keyset_with_filters(db: Database) -> None:
     assert all(isinstance(t.title, Title) for t in newest)
 
 
-def test_my_pages_and_everyones_through_the_container(app: Container) -> None:
+def test_my_pages_and_everyones_through_the_container(app: Container, db: Database) -> None:
     root = app.register_user("root", PASSWORD, staff=True).id.value
     alice = app.register_user("alice", PASSWORD).id.value
     assert isinstance(app.clock, ManualClock)
@@ -152,7 +153,7 @@ def test_my_pages_and_everyones_through_the_container(app: Container) -> None:
         app.create_task(alice, f"t{n}", 5)
         app.clock.advance(1)
     first = app.list_task_page(alice)
-    assert first.tasks == app.list_recent_tasks(alice)
+    assert list(first.tasks) == ListRecentTasks(db.unit_of_work)(alice)  # the same 4 newest
     assert [t.title.value for t in app.list_task_page(alice, first.next).tasks] == ["t1", "t0"]
     assert app.list_task_page(alice, first.next).next is None
     every = app.list_all_tasks(root, search="T5")

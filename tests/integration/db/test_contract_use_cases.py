@@ -80,7 +80,7 @@ def test_list_recent_is_the_last_four_newest_first(app: Container) -> None:
         app.create_task(alice, f"t{n}", n + 1)
         app.clock.advance(1)
     app.create_task(bob, "bob's", 5)
-    assert [t.title.value for t in app.list_recent_tasks(alice)] == ["t5", "t4", "t3", "t2"]
+    assert [t.title.value for t in app.list_task_page(alice).tasks] == ["t5", "t4", "t3", "t2"]
 
 
 def test_report_streams_every_task_in_batches(app: Container, db: Database) -> None:

@@ -59,4 +59,4 @@ def test_shutting_the_app_down_closes_the_container(settings: Settings) -> None:
         assert client.get("/health/ready").status_code == 200
         assert container.readiness() == {"database": True}
     with pytest.raises(Unavailable):
-        container.list_recent_tasks(1)  # the pool is closed
+        container.list_task_page(1)  # the pool is closed

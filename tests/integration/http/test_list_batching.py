@@ -51,6 +51,11 @@ def batch_of(container: Container) -> Many:
     return container.list_recent_tasks_batch
 
 
+def recent(container: Container, user: int) -> list[Task]:
+    """What a lone list answers: the user's 4 newest tasks, read alone."""
+    return list(container.list_task_page(user).tasks)
+
+
 def seed(container: Container, owners: int, each: int) -> list[int]:
     """``owners`` users (no password needed) with ``each`` tasks apiece; their ids."""
     ids = []
@@ -81,7 +86,7 @@ def test_callers_arriving_together_share_one_read_and_get_their_own(
     results = gather(batcher, callers)
     assert spy.calls == [[owners[0], owners[1], owners[2], 987654]]
     for user, result in zip(callers, results, strict=True):
-        assert result == container.list_recent_tasks(user)
+        assert result == recent(container, user)
     assert [task.title.value for task in results[0]] == ["u0 t4", "u0 t3", "u0 t2", "u0 t1"]
     assert results[-1] == []
 
@@ -92,7 +97,7 @@ def test_a_batch_holds_at_most_size_owners_oldest_first(container: Container) ->
     results = gather(ListBatcher(spy, 2), owners)
     # each batch reads in a thread of its own, so the reads may finish in any order
     assert sorted(spy.calls) == sorted([owners[0:2], owners[2:4], owners[4:5]])
-    assert results == [container.list_recent_tasks(user) for user in owners]
+    assert results == [recent(container, user) for user in owners]
 
 
 def test_a_failed_read_fails_its_batch_only(container: Container) -> None:
@@ -102,7 +107,7 @@ def test_a_failed_read_fails_its_batch_only(container: Container) -> None:
     failed = gather(batcher, owners)
     assert all(isinstance(result, Unavailable) for result in failed), failed
     spy.fail_with = None
-    assert gather(batcher, owners) == [container.list_recent_tasks(user) for user in owners]
+    assert gather(batcher, owners) == [recent(container, user) for user in owners]
 
 
 def test_a_bad_id_fails_its_own_call_and_not_the_batch(container: Container) -> None:
@@ -110,7 +115,7 @@ def test_a_bad_id_fails_its_own_call_and_not_the_batch(container: Container) -> 
     spy = Spy(batch_of(container))
     results = gather(ListBatcher(spy, 4), [0, owners[0]])
     assert isinstance(results[0], InvalidField)
-    assert results[1] == container.list_recent_tasks(owners[0])
+    assert results[1] == recent(container, owners[0])
     assert spy.calls == [owners]
 
 
@@ -128,7 +133,7 @@ def test_a_caller_that_goes_away_leaves_the_others_served(container: Container) 
 
     gone, kept = asyncio.run(one_cancelled())
     assert isinstance(gone, asyncio.CancelledError)
-    assert kept == container.list_recent_tasks(owners[1])
+    assert kept == recent(container, owners[1])
     assert spy.calls == [owners]
 
 
