@@ -23,6 +23,8 @@ from selteq_core import (
     DeleteTask,
     DeleteUser,
     GetTask,
+    GetUser,
+    IsStaff,
     ListAllTasks,
     ListRecentTasksBatch,
     ListTaskPage,
@@ -119,6 +121,8 @@ class Container:
     logout: Logout
     change_password: ChangePassword
     list_users: ListUsers
+    get_user: GetUser
+    is_staff: IsStaff
     set_user_active: SetUserActive
     reset_password: ResetPassword
     delete_user: DeleteUser
@@ -207,6 +211,8 @@ def bootstrap(settings: Settings | None = None, overrides: Overrides | None = No
         logout=Logout(uow, codec, clock),
         change_password=ChangePassword(uow, hasher, clock),
         list_users=ListUsers(uow),
+        get_user=GetUser(uow),
+        is_staff=IsStaff(uow),
         set_user_active=SetUserActive(uow, clock, authenticate.forget),
         reset_password=ResetPassword(uow, hasher, clock),
         delete_user=DeleteUser(uow, authenticate.forget),

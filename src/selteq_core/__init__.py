@@ -4,7 +4,7 @@ Import what you need from here; the underscore modules are private.
 ``selteq_core.memory`` has in-memory adapters to try the library without a database.
 """
 
-from ._admin import DeleteUser, ListUsers, SetUserActive
+from ._admin import DeleteUser, GetUser, IsStaff, ListUsers, SetUserActive
 from ._auth import Login, Logout, RefreshSession, RegisterUser, SessionPolicy
 from ._authenticate import Authenticate
 from ._entities import KeyedCreate, RefreshRecord, Session, Task, TokenClaims, User
@@ -64,9 +64,11 @@ __all__ = [
     "Duration",
     "Forbidden",
     "GetTask",
+    "GetUser",
     "IdempotencyKey",
     "IdempotencyKeyStore",
     "InvalidField",
+    "IsStaff",
     "KeyReused",
     "KeyedCreate",
     "ListAllTasks",

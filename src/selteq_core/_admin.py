@@ -1,4 +1,4 @@
-"""What staff do to users: list them, deactivate and activate them, delete them.
+"""What staff do to users: list them, read one, deactivate and activate them, delete them.
 
 Every use-case here first checks that the actor is active staff (Forbidden otherwise,
 with nothing read for them or changed), and none of them may leave the service without
@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 import attrs
 
+from ._entities import User
+from ._errors import Forbidden
 from ._paging import UserPage, after_user, page_limit, search_term, user_page
 from ._ports import Clock, UnitOfWorkFactory
 from ._staff import keep_a_staff_account, require_staff, target_user
@@ -43,6 +45,34 @@ class ListUsers:
         with self.uow() as uow:
             require_staff(uow, actor_id)
             return user_page(uow.users.page(term, start, size + 1), size)
+
+
+@attrs.frozen
+class IsStaff:
+    """Whether a user may act as staff now (active and staff): what an edge asks before it
+    offers the staff pages. It grants nothing; every staff use-case checks again."""
+
+    uow: UnitOfWorkFactory
+
+    def __call__(self, user_id: int) -> bool:
+        with self.uow() as uow:
+            try:
+                require_staff(uow, user_id)
+            except Forbidden:
+                return False
+        return True
+
+
+@attrs.frozen
+class GetUser:
+    """Staff read one user (to confirm an action on them); NotFound when there is none."""
+
+    uow: UnitOfWorkFactory
+
+    def __call__(self, actor_id: int, user_id: int) -> User:
+        with self.uow() as uow:
+            require_staff(uow, actor_id)
+            return target_user(uow, user_id)
 
 
 @attrs.frozen

@@ -55,7 +55,10 @@ class Guard:
 
 @contextlib.contextmanager
 def guarded(browser: Browser, origin: str, *, javascript: bool = True) -> Iterator[Visitor]:
-    context = browser.new_context(java_script_enabled=javascript, viewport=DESKTOP)
+    """A fresh browser (its own cookies); dates are typed as en-US writes them."""
+    context = browser.new_context(
+        java_script_enabled=javascript, viewport=DESKTOP, locale="en-US", timezone_id="UTC"
+    )
     guard = Guard(origin)
     context.route("**/*", guard)
     try:

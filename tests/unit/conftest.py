@@ -12,6 +12,8 @@ from selteq_core import (
     DeleteTask,
     DeleteUser,
     GetTask,
+    GetUser,
+    IsStaff,
     ListAllTasks,
     ListRecentTasks,
     ListTaskPage,
@@ -54,6 +56,8 @@ class Core:
         self.page = ListTaskPage(uow)
         self.change_password = ChangePassword(uow, self.hasher, self.clock)
         self.list_users = ListUsers(uow)
+        self.get_user = GetUser(uow)
+        self.is_staff = IsStaff(uow)
         self.set_active = SetUserActive(uow, self.clock, self.authenticate.forget)
         self.reset_password = ResetPassword(uow, self.hasher, self.clock)
         self.delete_user = DeleteUser(uow, self.authenticate.forget)

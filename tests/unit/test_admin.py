@@ -121,6 +121,19 @@ def test_an_inactive_staff_account_can_go_while_another_stays_active(core: Core)
     core.delete_user(staff, other)
 
 
+def test_staff_read_one_user_and_who_is_staff_now(core: Core) -> None:
+    staff, alice = staff_and_alice(core)
+    assert core.get_user(staff, alice).username.value == "alice"
+    for missing in (0, 987):
+        with pytest.raises(NotFound):
+            core.get_user(staff, missing)
+    assert (core.is_staff(staff), core.is_staff(alice), core.is_staff(987)) == (True, False, False)
+    other = core.register("admin2", PASSWORD, staff=True).id.value
+    assert core.is_staff(other)
+    core.set_active(staff, other, False)
+    assert not core.is_staff(other)  # an inactive staff account may not act as staff
+
+
 def admin_calls(core: Core, target: int) -> list[Callable[[int], object]]:
     return [
         lambda actor: core.list_users(actor),
@@ -129,10 +142,11 @@ def admin_calls(core: Core, target: int) -> list[Callable[[int], object]]:
         lambda actor: core.reset_password(actor, target, "hijacked password"),
         lambda actor: core.delete_user(actor, target),
         lambda actor: core.all_tasks(actor),
+        lambda actor: core.get_user(actor, target),
     ]
 
 
-@pytest.mark.parametrize("call", range(6))
+@pytest.mark.parametrize("call", range(7))
 def test_non_staff_are_forbidden_and_nothing_changes(core: Core, call: int) -> None:
     staff, alice = staff_and_alice(core)
     bob = core.register("bob", PASSWORD).id.value

@@ -20,7 +20,10 @@ from litestar.template.config import TemplateConfig
 from selteq_adapters.container import Settings
 
 from .accounts import account_pages
+from .admin_tasks import TASK_ADMIN_PAGES
+from .admin_users import USER_PAGES
 from .errors import EXCEPTION_HANDLERS
+from .password import PASSWORD_PAGES
 from .security import csrf_config
 from .tasks import TASK_PAGES
 
@@ -47,7 +50,13 @@ def _templates() -> TemplateConfig[JinjaTemplateEngine]:
 def web_app(settings: Settings) -> WebApp:
     pages = Router(
         path="/",
-        route_handlers=[*account_pages(settings.signup), *TASK_PAGES],
+        route_handlers=[
+            *account_pages(settings.signup),
+            *TASK_PAGES,
+            *PASSWORD_PAGES,
+            *USER_PAGES,
+            *TASK_ADMIN_PAGES,
+        ],
         exception_handlers=EXCEPTION_HANDLERS,
         include_in_schema=False,
         tags=["web"],

@@ -15,7 +15,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.types import ExceptionHandlersMap
 
-from selteq_core import NotFound, SelteqError
+from selteq_core import Forbidden, NotFound, SelteqError
 
 from .forms import failure
 from .render import page, signed_out
@@ -27,6 +27,7 @@ CSRF_REFUSED = (
     "This form was not accepted: it is out of date or did not come from this site."
     " Nothing was changed. Go back, reload the page and try again."
 )
+STAFF_ONLY = "This is for staff only. Nothing was changed."
 
 
 def _error_page(
@@ -46,7 +47,10 @@ def sign_in_required(request: Request[Any, Any, Any], _: Exception) -> Response[
 def domain_error(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
     assert isinstance(error, SelteqError)
     if isinstance(error, NotFound):
-        return _error_page(request, 404, "There is no such task among yours.")
+        missing = "user" if error.what == "user" else "task among yours"
+        return _error_page(request, 404, f"There is no such {missing}.")
+    if isinstance(error, Forbidden):
+        return _error_page(request, 403, STAFF_ONLY)
     try:
         refused = failure(error)
     except SelteqError:

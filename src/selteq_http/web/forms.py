@@ -25,7 +25,18 @@ from selteq_core import (
 from selteq_http.problems import RETRY_UNAVAILABLE
 
 _WHOLE = re.compile(r"[0-9]{1,30}")
-LABELS = {"title": "Title", "duration": "Duration", "username": "Username", "password": "Password"}
+LABELS = {
+    "title": "Title",
+    "duration": "Duration",
+    "username": "Username",
+    "password": "Password",
+    "current_password": "Current password",
+    "new_password": "New password",
+    "search": "Search",
+    "owner": "Owner",
+    "created_from": "From",
+    "created_to": "To",
+}
 
 
 async def fields(request: Request[Any, Any, Any], *names: str) -> dict[str, str]:

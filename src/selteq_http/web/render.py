@@ -33,12 +33,17 @@ def page(
     status: int = 200,
     headers: Mapping[str, str] | None = None,
 ) -> Template:
-    """``templates/<name>.html`` with ``context``; ``signed_in`` tells the layout which
-    navigation to show, ``signup`` whether to offer sign-up."""
+    """``templates/<name>.html`` with ``context``; ``signed_in`` and ``staff`` tell the
+    layout which navigation to show, ``signup`` whether to offer sign-up."""
     signup = services_of(request).settings.signup
+    shared = {
+        "signed_in": visit is not None,
+        "staff": visit is not None and visit.staff,
+        "signup": signup,
+    }
     return Template(
         template_name=f"{name}.html",
-        context={"signed_in": visit is not None, "signup": signup, **(context or {})},
+        context={**shared, **(context or {})},
         status_code=status,
         headers={**PAGE_HEADERS, **(headers or {})},
         cookies=_cookies(request, visit),

@@ -7,6 +7,8 @@ that ends other sessions, or a deactivation, the next request with that cookie i
 refused, and a copied cookie presented after its owner moved on counts as a replay,
 which revokes the whole family (docs/decisions/0342-web-session.md). The access token
 of each new pair is used only to learn whose session it is; it never leaves the server.
+Whether the user is staff is asked of the core in the same trip, for the navigation only:
+the staff pages are guarded by the core's own check in every staff use-case.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 import attrs
 from litestar import Request
 
+from selteq_adapters.container import Container
 from selteq_core import AuthenticationFailed, Session
 from selteq_http.blocking import in_thread
 from selteq_http.deps import services_of
@@ -31,10 +34,18 @@ class SignInRequired(Exception):
 
 @attrs.frozen
 class Visit:
-    """A signed-in request: whose it is, and the session the answer hands back."""
+    """A signed-in request: whose it is, the session the answer hands back, and whether
+    to offer the staff pages."""
 
     user_id: int
     session: Session
+    staff: bool = False
+
+
+def _trade(container: Container, token: str) -> Visit:
+    session = container.refresh_session(token)
+    user = container.authenticate.verify(session.access_token)
+    return Visit(user.value, session, container.is_staff(user.value))
 
 
 async def open_visit(request: Request[Any, Any, Any]) -> Visit:
@@ -45,11 +56,9 @@ async def open_visit(request: Request[Any, Any, Any]) -> Visit:
         raise SignInRequired()
     container = services_of(request)
     try:
-        session = await in_thread(container.settings.db_timeout, container.refresh_session, token)
-        user = container.authenticate.verify(session.access_token)
+        visit = await in_thread(container.settings.db_timeout, _trade, container, token)
     except AuthenticationFailed:
         raise SignInRequired() from None
-    visit = Visit(user.value, session)
     request.state[VISIT_KEY] = visit  # an error page after the trade still hands it back
     return visit
 

@@ -91,9 +91,22 @@ class Web:
         return [row[0] for row in self.snapshot()["tasks"]]
 
     def deactivate(self, username: str) -> None:
-        """What the staff's deactivation does to the row (the use-case is not built yet)."""
+        """The row's flag alone, written behind the app's back (no session revoked)."""
         with sqlite3.connect(sqlite_path(self.settings)) as db:
             db.execute("UPDATE users SET is_active = 0 WHERE username = ?", (username,))
+
+    def staff(self, username: str = "root") -> int:
+        """A staff user, made as ``selteq user --admin`` makes one."""
+        user = self.api.container.register_user(username, PASSWORD, staff=True)
+        return user.id.value
+
+    def user_id(self, username: str) -> int:
+        (found,) = [row[0] for row in self.snapshot()["users"] if row[1] == username]
+        return int(found)
+
+    def accounts_and_tasks(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Every table but the refresh tokens, which each signed-in page view rotates."""
+        return {k: v for k, v in self.snapshot().items() if k != "refresh_tokens"}
 
 
 @pytest.fixture

@@ -25,6 +25,27 @@ def _task_path(action: str) -> Callable[[Web], str]:
     return lambda web: f"/tasks/{web.task_ids()[0]}/{action}"
 
 
+def _on_the_password_page(web: Web, browser: Browser) -> None:
+    browser.person("alice")
+    browser.get("/account/password")
+
+
+def _staff_with_alice(web: Web, browser: Browser) -> None:
+    web.staff("root")
+    web.api.sign_up("alice")
+    browser.sign_in("root")
+    browser.get("/admin/users")
+
+
+def _staff_with_alice_inactive(web: Web, browser: Browser) -> None:
+    _staff_with_alice(web, browser)
+    web.deactivate("alice")
+
+
+def _alice_path(action: str) -> Callable[[Web], str]:
+    return lambda web: f"/admin/users/{web.user_id('alice')}/{action}"
+
+
 def _stranger(web: Web, browser: Browser) -> None:
     web.api.sign_up("alice")
     browser.get("/sign-in")
@@ -37,6 +58,19 @@ FORMS: dict[str, Form] = {
     "create": (_signed_in_with_a_task, lambda _: "/tasks", {"title": "Forged", "duration": "5"}),
     "rename": (_signed_in_with_a_task, _task_path("rename"), {"title": "Forged"}),
     "delete": (_signed_in_with_a_task, _task_path("delete"), {}),
+    "change-password": (
+        _on_the_password_page,
+        lambda _: "/account/password",
+        {"current_password": PASSWORD, "new_password": "another password"},
+    ),
+    "deactivate-user": (_staff_with_alice, _alice_path("deactivate"), {"search": ""}),
+    "activate-user": (_staff_with_alice_inactive, _alice_path("activate"), {"search": ""}),
+    "reset-password": (
+        _staff_with_alice,
+        _alice_path("password"),
+        {"new_password": "another password"},
+    ),
+    "delete-user": (_staff_with_alice, _alice_path("delete"), {}),
 }
 
 

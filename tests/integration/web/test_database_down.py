@@ -41,6 +41,11 @@ def test_every_form_says_503_and_keeps_the_input(
             browser.create("Survives", "5")
             stranger = Browser(TestClient(api.client.app))
             stranger.get("/sign-in")
+            root_id = api.container.register_user("root", PASSWORD, staff=True).id.value
+            root = Browser(TestClient(api.client.app))
+            root.sign_in("root")
+            alice_id = api.container.list_users(root_id, "alice").users[0].id.value
+            root.get(f"/admin/users/{alice_id}/password")
 
             relay.stop()
             tasks = browser.post("/tasks", {"title": "Typed", "duration": "12"}, status=503)
@@ -50,7 +55,16 @@ def test_every_form_says_503_and_keeps_the_input(
             signing_up = stranger.post(
                 "/sign-up", {"username": "newcomer", "password": PASSWORD}, status=503
             )
-            for response in (tasks, signing_in, signing_up):
+            password = browser.post(
+                "/account/password",
+                {"current_password": PASSWORD, "new_password": "a new password"},
+                status=503,
+            )
+            reset = root.post(
+                f"/admin/users/{alice_id}/password", {"new_password": "reset by staff"}, status=503
+            )
+            deactivate = root.post(f"/admin/users/{alice_id}/deactivate", {}, status=503)
+            for response in (tasks, signing_in, signing_up, password, reset, deactivate):
                 assert DOWN in response.text
                 assert int(response.headers["retry-after"]) > 0
                 assert "Traceback" not in response.text
@@ -63,3 +77,5 @@ def test_every_form_says_503_and_keeps_the_input(
 
             relay.start()
             assert "Survives" in browser.get("/").text
+            api.login("alice")  # neither password changed
+            assert "alice" in root.get("/admin/users").text
