@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def dry_run(target: str, path: str | None = None) -> list[str]:
+def dry_run(target: str, path: str | None = None, cwd: Path = ROOT) -> list[str]:
     make = shutil.which("make")
     if make is None:
         pytest.skip("make is not installed")
@@ -25,7 +25,7 @@ def dry_run(target: str, path: str | None = None) -> list[str]:
         env.pop(inherited, None)
     done = subprocess.run(
         [make, "--no-print-directory", "-n", target],
-        cwd=ROOT,
+        cwd=cwd,
         env=env,
         capture_output=True,
         text=True,
@@ -50,12 +50,16 @@ def test_test_tools_come_with_make_test() -> None:
 
 
 def test_without_uv_on_path_a_private_one_is_bootstrapped(tmp_path: Path) -> None:
+    # A checkout of its own: this one may already hold the .tools/ that make bootstrapped.
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    shutil.copy(ROOT / "Makefile", checkout / "Makefile")
     tools = tmp_path / "bin"
     tools.mkdir()
     for name in ("make", "python3", "sh", "bash", "grep", "awk"):
         found = shutil.which(name)
         if found is not None:
             (tools / name).symlink_to(found)
-    lines = dry_run("run", path=str(tools))
+    lines = dry_run("run", path=str(tools), cwd=checkout)
     assert lines[:2] == ["python3 -m venv .tools", ".tools/bin/pip install --quiet uv"]
     assert lines[2] == ".tools/bin/uv sync --frozen --no-dev --inexact"
