@@ -32,6 +32,7 @@ from selteq_core import (
     Logout,
     LogTasks,
     PasswordHasher,
+    PurgeIdempotencyKeys,
     RefreshSession,
     RegisterUser,
     RenameTask,
@@ -125,6 +126,9 @@ class Container:
     list_all_tasks: ListAllTasks
     report_tasks: ReportTasks
     log_tasks: LogTasks
+    purge_idempotency_keys: PurgeIdempotencyKeys
+    """Forgets expired idempotency keys in bounded batches; run every
+    ``SELTEQ_PURGE_INTERVAL`` seconds by the scheduler's worker or the embedded jobs."""
     broker: dramatiq.Broker
     """Redis when ``SELTEQ_REDIS_URL`` is set, else an in-process stub; no actor declared."""
     tick_lock: TickLock | None
@@ -213,6 +217,7 @@ def bootstrap(settings: Settings | None = None, overrides: Overrides | None = No
         list_all_tasks=ListAllTasks(uow),
         report_tasks=report,
         log_tasks=LogTasks(report, given.task_log or LoggingTaskLog()),
+        purge_idempotency_keys=PurgeIdempotencyKeys(uow, clock),
         broker=broker,
         tick_lock=None if client is None else RedisTickLock(client),
         migrate=database.migrate,

@@ -20,6 +20,7 @@ from ._errors import (
     SelteqError,
     Unavailable,
 )
+from ._idempotency import KEY_TTL, PurgeIdempotencyKeys
 from ._paging import PAGE_MAX, TaskCursor, TaskPage, TaskQuery, UserPage
 from ._passwords import ChangePassword, ResetPassword
 from ._ports import (
@@ -52,6 +53,7 @@ from ._tasks import (
 from ._values import Duration, IdempotencyKey, Password, TaskId, Title, UserId, Username
 
 __all__ = [
+    "KEY_TTL",
     "PAGE_MAX",
     "Authenticate",
     "AuthenticationFailed",
@@ -82,6 +84,7 @@ __all__ = [
     "Password",
     "PasswordHasher",
     "PreconditionFailed",
+    "PurgeIdempotencyKeys",
     "RateLimited",
     "RefreshRecord",
     "RefreshSession",

@@ -79,6 +79,9 @@ class Settings:
     list_batch: int = setting(16, "task lists read in one query", minimum=1, maximum=100)
     report_user_id: int = setting(1, "whose tasks the minute job reports", minimum=1)
     report_interval: int = setting(60, "seconds between the job's reports", minimum=1)
+    purge_interval: int = setting(
+        3600, "seconds between purges of expired idempotency keys", minimum=1
+    )
     tasks_log: str = setting("var/tasks.log", "the watcher's rotating log file")
     log_level: str = setting(
         "INFO",
