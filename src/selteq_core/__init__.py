@@ -21,6 +21,7 @@ from ._errors import (
     Unavailable,
 )
 from ._idempotency import KEY_TTL, PurgeIdempotencyKeys
+from ._pace import LogTasksOneByOne
 from ._paging import PAGE_MAX, TaskCursor, TaskPage, TaskQuery, UserPage
 from ._passwords import ChangePassword, ResetPassword
 from ._ports import (
@@ -77,6 +78,7 @@ __all__ = [
     "ListTaskPage",
     "ListUsers",
     "LogTasks",
+    "LogTasksOneByOne",
     "Login",
     "LoginThrottle",
     "Logout",
