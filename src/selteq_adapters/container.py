@@ -33,7 +33,9 @@ from selteq_core import (
     LoginThrottle,
     Logout,
     LogTasks,
+    LogTasksOneByOne,
     PasswordHasher,
+    PurgeIdempotencyKeys,
     RefreshSession,
     RegisterUser,
     RenameTask,
@@ -129,6 +131,11 @@ class Container:
     list_all_tasks: ListAllTasks
     report_tasks: ReportTasks
     log_tasks: LogTasks
+    log_tasks_one_by_one: LogTasksOneByOne
+    """The watcher's ``--one-by-one`` walk: the same records as ``log_tasks``."""
+    purge_idempotency_keys: PurgeIdempotencyKeys
+    """Forgets expired idempotency keys in bounded batches; run every
+    ``SELTEQ_PURGE_INTERVAL`` seconds by the scheduler's worker or the embedded jobs."""
     broker: dramatiq.Broker
     """Redis when ``SELTEQ_REDIS_URL`` is set, else an in-process stub; no actor declared."""
     tick_lock: TickLock | None
@@ -187,6 +194,7 @@ def bootstrap(settings: Settings | None = None, overrides: Overrides | None = No
         closers.append(PoolGauges(database.pool_stats).start().close)
     policy = SessionPolicy(access_ttl=settings.access_ttl, refresh_ttl=settings.refresh_ttl)
     report = ReportTasks(uow)
+    task_log = given.task_log or LoggingTaskLog()
     authenticate = Authenticate(codec, clock, uow, policy)
     closers += [broker.close, database.close, tracing.shutdown]
     if client is not None:
@@ -218,7 +226,9 @@ def bootstrap(settings: Settings | None = None, overrides: Overrides | None = No
         delete_user=DeleteUser(uow, authenticate.forget),
         list_all_tasks=ListAllTasks(uow),
         report_tasks=report,
-        log_tasks=LogTasks(report, given.task_log or LoggingTaskLog()),
+        log_tasks=LogTasks(report, task_log),
+        log_tasks_one_by_one=LogTasksOneByOne(report, task_log),
+        purge_idempotency_keys=PurgeIdempotencyKeys(uow, clock),
         broker=broker,
         tick_lock=None if client is None else RedisTickLock(client),
         migrate=database.migrate,

@@ -20,6 +20,8 @@ from ._errors import (
     SelteqError,
     Unavailable,
 )
+from ._idempotency import KEY_TTL, PurgeIdempotencyKeys
+from ._pace import LogTasksOneByOne
 from ._paging import PAGE_MAX, TaskCursor, TaskPage, TaskQuery, UserPage
 from ._passwords import ChangePassword, ResetPassword
 from ._ports import (
@@ -52,6 +54,7 @@ from ._tasks import (
 from ._values import Duration, IdempotencyKey, Password, TaskId, Title, UserId, Username
 
 __all__ = [
+    "KEY_TTL",
     "PAGE_MAX",
     "Authenticate",
     "AuthenticationFailed",
@@ -77,6 +80,7 @@ __all__ = [
     "ListTaskPage",
     "ListUsers",
     "LogTasks",
+    "LogTasksOneByOne",
     "Login",
     "LoginThrottle",
     "Logout",
@@ -84,6 +88,7 @@ __all__ = [
     "Password",
     "PasswordHasher",
     "PreconditionFailed",
+    "PurgeIdempotencyKeys",
     "RateLimited",
     "RefreshRecord",
     "RefreshSession",

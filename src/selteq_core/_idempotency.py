@@ -12,10 +12,12 @@ import hashlib
 import json
 from datetime import datetime, timedelta
 
+import attrs
+
 from ._entities import KeyedCreate, Task
 from ._errors import Conflict, KeyReused, Unavailable
-from ._ports import UnitOfWorkFactory
-from ._values import Duration, IdempotencyKey, Title, UserId
+from ._ports import Clock, UnitOfWorkFactory
+from ._values import Duration, IdempotencyKey, Title, UserId, require_utc
 
 KEY_TTL = timedelta(hours=24)
 """How long a key stands for its create; after that it may stand for a new one."""
@@ -56,3 +58,30 @@ def create_once(
             work.commit()
             return task
     raise Unavailable("the idempotency key stays contended")
+
+
+@attrs.frozen
+class PurgeIdempotencyKeys:
+    """Forget the keys that no longer stand for their create (older than ``ttl``), in
+    batches of ``batch_size``, each its own short transaction: a backlog of millions
+    never holds a long lock, and a purge cut off part-way keeps what it already did.
+    Only reads and deletes what has expired, so running it twice, or on two replicas at
+    once, is harmless. The number of keys forgotten."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+    ttl: timedelta = KEY_TTL
+    batch_size: int = 1000
+
+    def __call__(self) -> int:
+        if self.batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        before = require_utc(self.clock.now()) - self.ttl
+        purged = 0
+        while True:
+            with self.uow() as work:
+                count = work.idempotency_keys.purge(before, self.batch_size)
+                work.commit()
+            purged += count
+            if count < self.batch_size:
+                return purged

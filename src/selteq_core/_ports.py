@@ -136,6 +136,11 @@ class IdempotencyKeyStore(Protocol):
         """Forget the key (it expired), so it can stand for a new create."""
         ...
 
+    def purge(self, before: datetime, limit: int) -> int:
+        """Forget up to ``limit`` keys whose create was made before ``before``, oldest
+        first; how many were forgotten (fewer than ``limit`` once none is left)."""
+        ...
+
 
 class UnitOfWork(Protocol):
     """One transaction: ``with uow: ... uow.commit()``; leaving without commit rolls back."""

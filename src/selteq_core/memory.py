@@ -229,6 +229,13 @@ class _KeyedCreates(IdempotencyKeyStore):
     def remove(self, owner_id: UserId, key: IdempotencyKey) -> None:
         self._t.keys.pop((owner_id, key), None)
 
+    def purge(self, before: datetime, limit: int) -> int:
+        old = [held for held, record in self._t.keys.items() if record.task.created_at < before]
+        old.sort(key=lambda held: self._t.keys[held].task.created_at)
+        for held in old[:limit]:
+            del self._t.keys[held]
+        return len(old[:limit])
+
 
 class InMemoryUnitOfWork(UnitOfWork):
     """Works on a private copy of the tables; ``commit()`` publishes it.

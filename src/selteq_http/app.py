@@ -19,6 +19,7 @@ from .admin import admin_router
 from .auth import SECURITY_SCHEMES
 from .background import report_job
 from .context import RequestContext
+from .cors import cors_config, cors_only_when_allowed
 from .deadline import BodyDeadline
 from .deps import app_state, provide_container
 from .headers import standard_headers
@@ -75,6 +76,7 @@ def create_app(container: Container, *, background_jobs: bool = False) -> Litest
 
         plugins += tracing_plugins(container.tracer_provider)
     web = web_app(container.settings)
+    cors = cors_config(container.settings.cors_origins)  # SELTEQ_CORS_ORIGINS (cors.py)
     app = Litestar(
         route_handlers=[
             *account_routers(container.settings.signup),
@@ -91,7 +93,8 @@ def create_app(container: Container, *, background_jobs: bool = False) -> Litest
         state=app_state(container),
         dependencies={"container": Provide(provide_container, sync_to_thread=False)},
         plugins=plugins,
-        before_send=[standard_headers],
+        cors_config=cors,
+        before_send=[standard_headers, *([] if cors is None else [cors_only_when_allowed(cors)])],
         request_max_body_size=container.settings.max_body_bytes,
         openapi_config=_openapi(),
         lifespan=lifespan,

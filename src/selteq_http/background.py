@@ -1,4 +1,5 @@
-"""The minute job inside the API process, for a laptop without Redis (``make run``).
+"""The minute job and the purge of expired idempotency keys inside the API process, for a
+laptop without Redis (``make run``).
 
 With Redis configured, the scheduler and Dramatiq worker processes do this instead.
 """
@@ -18,6 +19,7 @@ from selteq_core import SelteqError
 
 log = logging.getLogger("selteq.http.background")
 JOB_ID = "report-user-tasks"
+PURGE_JOB_ID = "purge-idempotency-keys"
 
 
 def _report(container: Container, user_id: int) -> None:
@@ -27,10 +29,20 @@ def _report(container: Container, user_id: int) -> None:
         log.warning("report for user %s skipped: %s", user_id, type(error).__name__)
 
 
+def _purge(container: Container) -> None:
+    try:
+        purged = container.purge_idempotency_keys()
+    except SelteqError as error:
+        log.warning("idempotency key purge skipped: %s", type(error).__name__)
+        return
+    log.info("purged %d expired idempotency key(s)", purged)
+
+
 def report_job(container: Container) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
     """A lifespan running ``log_tasks(settings.report_user_id)`` every
-    ``settings.report_interval`` seconds: late runs are merged into one, never overlap,
-    and the scheduler has stopped (waiting for a running report) before the app shuts down."""
+    ``settings.report_interval`` seconds, and the idempotency key purge every
+    ``settings.purge_interval`` seconds: late runs are merged into one, never overlap,
+    and the scheduler has stopped (waiting for a running job) before the app shuts down."""
     settings = container.settings
 
     @asynccontextmanager
@@ -46,6 +58,17 @@ def report_job(container: Container) -> Callable[[Litestar], AbstractAsyncContex
             coalesce=True,
             max_instances=1,
             misfire_grace_time=max(1, settings.report_interval // 2),
+        )
+        scheduler.add_job(
+            _purge,
+            "interval",
+            seconds=settings.purge_interval,
+            args=(container,),
+            id=PURGE_JOB_ID,
+            name="purge expired idempotency keys",
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=max(1, settings.purge_interval // 2),
         )
         scheduler.start()
         log.info(

@@ -8,6 +8,9 @@ owns the broker (the worker module, the scheduler, a test).
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 import attrs
 import dramatiq
 from dramatiq.middleware import TimeLimitExceeded
@@ -16,7 +19,9 @@ from selteq_adapters.container import Container
 from selteq_core import InvalidField, NotFound, Unavailable
 
 PRINT_USER_TASKS = "print_user_tasks"
+PURGE_IDEMPOTENCY_KEYS = "purge_idempotency_keys"
 QUEUE = "default"
+log = logging.getLogger("selteq.purge")
 
 
 @attrs.frozen
@@ -41,6 +46,7 @@ class Actors:
     """The declared actors; ``send`` on them is the only way the edges enqueue work."""
 
     print_user_tasks: dramatiq.Actor[[int], None]
+    purge_idempotency_keys: dramatiq.Actor[[], None]
 
 
 def declare_actors(
@@ -56,15 +62,29 @@ def declare_actors(
         with container.span(PRINT_USER_TASKS, **{"messaging.system": "dramatiq"}):
             container.log_tasks(user_id)
 
-    declare = dramatiq.actor(
-        broker=broker,
-        actor_name=PRINT_USER_TASKS,
-        queue_name=QUEUE,
-        retry_when=policy.should_retry,
-        throws=(InvalidField, NotFound),
-        min_backoff=policy.min_backoff_ms,
-        max_backoff=policy.max_backoff_ms,
-        time_limit=policy.time_limit_ms,
-        max_age=policy.max_age_ms,
+    def purge_idempotency_keys() -> None:
+        """Forget the expired idempotency keys. Each batch commits on its own, so a run cut
+        off by the time limit (or retried) keeps what it did and the next one goes on."""
+        with container.span(PURGE_IDEMPOTENCY_KEYS, **{"messaging.system": "dramatiq"}):
+            purged = container.purge_idempotency_keys()
+        log.info("purged %d expired idempotency key(s)", purged)
+
+    def options(name: str) -> dict[str, Any]:
+        return {
+            "broker": broker,
+            "actor_name": name,
+            "queue_name": QUEUE,
+            "retry_when": policy.should_retry,
+            "throws": (InvalidField, NotFound),
+            "min_backoff": policy.min_backoff_ms,
+            "max_backoff": policy.max_backoff_ms,
+            "time_limit": policy.time_limit_ms,
+            "max_age": policy.max_age_ms,
+        }
+
+    return Actors(
+        print_user_tasks=dramatiq.actor(print_user_tasks, **options(PRINT_USER_TASKS)),
+        purge_idempotency_keys=dramatiq.actor(
+            purge_idempotency_keys, **options(PURGE_IDEMPOTENCY_KEYS)
+        ),
     )
-    return Actors(print_user_tasks=declare(print_user_tasks))

@@ -1,4 +1,5 @@
-"""`selteq-scheduler` (`make scheduler`): send ``print_user_tasks(user)`` once per tick.
+"""`selteq-scheduler` (`make scheduler`): send ``print_user_tasks(user)`` once per tick,
+and ``purge_idempotency_keys()`` once per purge tick (hourly by default).
 
 Ticks are aligned to the epoch (every multiple of the interval), so every replica fires
 at the same instants and names the tick the same way; a Redis ``SET NX`` per tick lets
@@ -24,7 +25,7 @@ from selteq_core import Clock, TickLock, Unavailable
 from . import metrics
 from ._signals import stop_on_signals
 from ._spans import SpanFactory, untraced
-from .actors import PRINT_USER_TASKS, declare_actors
+from .actors import PRINT_USER_TASKS, PURGE_IDEMPOTENCY_KEYS, declare_actors
 
 log = logging.getLogger("selteq.scheduler")
 
@@ -39,11 +40,12 @@ class ReportTick:
     between log at DEBUG, so a long outage does not fill the log (the metrics still count
     every failed tick)."""
 
-    send: Callable[[int], object]
+    send: Callable[..., object]
     lock: TickLock
     clock: Clock
     interval: int
-    user_id: int
+    user_id: int | None
+    """The argument sent (the report's user); None for a job that takes none (the purge)."""
     name: str = PRINT_USER_TASKS
     span: SpanFactory = untraced
     _failing: bool = False
@@ -67,7 +69,7 @@ class ReportTick:
                 counts.skipped.inc()
                 self._recovered()
                 return False
-            self.send(self.user_id)
+            self.send(*self._args())
         except Unavailable as exc:
             counts.errors.labels("redis").inc()
             if self._failing:
@@ -82,9 +84,16 @@ class ReportTick:
                 self._failing = True
             return False
         self._recovered()
-        log.info("tick %d: sent %s(%d)", tick, self.name, self.user_id)
+        log.info("tick %d: sent %s%s", tick, self.name, self.call())
         counts.sent.inc()
         return True
+
+    def _args(self) -> tuple[int, ...]:
+        return () if self.user_id is None else (self.user_id,)
+
+    def call(self) -> str:
+        """The arguments as a log line shows them: ``(1)``, or ``()``."""
+        return f"({', '.join(map(str, self._args()))})"
 
     def _recovered(self) -> None:
         if self._failing:
@@ -105,7 +114,7 @@ def schedule(
         tick,
         IntervalTrigger(seconds=tick.interval, start_date=start or EPOCH, end_date=end),
         id=tick.name,
-        name=f"send {tick.name}({tick.user_id})",
+        name=f"send {tick.name}{tick.call()}",
         coalesce=True,
         max_instances=1,
         misfire_grace_time=max(1, tick.interval // 2),
@@ -159,10 +168,21 @@ def main(argv: Sequence[str] | None = None) -> int:
                 name=f"{getattr(broker, 'namespace', 'local')}.{PRINT_USER_TASKS}",
                 span=container.span,
             )
-            scheduler = schedule(BackgroundScheduler(timezone=UTC, daemon=True), tick)
+            purge = ReportTick(
+                actors.purge_idempotency_keys.send,
+                container.tick_lock,
+                container.clock,
+                settings.purge_interval,
+                None,
+                name=f"{getattr(broker, 'namespace', 'local')}.{PURGE_IDEMPOTENCY_KEYS}",
+                span=container.span,
+            )
+            scheduler = BackgroundScheduler(timezone=UTC, daemon=True)
+            schedule(schedule(scheduler, tick), purge)
             if not stop.is_set():
                 scheduler.start()
                 log.info("sending %s(%d) every %d s", PRINT_USER_TASKS, args.user, args.interval)
+                log.info("sending %s() every %d s", PURGE_IDEMPOTENCY_KEYS, purge.interval)
                 stop.wait()
                 scheduler.shutdown(wait=True)
         finally:

@@ -3,6 +3,8 @@
 selteq-watch                          every task, every 10 s, to the console and var/tasks.log
 selteq-watch --user 1 --interval 2    one user's tasks, every 2 s
 selteq-watch --ticks 1                one pass, then exit (for scripts)
+selteq-watch --one-by-one             the Django project's pace: one task every 10 s, in id
+                                      order, then exit
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from selteq_adapters.container import (
     file_handler,
     load_settings,
 )
-from selteq_core import LogTasks, Unavailable
+from selteq_core import LogTasks, LogTasksOneByOne, Unavailable
 
 from . import metrics
 from ._signals import Stop, stop_on_signals
@@ -73,6 +75,33 @@ class Watcher:
         return done
 
 
+@attrs.frozen
+class Walker:
+    """``--one-by-one``: every task (or one user's) once through ``LogTasksOneByOne``, one
+    record per interval, then done. The wait between records is the stop's, so a signal
+    ends the walk at once, between two records."""
+
+    log_each: LogTasksOneByOne
+    user_id: int | None = None
+    span: SpanFactory = untraced
+
+    def run(self, stop: Stop, interval: float) -> int | None:
+        """The number of tasks logged, or None when the database could not be read: a
+        walk is one pass, so an outage ends it (the exit status says so) rather than
+        starting it over."""
+        counts = metrics.watch()
+        counts.ticks.inc()
+        with self.span("watch walk"):
+            try:
+                count = self.log_each(lambda: stop.wait(interval), self.user_id)
+            except Unavailable as exc:
+                log.warning("database unavailable, the walk stops: %s", exc)
+                counts.errors.labels("database").inc()
+                return None
+        counts.tasks.inc(count)
+        return count
+
+
 def log_to_file(settings: Settings, path: str) -> logging.Handler:
     """Also write the watcher's and the task log's records to a size-bounded rotating
     file, in the same format."""
@@ -91,7 +120,12 @@ def stop_logging_to_file(handler: logging.Handler) -> None:
 
 def _parser(settings: Settings) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="selteq-watch", description=__doc__.splitlines()[0])
-    parser.add_argument("--interval", type=float, default=10.0, help="seconds between ticks")
+    parser.add_argument(
+        "--interval",
+        type=float,
+        default=10.0,
+        help="seconds between ticks, or between two tasks with --one-by-one (%(default)s)",
+    )
     parser.add_argument("--user", type=int, default=None, help="only this user's tasks")
     parser.add_argument(
         "--batch-size", type=int, default=1000, help="rows read per database round trip"
@@ -100,6 +134,12 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
         "--log-file", default=settings.tasks_log, help="rotating log file (%(default)s)"
     )
     parser.add_argument("--ticks", type=int, default=None, help="stop after this many ticks")
+    parser.add_argument(
+        "--one-by-one",
+        action="store_true",
+        help="log one task per interval, in id order, each task once, then exit (exit status"
+        " 1 when the database could not be read)",
+    )
     return parser
 
 
@@ -107,10 +147,13 @@ def main(argv: Sequence[str] | None = None, *, container: Container | None = Non
     """Run the watcher. ``container`` lets a test hand in one built on its own database;
     the test then owns the process's logging and signal handlers."""
     owned = container is None
+    status = 0
     settings = load_settings("selteq-watch") if container is None else container.settings
     args = _parser(settings).parse_args(argv)
     if args.interval <= 0 or args.batch_size < 1 or (args.ticks is not None and args.ticks < 1):
         _parser(settings).error("--interval, --batch-size and --ticks must be positive")
+    if args.one_by_one and args.ticks is not None:
+        _parser(settings).error("--one-by-one walks once: it takes no --ticks")
     if owned:
         configure_logging(settings)
     with stop_on_signals(restore=not owned) as stop:
@@ -119,16 +162,19 @@ def main(argv: Sequence[str] | None = None, *, container: Container | None = Non
         container = container or bootstrap(settings)
         handler = log_to_file(settings, args.log_file)
         report = attrs.evolve(container.log_tasks.report, batch_size=args.batch_size)
-        watcher = Watcher(
-            attrs.evolve(container.log_tasks, report=report), args.user, container.span
-        )
         stop_metrics = metrics.serve_metrics(settings, "watcher") if settings.metrics else None
         try:
-            watcher.run(stop, args.interval, args.ticks)
+            if args.one_by_one:
+                each = attrs.evolve(container.log_tasks_one_by_one, report=report)
+                walked = Walker(each, args.user, container.span).run(stop, args.interval)
+                status = 0 if walked is not None else 1
+            else:
+                log_tasks = attrs.evolve(container.log_tasks, report=report)
+                Watcher(log_tasks, args.user, container.span).run(stop, args.interval, args.ticks)
         finally:
             if stop_metrics is not None:
                 stop_metrics()
             stop_logging_to_file(handler)
             if owned:
                 container.close()
-    return 0
+    return status

@@ -39,6 +39,7 @@ COVERED = {
     SCRIPTED_USER: "test_make_user_creates_users",
     "make watch": "test_make_watch_logs_every_task",
     'make watch ARGS="--ticks 1"': "test_make_watch_logs_every_task",
+    "make watch ARGS=--one-by-one": "test_make_watch_logs_every_task",
     EXPORT_REDIS: "test_the_worker_runs_what_the_scheduler_sends",
     "make worker": "test_the_worker_runs_what_the_scheduler_sends",
     "make scheduler": "test_the_worker_runs_what_the_scheduler_sends",
@@ -184,6 +185,9 @@ def test_make_watch_logs_every_task(tmp_path: Path) -> None:
     assert once.returncode == 0, once.stdout + once.stderr
     assert "task 1 owner=1 title='Call Ada' duration=45" in once.stdout + once.stderr
     assert "1 task(s) of every user" in once.stdout + once.stderr
+    walk = shell("make watch ARGS=--one-by-one", env)  # one task: no pause, then exit
+    assert walk.returncode == 0, walk.stdout + walk.stderr
+    assert "task 1 owner=1 title='Call Ada' duration=45" in walk.stdout + walk.stderr
     with running("make watch", env, tmp_path / "watch.log") as output:
         wait_until(lambda: "1 task(s) of every user" in output(), "make watch to log", output)
     assert "Call Ada" in (tmp_path / "tasks.log").read_text()

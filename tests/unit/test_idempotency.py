@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from selteq_core import CreateTask, InvalidField, KeyReused, Unavailable
-from selteq_core.memory import InMemoryDatabase
+from selteq_core import CreateTask, InvalidField, KeyReused, PurgeIdempotencyKeys, Unavailable
+from selteq_core.memory import InMemoryDatabase, InMemoryUnitOfWork
 from tests.fakes import FaultyUnitOfWork, RacingKeyUnitOfWork
 from tests.unit.conftest import Core
 
@@ -88,3 +88,31 @@ def test_a_connection_lost_before_commit_leaves_neither_task_nor_key(core: Core)
     task = healthy(ALICE, "Report", 30, "key-1")
     with db.unit_of_work() as uow:
         assert uow.tasks.page(None, None, 10) == [task]
+
+
+class CountingUnitOfWork:
+    """Counts the units of work a use-case opens on an in-memory database."""
+
+    def __init__(self, db: InMemoryDatabase) -> None:
+        self.db, self.opened = db, 0
+
+    def __call__(self) -> InMemoryUnitOfWork:
+        self.opened += 1
+        return self.db.unit_of_work()
+
+
+def test_the_purge_forgets_expired_keys_in_batches_of_their_own(core: Core) -> None:
+    for n in range(5):
+        core.create(ALICE, "Report", 30, f"old-{n}")
+    core.clock.advance(DAY - 10)
+    fresh = core.create(ALICE, "Fresh", 30, "fresh")
+    core.clock.advance(11)
+    counting = CountingUnitOfWork(core.db)
+    purge = PurgeIdempotencyKeys(counting, core.clock, batch_size=2)
+    assert purge() == 5
+    assert counting.opened == 3  # 2 + 2 + 1: the short batch says none is left
+    assert core.create(ALICE, "Fresh", 30, "fresh") == fresh
+    again = core.create(ALICE, "Report", 30, "old-0")
+    assert again.created_at == core.clock.now()  # the purged key stands for a new create
+    with pytest.raises(ValueError, match="batch_size"):
+        PurgeIdempotencyKeys(counting, core.clock, batch_size=0)()

@@ -7,6 +7,8 @@ turns into ``Conflict``), after waiting for the first where the engine locks row
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from selteq_core import Conflict, IdempotencyKey, IdempotencyKeyStore, KeyedCreate, UserId
 
 from .connection import Connection
@@ -41,3 +43,7 @@ class SqlIdempotencyKeyStore(IdempotencyKeyStore):
 
     def remove(self, owner_id: UserId, key: IdempotencyKey) -> None:
         self._c.run(self._sql.idempotency_delete, (owner_id.value, key.value))
+
+    def purge(self, before: datetime, limit: int) -> int:
+        params = self._d.limited((self._d.to_db(before),), limit)
+        return self._c.run(self._sql.idempotency_purge, params)

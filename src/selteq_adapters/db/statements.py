@@ -128,6 +128,14 @@ class Statements:
         " VALUES (?, ?, ?, ?, ?, ?, ?)"
     )
     idempotency_delete: str = "DELETE FROM idempotency_keys WHERE user_id = ? AND idem_key = ?"
+    idempotency_purge: str = (
+        "DELETE FROM idempotency_keys WHERE (user_id, idem_key) IN"
+        " (SELECT user_id, idem_key FROM idempotency_keys WHERE created_at < ?"
+        " ORDER BY created_at LIMIT ?)"
+    )
+    """At most ``LIMIT`` keys made before a time, oldest first, found on
+    ``ix_idempotency_keys_created_at`` and deleted by their primary key: one bounded batch,
+    so a backlog is purged in short transactions."""
     ping: str = "SELECT 1"
     prepared: tuple[str, ...] = ()
     """Names of the hot reads a session prepares once (PostgreSQL only; see
@@ -192,6 +200,11 @@ POSTGRESQL = Statements(
         " AS t ORDER BY t.user_id, t.created_at DESC, t.id DESC"
     ),
     prepared=("task_recent", "task_recent_owners", "task_get"),
+    # By the rows' physical ids: a TID scan, where a join on the key could read the table.
+    idempotency_purge=(
+        "DELETE FROM idempotency_keys WHERE ctid = ANY(ARRAY(SELECT ctid FROM idempotency_keys"
+        " WHERE created_at < ? ORDER BY created_at LIMIT ?))"
+    ),
     migration_lock="SELECT pg_advisory_xact_lock(?)",
     migrations_table=(
         "CREATE TABLE IF NOT EXISTS schema_migrations"
@@ -245,6 +258,11 @@ MSSQL = Statements(
     task_page_owner=(
         "SELECT TOP (?) id, user_id, title, duration, created_at, updated_at FROM tasks"
         " WHERE user_id = ? AND id > ? ORDER BY id"
+    ),
+    # No row values on SQL Server: the oldest batch is deleted through a CTE over the index.
+    idempotency_purge=(
+        "WITH batch AS (SELECT TOP (?) * FROM idempotency_keys WHERE created_at < ?"
+        " ORDER BY created_at) DELETE FROM batch"
     ),
     begin=None,
     commit=None,

@@ -111,3 +111,46 @@ def otlp_endpoint(text: str) -> str:
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise ValueError(f"must be an http:// or https:// URL with a host, got {url!r}")
     return url.rstrip("/")
+
+
+ANY_ORIGIN = "*"
+_HOST = re.compile(
+    r"^(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*)$"
+)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origins(text: str) -> tuple[str, ...]:
+    """Comma-separated browser origins, each ``scheme://host[:port]`` with an http(s) scheme
+    and nothing after the host and port, written as a browser sends its ``Origin``:
+    lower case, a default port dropped. ``*`` alone allows any origin (refused in
+    production); no other wildcard is taken."""
+    items = [item.strip() for item in text.split(",") if item.strip()]
+    if ANY_ORIGIN in items:
+        if len(items) > 1:
+            raise ValueError("must be '*' alone or a list of origins, not both")
+        return (ANY_ORIGIN,)
+    return tuple(dict.fromkeys(_origin(item) for item in items))
+
+
+def _origin(item: str) -> str:
+    parts = urlsplit(item)
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    scheme, host = parts.scheme.lower(), (parts.hostname or "")
+    if parts.netloc.startswith("[") and host:
+        host = f"[{host}]"
+    well_formed = (
+        scheme in _DEFAULT_PORTS
+        and _HOST.match(host)
+        and port != -1
+        and not (parts.path or parts.query or parts.fragment or "@" in parts.netloc)
+        and not item.endswith(("?", "#"))
+    )
+    if not well_formed:
+        raise ValueError(f"must list origins as scheme://host[:port] (http or https), got {item!r}")
+    if port is None or port == _DEFAULT_PORTS[scheme]:
+        return f"{scheme}://{host}"
+    return f"{scheme}://{host}:{port}"

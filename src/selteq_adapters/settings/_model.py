@@ -12,7 +12,7 @@ import attrs
 
 from selteq_adapters.db.url import redact_url
 
-from ._declare import Rate, lower, networks, otlp_endpoint, setting, upper
+from ._declare import Rate, lower, networks, origins, otlp_endpoint, setting, upper
 
 DEFAULT_DATABASE_URL = "sqlite:///var/selteq.db"
 
@@ -64,6 +64,12 @@ class Settings:
     signup_rate: Rate = setting(
         Rate(10, 3600), "sign-up attempts per client address", parse=Rate.parse
     )
+    cors_origins: tuple[str, ...] = setting(
+        (),
+        "browser origins (scheme://host[:port], comma separated) whose pages may call the"
+        " API; '*' any origin, refused in production; none by default",
+        parse=origins,
+    )
     max_body_bytes: int = setting(64 * 1024, "largest request body accepted", minimum=1024)
     db_pool_size: int = setting(8, "database connections per process", minimum=1)
     db_connect_timeout: int = setting(
@@ -79,6 +85,9 @@ class Settings:
     list_batch: int = setting(16, "task lists read in one query", minimum=1, maximum=100)
     report_user_id: int = setting(1, "whose tasks the minute job reports", minimum=1)
     report_interval: int = setting(60, "seconds between the job's reports", minimum=1)
+    purge_interval: int = setting(
+        3600, "seconds between purges of expired idempotency keys", minimum=1
+    )
     tasks_log: str = setting("var/tasks.log", "the watcher's rotating log file")
     log_level: str = setting(
         "INFO",

@@ -56,6 +56,8 @@ def read(
             warn(f"warning: {message}")
     problems += _urls(values)
     problems += _secret(values, production, var_dir)
+    if production and "*" in values.get("cors_origins", ()):
+        problems.append("SELTEQ_CORS_ORIGINS must list the origins it allows, not '*'")
     if production and str(values.get("database_url", "sqlite:")).lower().startswith("sqlite:"):
         problems.append("SELTEQ_DATABASE_URL must name a server database, not SQLite")
     workers = values.get("workers", attrs.fields(cls).workers.default)

@@ -5,14 +5,16 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from datetime import UTC, datetime
 
 import attrs
 import pytest
 from litestar.testing import TestClient
 
-from selteq_adapters.container import bootstrap
+from selteq_adapters.container import Overrides, bootstrap
 from selteq_adapters.settings import Settings
-from selteq_core import Unavailable
+from selteq_core import KEY_TTL, Unavailable
+from selteq_core.memory import ManualClock
 from selteq_http.app import create_app
 
 
@@ -60,3 +62,27 @@ def test_shutting_the_app_down_closes_the_container(settings: Settings) -> None:
         assert container.readiness() == {"database": True}
     with pytest.raises(Unavailable):
         container.list_task_page(1)  # the pool is closed
+
+
+def test_background_jobs_purge_expired_idempotency_keys(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="selteq.http.background")
+    clock = ManualClock(datetime(2026, 5, 1, tzinfo=UTC))
+    container = bootstrap(
+        attrs.evolve(settings, purge_interval=1, report_interval=3600), Overrides(clock=clock)
+    )
+    container.migrate()
+    user = container.register_user("keeper", "correct horse battery").id.value
+    container.create_task(user, "old", 5, "old-key")
+    clock.advance(KEY_TTL.total_seconds() + 60)
+    container.create_task(user, "fresh", 5, "fresh-key")
+
+    with TestClient(create_app(container, background_jobs=True)):
+        deadline = time.monotonic() + 15
+        while not any("purged" in r.getMessage() for r in caplog.records):
+            assert time.monotonic() < deadline, "the purge job never ran"
+            time.sleep(0.05)
+    purges = [r.getMessage() for r in caplog.records if r.getMessage().startswith("purged")]
+    assert purges[0] == "purged 1 expired idempotency key(s)"
+    assert all(line == "purged 0 expired idempotency key(s)" for line in purges[1:])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import socket
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from selteq_adapters.settings import Settings
+from selteq_jobs.watch import TASK_LOGGERS
 from tests import services
 
 BIN = Path(sys.executable).parent
@@ -95,3 +97,24 @@ def redis_server(tmp_path: Path, processes: list[Process]) -> Callable[[int], Pr
         return server
 
     return start
+
+
+class Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture
+def watch_records() -> Iterator[list[logging.LogRecord]]:
+    """Records reaching the watcher's loggers themselves (they stop propagating while the
+    command runs, so the collector is attached to them directly)."""
+    collect = Collect()
+    for name in TASK_LOGGERS:
+        logging.getLogger(name).addHandler(collect)
+    yield collect.records
+    for name in TASK_LOGGERS:
+        logging.getLogger(name).removeHandler(collect)

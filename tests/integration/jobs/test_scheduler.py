@@ -17,9 +17,11 @@ import redis
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from selteq_adapters.container import Container, bootstrap
+from selteq_adapters.db import open_database
 from selteq_adapters.settings import Settings
-from selteq_core import Task, User
-from selteq_jobs.actors import PRINT_USER_TASKS, QUEUE, declare_actors
+from selteq_core import CreateTask, Task, User
+from selteq_core.memory import ManualClock
+from selteq_jobs.actors import PRINT_USER_TASKS, PURGE_IDEMPOTENCY_KEYS, QUEUE, declare_actors
 from selteq_jobs.scheduler import ReportTick, schedule
 
 from .conftest import BIN, Process, free_port, job_env, wait_for
@@ -116,6 +118,47 @@ def test_a_tick_reaches_a_real_worker_process(
     for task in tasks:
         assert f"task {task.id.value} owner=1 title={task.title.value!r}" in output
     assert "Bob's secret" not in output
+    assert worker.stop() == 0
+
+
+def test_a_purge_tick_reaches_a_real_worker_process(
+    redis_settings: Settings,
+    namespace: str,
+    container: Container,
+    processes: list[Process],
+    tmp_path: Path,
+) -> None:
+    user = container.register_user("alice", "correct horse battery").id.value
+    database = open_database(container.settings.database_url)
+    two_days_ago = ManualClock(datetime.now(UTC) - timedelta(days=2))
+    CreateTask(database.unit_of_work, two_days_ago)(user, "Old", 5, "old-key")
+    database.close()
+    env = job_env(
+        redis_settings,
+        SELTEQ_REDIS_URL=str(redis_settings.redis_url),
+        SELTEQ_BROKER_NAMESPACE=namespace,
+    )
+    args = [str(BIN / "dramatiq"), "selteq_jobs.worker", "--processes", "1", "--threads", "1"]
+    worker = Process(args, env, tmp_path, tmp_path / "worker.log")
+    processes.append(worker)
+    sender = bootstrap(attrs.evolve(redis_settings, broker_namespace=namespace))
+    try:
+        actors = declare_actors(sender.broker, sender)
+        assert sender.tick_lock is not None
+        purge = ReportTick(
+            actors.purge_idempotency_keys.send,
+            sender.tick_lock,
+            sender.clock,
+            interval=3600,
+            user_id=None,
+            name=f"{namespace}.{PURGE_IDEMPOTENCY_KEYS}",
+        )
+        assert purge()
+        assert not purge()  # the same hour's tick again: another replica already sent it
+    finally:
+        sender.close()
+
+    wait_for(lambda: "purged 1 expired idempotency key(s)" in worker.output(), "the purge")
     assert worker.stop() == 0
 
 

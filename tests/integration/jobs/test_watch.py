@@ -6,7 +6,6 @@ import logging
 import re
 import signal
 import tracemalloc
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,27 +23,6 @@ from .conftest import BIN, Process, job_env, wait_for
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 LINE = re.compile(r"^\S+ \S+ (INFO|WARNING) selteq\.(watch|tasks) \[-\] ")
-
-
-class Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__()
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
-@pytest.fixture
-def watch_records() -> Iterator[list[logging.LogRecord]]:
-    """Records reaching the watcher's loggers themselves (they stop propagating while the
-    command runs, so the collector is attached to them directly)."""
-    collect = Collect()
-    for name in TASK_LOGGERS:
-        logging.getLogger(name).addHandler(collect)
-    yield collect.records
-    for name in TASK_LOGGERS:
-        logging.getLogger(name).removeHandler(collect)
 
 
 def test_logs_every_task_on_every_tick_through_logging_only(
