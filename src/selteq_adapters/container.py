@@ -227,7 +227,7 @@ def bootstrap(settings: Settings | None = None, overrides: Overrides | None = No
         list_all_tasks=ListAllTasks(uow),
         report_tasks=report,
         log_tasks=LogTasks(report, task_log),
-        log_tasks_one_by_one=LogTasksOneByOne(report, task_log),
+        log_tasks_one_by_one=LogTasksOneByOne(report, task_log, clock),
         purge_idempotency_keys=PurgeIdempotencyKeys(uow, clock),
         broker=broker,
         tick_lock=None if client is None else RedisTickLock(client),

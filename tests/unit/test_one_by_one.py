@@ -26,7 +26,8 @@ def test_every_task_once_in_id_order_with_a_pause_between_two(core: Core) -> Non
     made = [core.create(ALICE if n % 2 else BOB, f"t{n}", n + 1) for n in range(7)]
     log = FakeTaskLog()
     pauses = Pauses(log)
-    assert LogTasksOneByOne(core.report, log)(pauses) == 7  # the report reads 3 at a time
+    walk = LogTasksOneByOne(core.report, log, core.clock)
+    assert walk(pauses) == 7  # the report reads 3 at a time
     assert log.tasks == made
     assert pauses.logged_before == [1, 2, 3, 4, 5, 6]  # none before the first, none after
     assert log.summaries == [(None, 7)]
@@ -36,9 +37,9 @@ def test_one_users_tasks_and_an_empty_walk_never_pauses(core: Core) -> None:
     made = [core.create(ALICE if n % 2 else BOB, f"t{n}", n + 1) for n in range(5)]
     log = FakeTaskLog()
     pauses = Pauses(log)
-    assert LogTasksOneByOne(core.report, log)(pauses, ALICE) == 2
+    assert LogTasksOneByOne(core.report, log, core.clock)(pauses, ALICE) == 2
     assert log.tasks == made[1::2]
-    assert LogTasksOneByOne(core.report, log)(pauses, 99) == 0
+    assert LogTasksOneByOne(core.report, log, core.clock)(pauses, 99) == 0
     assert pauses.logged_before == [1]
     assert log.summaries == [(UserId(ALICE), 2), (UserId(99), 0)]
 
@@ -47,6 +48,21 @@ def test_a_stop_during_a_pause_ends_the_walk_with_its_summary(core: Core) -> Non
     for n in range(5):
         core.create(ALICE, f"t{n}", n + 1)
     log = FakeTaskLog()
-    assert LogTasksOneByOne(core.report, log)(Pauses(log, stop_at=2)) == 2
+    assert LogTasksOneByOne(core.report, log, core.clock)(Pauses(log, stop_at=2)) == 2
     assert [t.title.value for t in log.tasks] == ["t0", "t1"]
     assert log.summaries == [(None, 2)]
+
+
+def test_tasks_created_after_the_walk_began_are_passed_over(core: Core) -> None:
+    made = [core.create(ALICE, f"t{n}", n + 1) for n in range(3)]
+    log = FakeTaskLog()
+
+    def pause_while_new_tasks_arrive() -> bool:
+        core.clock.advance(10)
+        core.create(BOB, "arrived during the walk", 5)
+        return False
+
+    walk = LogTasksOneByOne(core.report, log, core.clock)
+    assert walk(pause_while_new_tasks_arrive) == 3
+    assert log.tasks == made
+    assert log.summaries == [(None, 3)]
