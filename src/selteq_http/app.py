@@ -27,7 +27,7 @@ from .health import health_router
 from .me import me_router
 from .problems import problem_details
 from .root import api_root
-from .swagger import swagger_assets, swagger_plugin
+from .swagger import swagger_assets, swagger_headers, swagger_plugin
 from .tasks import task_router
 from .web import web_app
 
@@ -94,7 +94,11 @@ def create_app(container: Container, *, background_jobs: bool = False) -> Litest
         dependencies={"container": Provide(provide_container, sync_to_thread=False)},
         plugins=plugins,
         cors_config=cors,
-        before_send=[standard_headers, *([] if cors is None else [cors_only_when_allowed(cors)])],
+        before_send=[
+            standard_headers,
+            swagger_headers,
+            *([] if cors is None else [cors_only_when_allowed(cors)]),
+        ],
         request_max_body_size=container.settings.max_body_bytes,
         openapi_config=_openapi(),
         lifespan=lifespan,

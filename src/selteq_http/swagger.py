@@ -2,17 +2,26 @@
 ships swagger-ui-dist), so /schema/swagger works with no network beyond this server and
 `make run` needs no npm (docs/decisions/0320-swagger-ui-from-a-package.md).
 
-The page is Litestar's own Swagger UI page, pointed at these files instead of a CDN.
+The page is Litestar's own Swagger UI page, pointed at these files instead of a CDN,
+with a ``lang`` and a Content-Security-Policy that allows this origin only: its one inline
+script (the page's start-up, holding the document) is allowed by its hash, nothing else
+inline runs. Swagger UI sets inline styles as it draws, so styles may be inline.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import importlib.util
+import re
 from pathlib import Path
+from typing import Any
 
-from litestar import Router
+from litestar import Request, Router
+from litestar.datastructures import MutableScopeHeaders
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
+from litestar.types import Message, Scope
 
 ASSETS_PATH = "/schema/swagger-ui"
 ASSETS = {
@@ -21,6 +30,49 @@ ASSETS = {
     "css_url": "swagger-ui.css",
 }
 FAVICON = "favicon-32x32.png"
+POLICY_KEY = "selteq_swagger_policy"
+INLINE_SCRIPT = re.compile(rb"<script(?: type='text/javascript')?>(.*?)</script>", re.DOTALL)
+
+
+def content_security_policy(page: bytes) -> str:
+    """This origin only; of inline scripts, exactly the ones ``page`` holds (by hash)."""
+    hashes = " ".join(
+        f"'sha256-{base64.b64encode(hashlib.sha256(body).digest()).decode()}'"
+        for body in INLINE_SCRIPT.findall(page)
+    )
+    return "; ".join(
+        (
+            "default-src 'self'",
+            f"script-src 'self' {hashes}".rstrip(),
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data:",
+            "form-action 'self'",
+            "base-uri 'none'",
+            "object-src 'none'",
+            "frame-ancestors 'none'",
+        )
+    )
+
+
+OAUTH2_REDIRECT_POLICY = content_security_policy(SwaggerRenderPlugin.render_oauth2_redirect())
+
+
+class _SwaggerPage(SwaggerRenderPlugin):
+    def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
+        page = super().render(request, openapi_schema).replace(b"<html>", b'<html lang="en">', 1)
+        request.state[POLICY_KEY] = content_security_policy(page)
+        return page
+
+
+async def swagger_headers(message: Message, scope: Scope) -> None:
+    """The policy of the Swagger UI page just rendered, and of its OAuth2 redirect page."""
+    if message["type"] != "http.response.start":
+        return
+    policy = (scope.get("state") or {}).get(POLICY_KEY)
+    if policy is None and scope.get("path") == "/schema/oauth2-redirect.html":
+        policy = OAUTH2_REDIRECT_POLICY
+    if policy is not None:
+        MutableScopeHeaders.from_message(message)["Content-Security-Policy"] = policy
 
 
 def assets_folder() -> Path:
@@ -39,7 +91,7 @@ def assets_folder() -> Path:
 def swagger_plugin() -> SwaggerRenderPlugin:
     """Litestar's Swagger UI page with every asset on this origin."""
     icon = f"<link rel='icon' type='image/png' href='{ASSETS_PATH}/{FAVICON}'>"
-    return SwaggerRenderPlugin(
+    return _SwaggerPage(
         js_url=f"{ASSETS_PATH}/{ASSETS['js_url']}",
         css_url=f"{ASSETS_PATH}/{ASSETS['css_url']}",
         standalone_preset_js_url=f"{ASSETS_PATH}/{ASSETS['standalone_preset_js_url']}",
