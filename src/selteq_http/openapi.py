@@ -4,9 +4,7 @@ Litestar drops a trailing slash from every route (it answers both forms) and has
 for response links, so the served document is finished here, once, from the built one:
 paths keep the slash the README and the Django project's clients write; creating a task
 and logging in link to what a client does next (OpenAPI links: what schemathesis' stateful
-tests and generated clients follow); inline request bodies become named components; and
-optional query parameters are plain values, not "a value or null" (a query string has
-no null).
+tests and generated clients follow); and inline request bodies become named components.
 """
 
 from __future__ import annotations
@@ -91,8 +89,8 @@ def spelled(path: str) -> str:
 
 
 def finish(document: dict[str, Any]) -> dict[str, Any]:
-    """The built document with its paths spelled, its links, named bodies and plain query
-    parameters; ``document`` itself is left as it was."""
+    """The built document with its paths spelled, its links and named bodies; ``document``
+    itself is left as it was."""
     components = dict(document.get("components", {}))
     schemas = dict(components.get("schemas", {}))
     paths: dict[str, Any] = {}
@@ -107,8 +105,6 @@ def finish(document: dict[str, Any]) -> dict[str, Any]:
 
 def _operation(operation: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
     operation = dict(operation)
-    if "parameters" in operation:
-        operation["parameters"] = [_plain(parameter) for parameter in operation["parameters"]]
     if "requestBody" in operation:
         operation["requestBody"] = _named_body(operation["requestBody"], schemas)
     links = LINKS.get(operation.get("operationId", ""), {})
@@ -118,17 +114,6 @@ def _operation(operation: dict[str, Any], schemas: dict[str, Any]) -> dict[str, 
             responses[status] = {**responses[status], "links": named}
         operation["responses"] = responses
     return operation
-
-
-def _plain(parameter: dict[str, Any]) -> dict[str, Any]:
-    """An optional query parameter documented as ``oneOf: [T, null]`` becomes ``T``."""
-    schema = parameter.get("schema", {})
-    options = schema.get("oneOf", [])
-    kept = [option for option in options if option.get("type") != "null"]
-    if parameter.get("in") != "query" or len(options) != 2 or len(kept) != 1:
-        return parameter
-    rest = {key: value for key, value in schema.items() if key != "oneOf"}
-    return {**parameter, "schema": {**kept[0], **rest}}
 
 
 def _named_body(body: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
