@@ -15,8 +15,6 @@ from typing import Any
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import OpenAPI
 
-JSON = "application/json"
-
 # Django REST framework's router writes its routes with a slash (`/api/tasks/`,
 # `/api/tasks/{id}/`), and so does every route that followed it; actions on one resource
 # and the probes have none.
