@@ -20,7 +20,7 @@ from selteq_core import AuthenticationFailed, InvalidField
 
 from .blocking import in_thread
 from .bodies import StrictJson, read_json_or_form
-from .bodydocs import json_or_form_body
+from .bodydocs import string_fields_body
 from .clients import client_address
 from .deps import Services
 from .gate import gate_of
@@ -55,7 +55,8 @@ LOGIN_FIELDS = {
     "grant_type": Schema(type=_TEXT, enum=["password"]),
 }
 REFRESH_FIELDS = {name: Schema(type=_TEXT) for name in ("refresh_token", "refresh")}
-REFRESH_ONE_OF = [["refresh_token"], ["refresh"]]
+# OAuth2's name for the field, or simplejwt's.
+REFRESH_SHAPES = {"RefreshGrant": ["refresh_token"], "SimpleJwtRefresh": ["refresh"]}
 
 # Token answers are never stored by a cache, old HTTP/1.0 ones included (RFC 6749 §5.1).
 NO_STORE = CacheControlHeader(no_store=True)
@@ -68,7 +69,7 @@ NO_CACHE = [ResponseHeader(name="Pragma", value="no-cache", description="RFC 674
     summary="Log in: username and password for tokens",
     cache_control=NO_STORE,
     response_headers=NO_CACHE,
-    operation_class=json_or_form_body(PasswordGrant, LOGIN_FIELDS),
+    operation_class=string_fields_body(PasswordGrant, LOGIN_FIELDS),
     dependencies={"grant": Provide(password_grant)},
     exception_handlers={AuthenticationFailed: login_failed},
     responses=problem_specs(400, 401, 413, 415, 429, 503),
@@ -89,7 +90,7 @@ async def obtain_token(
     summary="Trade a refresh token for a new pair (each refresh token works once)",
     cache_control=NO_STORE,
     response_headers=NO_CACHE,
-    operation_class=json_or_form_body(RefreshIn, REFRESH_FIELDS, REFRESH_ONE_OF),
+    operation_class=string_fields_body(RefreshIn, REFRESH_FIELDS, REFRESH_SHAPES),
     dependencies={"presented": Provide(refresh_in)},
     responses=problem_specs(400, 401, 413, 415, 503),
 )
@@ -104,7 +105,7 @@ async def refresh_token(presented: NamedDependency[RefreshIn], container: Servic
     "/revoke",
     status_code=204,
     summary="Log out: revoke the refresh token and every token rotated from it",
-    operation_class=json_or_form_body(RefreshIn, REFRESH_FIELDS, REFRESH_ONE_OF),
+    operation_class=string_fields_body(RefreshIn, REFRESH_FIELDS, REFRESH_SHAPES),
     dependencies={"presented": Provide(refresh_in)},
     responses=problem_specs(400, 413, 415, 503),
 )

@@ -8,7 +8,6 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from litestar import Litestar
 from litestar.di import Provide
 from litestar.handlers import HTTPRouteHandler
-from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components
 from litestar.plugins import PluginProtocol
 
@@ -25,6 +24,7 @@ from .deps import app_state, provide_container
 from .headers import standard_headers
 from .health import health_router
 from .me import me_router
+from .openapi import SelteqOpenAPIConfig
 from .problems import problem_details
 from .root import api_root
 from .swagger import swagger_assets, swagger_headers, swagger_plugin
@@ -50,8 +50,8 @@ def _operation_id(handler: HTTPRouteHandler, *_: object) -> str:
     return first + "".join(word.capitalize() for word in rest)
 
 
-def _openapi() -> OpenAPIConfig:
-    return OpenAPIConfig(
+def _openapi() -> SelteqOpenAPIConfig:
+    return SelteqOpenAPIConfig(
         title="Selteq",
         version="0.1.0",
         description="Tasks with a title and a duration in minutes, per signed-in user.",

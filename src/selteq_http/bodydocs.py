@@ -1,5 +1,11 @@
-"""How the OpenAPI document shows bodies that Litestar cannot describe on its own: one
-route, several encodings (Litestar documents one per route)."""
+"""How the OpenAPI document shows bodies that Litestar cannot describe on its own.
+
+A route that reads JSON, a form and multipart documents the JSON body and names the other
+encodings in the body's description: code generators mishandle a body offered in several
+encodings (openapi-python-client writes a union of one model three times, and a required
+body of two encodings as a module that does not import), and the forms are for the
+Django project's clients and Swagger UI's Authorize, which know them already
+(docs/decisions/0305-one-documented-encoding-per-body.md)."""
 
 from __future__ import annotations
 
@@ -19,18 +25,20 @@ from litestar.openapi.spec import (
 
 from .bodies import FORM, JSON, MULTIPART
 
+ALSO_FORMS = f"Also read as `{FORM}` or `{MULTIPART}`, with the same fields and rules."
+ALSO_FORM = f"Also read as `{FORM}` (OAuth2's password grant), with the same fields."
+
 
 @dataclass
 class AnyEncoding(Operation):
-    """An operation whose JSON request body is also documented as both form encodings,
+    """An operation whose JSON request body says it may also come as either form encoding,
     and whose optional headers are strings: Litestar documents ``str | None`` as "a string
     or null", and a header is never JSON's null (a client would send the text "null")."""
 
     def __post_init__(self) -> None:
         body = self.request_body
         if isinstance(body, RequestBody) and JSON in body.content:
-            media = body.content[JSON]
-            body.content = {JSON: media, FORM: media, MULTIPART: media}
+            body.description = ALSO_FORMS
         for parameter in self.parameters or []:
             if isinstance(parameter, Parameter) and parameter.param_in == "header":
                 parameter.schema = _without_null(parameter.schema)
@@ -47,27 +55,38 @@ def _without_null(schema: Schema | Reference | None) -> Schema | Reference | Non
     return only
 
 
-def json_or_form_body(
+def string_fields_body(
     into: type[msgspec.Struct],
     fields: Mapping[str, Schema] | None = None,
-    any_of: list[list[str]] | None = None,
+    alternatives: Mapping[str, list[str]] | None = None,
 ) -> type[Operation]:
-    """An operation class declaring a body of string fields in JSON or form encoding.
+    """An operation class declaring a JSON body of string fields, also read as a form.
 
-    ``fields`` gives a field a schema of its own (its limits); ``any_of`` lists sets of
-    fields of which the body must hold at least one."""
+    ``fields`` gives a field a schema of its own (its limits). ``alternatives`` names the
+    shapes a body may take instead (each holds its listed fields): a body is one of them,
+    and a generated client gets one model per shape."""
     declared = msgspec.structs.fields(into)
     given = fields or {}
-    schema = Schema(
-        type=OpenAPIType.OBJECT,
-        title=into.__name__,
-        properties={f.name: given.get(f.name, Schema(type=OpenAPIType.STRING)) for f in declared},
-        required=[f.name for f in declared if f.required] or None,
-        any_of=[Schema(required=names) for names in any_of] if any_of else None,
-    )
+
+    def shape(title: str, names: list[str], required: list[str]) -> Schema:
+        return Schema(
+            type=OpenAPIType.OBJECT,
+            title=title,
+            properties={name: given.get(name, Schema(type=OpenAPIType.STRING)) for name in names},
+            required=required or None,
+        )
+
+    if alternatives:
+        schema = Schema(
+            any_of=[shape(title, names, names) for title, names in alternatives.items()]
+        )
+    else:
+        names = [f.name for f in declared]
+        schema = shape(into.__name__, names, [f.name for f in declared if f.required])
     body = RequestBody(
         required=True,
-        content={JSON: OpenAPIMediaType(schema=schema), FORM: OpenAPIMediaType(schema=schema)},
+        description=ALSO_FORM,
+        content={JSON: OpenAPIMediaType(schema=schema)},
     )
 
     @dataclass

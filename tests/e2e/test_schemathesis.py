@@ -1,6 +1,7 @@
 """Schemathesis against the live server's own OpenAPI document, authenticated with a real
-token: no 5xx, and every response matches the schema it documents; then raw bytes, not
-only JSON values, into every route that reads a body: no 5xx either."""
+token: no 5xx, and every response matches the schema it documents, request by request and
+along the document's links (the stateful phase); then raw bytes, not only JSON values,
+into every route that reads a body: no 5xx either."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import re
 import subprocess
 import sys
 import urllib.request
+from collections import Counter
+from pathlib import Path
 
 import httpx
 import hypothesis
@@ -20,6 +23,22 @@ from .server import LiveServer
 EXAMPLES_PER_OPERATION = "50"
 SEED = "20261124"
 BUDGET = 120
+# JSON Schema calls 30.0 an integer; the contract refuses a float duration ("never a bool
+# or a float"), so a schema-valid 30.0 is rightly a 400, and no schema keyword can say so.
+# Every other limit is a keyword (see tests/integration/http/test_openapi_contract.py).
+ALL_CHECKS = ("--checks", "all", "--exclude-checks", "positive_data_acceptance")
+# Scenarios along the document's own links only: links schemathesis infers besides (from
+# Location headers and names) would share the same budget, and the fuzzing phase already
+# calls every operation. Each scenario signs up or logs in (an argon2 hash each), so few.
+STATEFUL_CONFIG = """
+[phases.stateful]
+max-steps = 8
+
+[phases.stateful.inference]
+algorithms = []
+"""
+STATEFUL_SCENARIOS = "30"
+STATEFUL_BUDGET = 300
 
 
 def _post_json(url: str, body: dict[str, str]) -> dict[str, object]:
@@ -43,14 +62,7 @@ def test_the_api_keeps_its_schema_and_never_answers_5xx(server: LiveServer) -> N
             "schemathesis.cli",
             "run",
             f"{server.url}/schema/openapi.json",
-            "--checks",
-            "all",
-            # JSON Schema calls 30.0 an integer; the contract refuses a float duration
-            # ("never a bool or a float"), so a schema-valid 30.0 is rightly a 400, and no
-            # schema keyword can say so. Every other limit is a keyword (see
-            # tests/integration/http/test_openapi_contract.py).
-            "--exclude-checks",
-            "positive_data_acceptance",
+            *ALL_CHECKS,
             "--phases",
             "examples,coverage,fuzzing",
             "--max-examples",
@@ -75,7 +87,69 @@ def test_the_api_keeps_its_schema_and_never_answers_5xx(server: LiveServer) -> N
     assert generated is not None, report
     assert int(generated[1]) == int(generated[2]) >= 200
     access = [line for line in server.log().splitlines() if "selteq.http.access" in line]
-    assert any(" GET /api/tasks 200 " in line for line in access), "the token was never accepted"
+    assert any(" GET /api/tasks/ 200 " in line for line in access), "the token was never accepted"
+    assert not [line for line in access if re.search(r" 5\d\d [\d.]+ms$", line)]
+
+
+def _transitions(report: Path) -> Counter[str]:
+    """How often each link was followed, from schemathesis' NDJSON event log."""
+    followed: Counter[str] = Counter()
+    for line in report.read_text().splitlines():
+        followed.update(re.findall(r'"transition": ?\{"id": ?"([^"]+)"', line))
+    return followed
+
+
+@pytest.mark.slow
+def test_following_the_documents_links_keeps_the_schema_and_never_answers_5xx(
+    server: LiveServer,
+) -> None:
+    credentials = {"username": "stateful", "password": "correct horse battery"}
+    _post_json(f"{server.url}/api/users/", credentials)
+    token = _post_json(f"{server.url}/api/token/", credentials)["access_token"]
+    config = server.workdir / "stateful.toml"
+    config.write_text(STATEFUL_CONFIG)
+    events = server.workdir / "stateful.ndjson"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "schemathesis.cli",
+            "--config-file",
+            str(config),
+            "run",
+            f"{server.url}/schema/openapi.json",
+            *ALL_CHECKS,
+            "--phases",
+            "stateful",
+            "--max-examples",
+            STATEFUL_SCENARIOS,
+            "--seed",
+            SEED,
+            "--header",
+            f"Authorization: Bearer {token}",
+            "--generation-database",
+            "none",
+            "--report",
+            "ndjson",
+            "--report-ndjson-path",
+            str(events),
+            "--no-color",
+        ],
+        cwd=server.workdir,
+        capture_output=True,
+        text=True,
+        timeout=STATEFUL_BUDGET,
+        check=False,
+    )
+    report = result.stdout + result.stderr
+    assert result.returncode == 0, report
+    assert "No issues found" in report, report
+    followed = _transitions(events)
+    assert followed["POST /api/tasks/ -> [201] get -> GET /api/tasks/{task_id}/"] >= 1, followed
+    assert followed["POST /api/users/ -> [201] logIn -> POST /api/token/"] >= 1, followed
+    assert sum(1 for link in followed if link.startswith("POST /api/tasks/ -> [201]")) >= 3
+    assert sum(followed.values()) >= 10, followed
+    access = [line for line in server.log().splitlines() if "selteq.http.access" in line]
     assert not [line for line in access if re.search(r" 5\d\d [\d.]+ms$", line)]
 
 

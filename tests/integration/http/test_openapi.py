@@ -24,11 +24,12 @@ def test_task_routes_are_protected_and_token_routes_are_not(api: Api) -> None:
     ]
     assert len(task_operations) == 6
     assert all(op.get("security") for op in task_operations)
-    for path in ("/api/token", "/api/token/refresh", "/api/token/revoke", "/api/users"):
+    for path in ("/api/token/", "/api/token/refresh/", "/api/token/revoke/", "/api/users/"):
         assert not paths[path]["post"].get("security")
-    token_body = paths["/api/token"]["post"]["requestBody"]["content"]
-    assert {"application/json", "application/x-www-form-urlencoded"} <= token_body.keys()
-    errors = paths["/api/tasks"]["post"]["responses"]["400"]["content"]
+    token_body = paths["/api/token/"]["post"]["requestBody"]
+    assert set(token_body["content"]) == {"application/json"}  # decision 0305
+    assert "application/x-www-form-urlencoded" in token_body["description"]
+    errors = paths["/api/tasks/"]["post"]["responses"]["400"]["content"]
     assert "application/problem+json" in errors
 
 

@@ -57,7 +57,7 @@ def test_an_asset_outside_the_package_is_not_served(api: Api) -> None:
 
 def test_the_create_example_is_a_body_the_api_accepts(api: Api) -> None:
     document = api.client.get("/schema/openapi.json").json()
-    ref = document["paths"]["/api/tasks"]["post"]["requestBody"]["content"]["application/json"]
+    ref = document["paths"]["/api/tasks/"]["post"]["requestBody"]["content"]["application/json"]
     schema = document["components"]["schemas"][ref["schema"]["$ref"].rsplit("/", 1)[1]]
     example = {name: spec["examples"][0] for name, spec in schema["properties"].items()}
     created = api.client.post("/api/tasks/", json=example, headers=api.user("alice"))

@@ -60,7 +60,7 @@ def test_sign_up_switched_off_is_404(settings: Settings, clock: ManualClock) -> 
         problem(response, 404)
         assert api.snapshot() == before
         paths = api.client.get("/schema/openapi.json").json()["paths"]
-        assert "/api/users" not in paths
+        assert "/api/users/" not in paths
         assert "/api/users/me/password" in paths  # changing a password is not signing up
 
 
