@@ -60,23 +60,18 @@ LINKS: dict[str, dict[str, dict[str, dict[str, Any]]]] = {
             )
         }
     },
-    "obtainToken": {
-        "200": {
-            name: {"operationId": target, "requestBody": REFRESH, "description": what}
-            for name, target, what in (
-                ("refresh", "refreshToken", "Trade the refresh token for a new pair"),
-                ("revoke", "revokeToken", "Log out"),
-            )
+    # A pair's refresh token is traded (refresh) or ended (revoke), whichever call gave it.
+    **{
+        operation: {
+            "200": {
+                name: {"operationId": target, "requestBody": REFRESH, "description": what}
+                for name, target, what in (
+                    ("refresh", "refreshToken", "Trade the refresh token for a new pair"),
+                    ("revoke", "revokeToken", "Log out"),
+                )
+            }
         }
-    },
-    "refreshToken": {
-        "200": {
-            name: {"operationId": target, "requestBody": REFRESH, "description": what}
-            for name, target, what in (
-                ("refresh", "refreshToken", "Trade the new refresh token again"),
-                ("revoke", "revokeToken", "Log out"),
-            )
-        }
+        for operation in ("obtainToken", "refreshToken")
     },
 }
 

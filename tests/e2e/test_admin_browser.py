@@ -10,22 +10,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from .accounts import PASSWORD, access_token, api_call, staff_by_cli
-from .browser import Visitor, guarded, launch
+from .browser import Visitor, guarded
 from .server import LiveServer, live_server
 
 CHANGED = "a changed password"
 RESET = "a password staff chose"
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ from typing import Any
 import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, ConsoleMessage, Error, Locator, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Error, Locator, Page
 
-from .browser import DESKTOP, PHONE, SCREENSHOTS, SERIOUS, guarded, launch
+from .browser import DESKTOP, PHONE, SCREENSHOTS, SERIOUS, guarded
 from .server import LiveServer
 
 USERNAME = "swagger-user"
@@ -33,14 +33,6 @@ SWAGGER_UI_OWN = {
     "select-name",
 }
 TIMEOUT_MS = 15_000
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -3,23 +3,13 @@ against the real ``selteq-api`` process, with every other origin cut off."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
-from .browser import Visitor, guarded, launch
+from .browser import Visitor, guarded
 from .server import LiveServer
 
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 def _titles(visitor: Visitor) -> list[str]:
