@@ -73,7 +73,7 @@ bench-docs: install ## rewrite docs/performance.md from the newest full run in v
 	$(RUN) python -m bench --render $(ARGS)
 
 test: lint ## every check CI runs
-	$(RUN) pytest -q
+	$(RUN) pytest -q --durations=15
 
 clean: ## remove caches and the embedded database
 	rm -rf .mypy_cache .ruff_cache .pytest_cache .tools var/selteq.db*

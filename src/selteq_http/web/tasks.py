@@ -13,7 +13,7 @@ from typing import Any
 
 from litestar import Request, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from selteq_core import SelteqError
@@ -31,7 +31,10 @@ SIGNED_IN = {"visit": Provide(open_visit)}
 
 @get("/", dependencies=SIGNED_IN)
 async def task_list(
-    request: Request[Any, Any, Any], visit: Signed, container: Services, before: str | None = None
+    request: Request[Any, Any, Any],
+    visit: Signed,
+    container: Services,
+    before: FromQuery[str | None] = None,
 ) -> Template:
     listing = await my_tasks(container, visit.user_id, before)
     values = {"title": "", "duration": ""}
