@@ -54,7 +54,8 @@ LOGIN_FIELDS = {
     "password": Schema(type=_TEXT, min_length=8, max_length=256),
     "grant_type": Schema(type=_TEXT, enum=["password"]),
 }
-REFRESH_FIELDS = {name: Schema(type=_TEXT) for name in ("refresh_token", "refresh")}
+# An empty token is a 400 (no token), so the document says one is never empty.
+REFRESH_FIELDS = {name: Schema(type=_TEXT, min_length=1) for name in ("refresh_token", "refresh")}
 # OAuth2's name for the field, or simplejwt's.
 REFRESH_SHAPES = {"RefreshGrant": ["refresh_token"], "SimpleJwtRefresh": ["refresh"]}
 

@@ -74,7 +74,13 @@ def utc(moment: datetime) -> datetime:
 
 
 NewPassword = Annotated[
-    str, msgspec.Meta(description="8 to 1024 bytes in UTF-8", examples=["correct horse battery"])
+    str,
+    msgspec.Meta(
+        min_length=8,
+        max_length=256,
+        description="8 to 256 characters (so never more than 1024 bytes in UTF-8), as at sign-up",
+        examples=["correct horse battery"],
+    ),
 ]
 
 

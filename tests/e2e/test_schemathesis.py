@@ -26,9 +26,8 @@ BUDGET = 120
 # positive_data_acceptance (every schema-valid request is accepted) is left out: JSON Schema
 # calls 30.0 an integer while the contract refuses a float duration ("never a bool or a
 # float"), and a `before` cursor is opaque, so a schema-valid 30.0 or forged cursor is
-# rightly a 400 that no keyword can announce. With floats filtered out by a hook, the check
-# still reports empty optional headers (If-Match) and an empty refresh token as 400s the
-# schema does not forbid; limits are keywords otherwise (test_openapi_contract.py).
+# rightly a 400 that no keyword can announce; schemathesis also sends an empty `If-Match`
+# despite its tag-list pattern. Every limit is a keyword (test_openapi_contract.py).
 ALL_CHECKS = ("--checks", "all", "--exclude-checks", "positive_data_acceptance")
 # Scenarios along the document's own links only: links schemathesis infers besides (from
 # Location headers and names) would share the same budget, and the fuzzing phase already
