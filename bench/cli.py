@@ -48,9 +48,11 @@ def _measure(config: Config, run: Run, meta: dict[str, Any]) -> None:
         db = stack.enter_context(provision(config.database, run.workdir))
         meta.update(engine=db.version(), workers=1 if db.engine == "sqlite" else config.workers)
         run.seed(db, builds, config.tasks)
+        workers = 1 if db.engine == "sqlite" else config.workers
         with run.serving([(db, build) for build in builds]) as servers:
+            floor = stack.enter_context(run.floor(builds[0], workers))
             run.write_fixtures(servers[0], db)
-            run.scenarios(servers, db)
+            run.scenarios(servers, db, floor)
         if config.scale:
             small_size, large_size = config.scale
             small = stack.enter_context(provision(config.database, run.workdir, "_small"))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import attrs
 
-SCENARIOS = ("health", "list", "retrieve", "create", "rename", "login", "mixed")
+SCENARIOS = ("floor", "health", "list", "retrieve", "create", "rename", "login", "mixed")
 
 
 @attrs.frozen

@@ -6,6 +6,7 @@ CPU count. Its commands are the run's own flags, with the other build named ``<b
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,8 @@ from .config import SCENARIOS
 
 BEFORE = "before"
 WHAT = {
+    "floor": "`GET /health/live` of a bare Litestar app with that one route, served by the"
+    " same server command and worker count (bench/floor.py): what any app costs",
     "health": "`GET /health/live`: no token, no database (the ceiling)",
     "list": "`GET /api/tasks/`: a user's newest tasks",
     "retrieve": "`GET /api/tasks/{id}/`: one of the user's tasks",
@@ -61,7 +64,7 @@ def scenario_table(report: dict[str, Any]) -> list[str]:
         header += ["req/s ÷ before", "p50 ÷ before", "p99 ÷ before"]
     rows = []
     for name in SCENARIOS:
-        now = medians.get((name, "current"))
+        now = medians.get((name, "floor" if name == "floor" else "current"))
         if now is None:
             continue
         row = [name, *_figures(now)]
@@ -98,6 +101,18 @@ def _command(argv: list[str]) -> str:
     return f'make bench ARGS="{" ".join(out)}"' if out else "make bench"
 
 
+def _before(argv: list[str]) -> str:
+    """The build compared with, as the run named it (``--compare REV`` or ``--against PATH``)."""
+    for flag, value in itertools.pairwise(argv):
+        if flag in _HIDDEN:
+            return f"build `{value}`"
+    for arg in argv:
+        flag, eq, value = arg.partition("=")
+        if eq and flag in _HIDDEN:
+            return f"build `{value}`"
+    return "the other build"
+
+
 def markdown(report: dict[str, Any]) -> str:
     m = report
     compared = BEFORE in m["builds"]
@@ -120,8 +135,17 @@ def markdown(report: dict[str, Any]) -> str:
     ]
     if compared:
         lines += [
-            "A ratio is this build's figure over the build it was compared with, the two"
-            " served at once and loaded in turns in the same run.",
+            f"A ratio is this build's figure over {_before(m['argv'])}'s, the two served at"
+            " once and loaded in turns in the same run.",
+            "",
+        ]
+    floor, health = (
+        summary(m["runs"], "build").get(k) for k in (("floor", "floor"), ("health", "current"))
+    )
+    if floor and health:
+        lines += [
+            f"`/health/live` answers {_ratio(health['rps'], floor['rps'])} of the floor's"
+            " requests per second: what Selteq's layers and routing cost a request.",
             "",
         ]
     if m["scale"]:

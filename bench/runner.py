@@ -21,7 +21,7 @@ import attrs
 
 from .config import SCENARIOS, Config
 from .database import BenchDatabase, username
-from .server import Build, Server, environ
+from .server import Build, FloorServer, Server, environ
 from .wrk import Wrk
 
 # Scenarios that create tasks, and the title prefix by which their rows are counted.
@@ -99,14 +99,26 @@ class Run:
         self.wrk.fixtures.write_text("".join(lines))
         log(f"{len(names)} users logged in in {time.perf_counter() - started:.1f} s")
 
-    def scenarios(self, servers: list[Server], db: BenchDatabase) -> None:
+    @contextmanager
+    def floor(self, build: Build, workers: int) -> Iterator[FloorServer]:
+        """The floor app served beside the builds (floor.py), stopped whatever happens."""
+        server = FloorServer(build, workers, self.workdir / "floor.log")
+        server.start()
+        try:
+            yield server
+        finally:
+            server.stop()
+
+    def scenarios(self, servers: list[Server], db: BenchDatabase, floor: Server) -> None:
+        """Each scenario on every build in turns; ``floor`` (the bare app's /health/live)
+        right before ``health``, in the same turn."""
         wrk = self.wrk
         for server in servers if self.config.warmup else []:
             wrk.run(server.base_url, "list", self.config.warmup)
         for turn in range(self.config.repeat):
             order = servers if turn % 2 == 0 else servers[::-1]
             for name in SCENARIOS:
-                for server in order:
+                for server in [floor] if name == "floor" else order:
                     self.runs.append(self._load(server, db, name, turn))
 
     def compare_sizes(self, small: BenchDatabase, large: BenchDatabase, build: Build) -> None:
@@ -119,7 +131,8 @@ class Run:
     def _load(self, server: Server, db: BenchDatabase, name: str, turn: int) -> dict[str, Any]:
         prefix = CREATED.get(name)
         before = db.count_titled(prefix) if prefix else 0
-        result = self.wrk.run(server.base_url, name, self.config.duration)
+        script = "health" if name == "floor" else name
+        result = self.wrk.run(server.base_url, script, self.config.duration)
         time.sleep(0.5)  # the requests wrk dropped at its end are still being answered
         record = {
             "scenario": name,

@@ -100,11 +100,16 @@ def _free_port() -> int:
 class Server:
     """One ``selteq-api`` process: ``start()`` returns once /health/ready answers 200."""
 
+    READY = "/health/ready"
+
     def __init__(self, build: Build, env: dict[str, str], log: Path) -> None:
         self.build, self.log, self.port = build, log, _free_port()
         self.env = {**env, "SELTEQ_HOST": "127.0.0.1", "SELTEQ_PORT": str(self.port)}
         self.process: subprocess.Popen[bytes] | None = None
         self.killed = False
+
+    def argv(self) -> list[str]:
+        return [self.build.script("selteq-api")]
 
     @property
     def base_url(self) -> str:
@@ -113,7 +118,7 @@ class Server:
     def start(self) -> None:
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
-                [self.build.script("selteq-api")],
+                self.argv(),
                 env=self.env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
@@ -154,7 +159,7 @@ class Server:
                 code = self.process.returncode
                 raise RuntimeError(f"selteq-api exited {code}:\n{self.log_tail()}")
             try:
-                if self.request("GET", "/health/ready")[0] == 200:
+                if self.request("GET", self.READY)[0] == 200:
                     return
             except OSError:
                 pass
@@ -175,6 +180,26 @@ class Server:
             time.sleep(0.1)
         self.killed = _signal_group(group, signal.SIGKILL)
         self.process.wait()
+
+
+class FloorServer(Server):
+    """The floor app (floor.py) under Granian with the settings ``selteq-api`` uses: the
+    ASGI interface, HTTP/1, uvloop, the same number of workers."""
+
+    READY = "/health/live"
+
+    def __init__(self, build: Build, workers: int, log: Path) -> None:
+        super().__init__(Build("floor", build.bin), {**os.environ}, log)
+        self.env["PYTHONPATH"] = str(Path(__file__).parent.parent)
+        self.workers = workers
+
+    def argv(self) -> list[str]:
+        return [
+            *(self.build.script("python"), "-m", "granian"),
+            *("--interface", "asgi", "--factory", "--http", "1", "--loop", "uvloop"),
+            *("--workers", str(self.workers), "--host", "127.0.0.1", "--port", str(self.port)),
+            *("--no-ws", "--log-level", "warning", "bench.floor:create"),
+        ]
 
 
 def _signal_group(group: int, signum: int) -> bool:

@@ -52,7 +52,7 @@ from selteq_core import (
     UnitOfWorkFactory,
 )
 
-from .logs import REQUEST_ID, RequestIdFilter, configure_logging, file_handler
+from .logs import REQUEST_ID, AccessLog, RequestIdFilter, configure_logging, file_handler
 from .settings import Settings, SettingsError, load_settings, redact_url
 from .tracing import NO_TRACING, SpanFactory, Tracing, start_tracing
 
@@ -67,11 +67,13 @@ if TYPE_CHECKING:
 # use besides the container itself (reading settings, setting up logging).
 __all__ = [
     "REQUEST_ID",
+    "AccessLog",
     "Container",
     "Overrides",
     "RequestIdFilter",
     "Settings",
     "SettingsError",
+    "SpanFactory",
     "bootstrap",
     "configure_logging",
     "file_handler",

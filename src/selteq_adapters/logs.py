@@ -169,3 +169,109 @@ def file_handler(settings: Settings, path: str) -> logging.Handler:
     handler.addFilter(RequestIdFilter())
     handler.setFormatter(formatter(settings))
     return handler
+
+
+class AccessLog:
+    """The access line of each HTTP request, preformatted, for the server to write in bulk.
+
+    :meth:`line` builds the line ``logging`` would write for the ``selteq.http.access``
+    logger (the text format's escaped message, or the JSON object with the request's
+    fields) in one step; :meth:`write` puts any number of them on the stream of the handler
+    that ``configure_logging`` set up, in one write under that handler's lock, and flushes,
+    so no line waits in a buffer. Where logging is set up otherwise (another handler on the
+    root logger, a handler of the access logger's own, a test capturing records),
+    :meth:`line` sends the record through ``logging`` as any record and returns None."""
+
+    def __init__(self) -> None:
+        self._logger = logging.getLogger("selteq.http.access")
+        self._root = logging.getLogger()
+        self._second = -1
+        self._stamp = ""
+
+    def line(
+        self,
+        method: str,
+        path: str,
+        status: int,
+        elapsed_ms: float,
+        fields: dict[str, Any],
+    ) -> str | None:
+        """``fields``: ``client``, ``user_id`` (None when no bearer token named one) and
+        ``route`` (None when no route matched). None when there is nothing left to write."""
+        logger = self._logger
+        if not logger.isEnabledFor(logging.INFO):
+            return None
+        user = fields["user_id"]
+        handler = self._handler()
+        if handler is None:
+            logger.info(
+                "%s %s %d %.1fms client=%s user=%s",
+                method,
+                path,
+                status,
+                elapsed_ms,
+                fields["client"],
+                "-" if user is None else user,
+                extra={
+                    "method": method,
+                    "path": path,
+                    "status": status,
+                    "duration_ms": round(elapsed_ms, 3),
+                    **fields,
+                },
+            )
+            return None
+        now = time.time()
+        message = (
+            f"{method} {path} {status} {elapsed_ms:.1f}ms "
+            f"client={fields['client']} user={'-' if user is None else user}"
+        )
+        if isinstance(handler.formatter, JsonFormatter):
+            entry = {
+                "time": _utc(now),
+                "level": "INFO",
+                "logger": logger.name,
+                "message": message,
+                "request_id": REQUEST_ID.get(),
+                "method": method,
+                "path": path,
+                "status": status,
+                "duration_ms": round(elapsed_ms, 3),
+                **fields,
+            }
+            text = _json.encode(entry).decode()
+            return _JSON_RAW_BREAKS.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+        stamp, request_id = self._text_time(now), REQUEST_ID.get()
+        return f"{stamp} INFO {logger.name} [{request_id}] {escape(message)}"
+
+    def write(self, lines: list[str]) -> None:
+        """``lines`` from :meth:`line`, in one write and a flush."""
+        handler = self._handler()
+        if handler is None:  # logging was set up anew since: to stderr, as they are
+            sys.stderr.write("".join(line + "\n" for line in lines))
+            return
+        text = handler.terminator.join(lines) + handler.terminator
+        handler.acquire()
+        try:
+            handler.stream.write(text)
+            handler.stream.flush()
+        finally:
+            handler.release()
+
+    def _handler(self) -> _SelteqHandler | None:
+        """The one handler ``configure_logging`` set up, while it is the only one."""
+        handlers = self._root.handlers
+        handler = handlers[0] if len(handlers) == 1 else None
+        if not isinstance(handler, _SelteqHandler):
+            return None
+        if self._logger.handlers or not self._logger.propagate:
+            return None
+        return handler
+
+    def _text_time(self, now: float) -> str:
+        """``logging.Formatter.formatTime``'s default: local time, then milliseconds."""
+        second = int(now)
+        if second != self._second:
+            self._second = second
+            self._stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(second))
+        return f"{self._stamp},{int((now - second) * 1000):03d}"

@@ -22,7 +22,7 @@ from ._errors import (
 )
 from ._idempotency import KEY_TTL, PurgeIdempotencyKeys
 from ._pace import LogTasksOneByOne
-from ._paging import PAGE_MAX, TaskCursor, TaskPage, TaskQuery, UserPage
+from ._paging import ADMIN_PAGE, PAGE_MAX, SEARCH_MAX, TaskCursor, TaskPage, TaskQuery, UserPage
 from ._passwords import ChangePassword, ResetPassword
 from ._ports import (
     Clock,
@@ -42,6 +42,7 @@ from ._ports import (
 )
 from ._task_pages import ListAllTasks, ListTaskPage
 from ._tasks import (
+    DEFAULT_RECENT,
     CreateTask,
     DeleteTask,
     GetTask,
@@ -51,11 +52,32 @@ from ._tasks import (
     RenameTask,
     ReportTasks,
 )
-from ._values import Duration, IdempotencyKey, Password, TaskId, Title, UserId, Username
+from ._values import (
+    DURATION_MAX,
+    PASSWORD_MAX_BYTES,
+    PASSWORD_MIN_BYTES,
+    TITLE_MAX,
+    USERNAME_MAX,
+    Duration,
+    IdempotencyKey,
+    Password,
+    TaskId,
+    Title,
+    UserId,
+    Username,
+)
 
 __all__ = [
+    "ADMIN_PAGE",
+    "DEFAULT_RECENT",
+    "DURATION_MAX",
     "KEY_TTL",
     "PAGE_MAX",
+    "PASSWORD_MAX_BYTES",
+    "PASSWORD_MIN_BYTES",
+    "SEARCH_MAX",
+    "TITLE_MAX",
+    "USERNAME_MAX",
     "Authenticate",
     "AuthenticationFailed",
     "ChangePassword",

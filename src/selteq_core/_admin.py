@@ -13,7 +13,7 @@ import attrs
 
 from ._entities import User
 from ._errors import Forbidden
-from ._paging import UserPage, after_user, page_limit, search_term, user_page
+from ._paging import ADMIN_PAGE, UserPage, after_user, page_limit, search_term, user_page
 from ._ports import Clock, UnitOfWorkFactory
 from ._staff import keep_a_staff_account, require_staff, target_user
 from ._values import UserId, require_utc
@@ -21,9 +21,6 @@ from ._values import UserId, require_utc
 
 def _nobody(_: UserId) -> None:
     """The default ``forget``: no process memory of users to drop."""
-
-
-DEFAULT_PAGE = 20
 
 
 @attrs.frozen
@@ -38,7 +35,7 @@ class ListUsers:
         actor_id: int,
         search: str | None = None,
         after: int | None = None,
-        limit: int = DEFAULT_PAGE,
+        limit: int = ADMIN_PAGE,
     ) -> UserPage:
         size = page_limit(limit)
         term, start = search_term(search), after_user(after)

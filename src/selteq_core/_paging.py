@@ -19,6 +19,8 @@ from ._values import TaskId, UserId, require_utc
 
 PAGE_MAX = 100
 """The most rows one page holds."""
+ADMIN_PAGE = 20
+"""How many rows a staff list shows when the caller names no page size."""
 SEARCH_MAX = 200
 """The longest search term (a title holds at most 200 characters)."""
 

@@ -7,13 +7,11 @@ from datetime import date, datetime
 import attrs
 
 from ._errors import InvalidField
-from ._paging import TaskCursor, TaskPage, TaskQuery, page_limit, search_term
+from ._paging import ADMIN_PAGE, TaskCursor, TaskPage, TaskQuery, page_limit, search_term
 from ._ports import UnitOfWorkFactory
 from ._staff import require_staff
+from ._tasks import DEFAULT_RECENT
 from ._values import UserId
-
-DEFAULT_PAGE = 4
-ADMIN_PAGE = 20
 
 
 def _cursor(before: str | None) -> TaskCursor | None:
@@ -29,7 +27,7 @@ class ListTaskPage:
     uow: UnitOfWorkFactory
 
     def __call__(
-        self, user_id: int, before: str | None = None, limit: int = DEFAULT_PAGE
+        self, user_id: int, before: str | None = None, limit: int = DEFAULT_RECENT
     ) -> TaskPage:
         size = page_limit(limit)
         query = TaskQuery(owner=UserId(user_id), before=_cursor(before))

@@ -9,11 +9,13 @@ import attrs
 from ._entities import Task
 from ._errors import InvalidField, NotFound, PreconditionFailed
 from ._idempotency import create_once, fingerprint
+from ._paging import TaskPage
 from ._ports import Clock, TaskBatchReader, TaskLog, UnitOfWorkFactory
 from ._validation import parse_all
 from ._values import Duration, IdempotencyKey, TaskId, Title, UserId, require_utc
 
 DEFAULT_RECENT = 4
+"""How many tasks a list shows when the caller names no page size: the API's page."""
 
 
 def _task_id(value: int) -> TaskId:
@@ -81,19 +83,21 @@ class ListRecentTasks:
 
 @attrs.frozen
 class ListRecentTasksBatch:
-    """``ListRecentTasks`` for several users in one read, through a store's optional batch
-    capability: each user gets exactly what ``ListRecentTasks`` would have given them.
-    Every id is validated before anything is read."""
+    """The first page of ``ListTaskPage`` for several users in one read, through a store's
+    optional batch capability: each user gets exactly the page ``ListTaskPage`` would have
+    given them (the newest tasks and the next page's token), cut by the same rule
+    (``TaskPage.of``). Every id is validated before anything is read."""
 
     reader: TaskBatchReader
     limit: int = DEFAULT_RECENT
 
-    def __call__(self, user_ids: Sequence[int]) -> dict[int, list[Task]]:
+    def __call__(self, user_ids: Sequence[int]) -> dict[int, TaskPage]:
         owners = [UserId(user_id) for user_id in dict.fromkeys(user_ids)]
         if not owners:
             return {}
-        found = self.reader.recent_by_owner(owners, self.limit)
-        return {owner.value: found.get(owner, []) for owner in owners}
+        # One row more than the page, so the page can tell whether an older one exists.
+        found = self.reader.recent_by_owner(owners, self.limit + 1)
+        return {owner.value: TaskPage.of(found.get(owner, []), self.limit) for owner in owners}
 
 
 @attrs.frozen

@@ -1,12 +1,14 @@
-"""The shape of ``Container.span``, and its stand-in for the jobs built without one."""
+"""The stand-in for ``Container.span`` in jobs built without a container's tracing."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
-SpanFactory = Callable[..., AbstractContextManager[Any]]
+from selteq_adapters.container import SpanFactory
+
+__all__ = ["SpanFactory", "untraced"]
+
 _NO_SPAN: AbstractContextManager[Any] = nullcontext()
 
 

@@ -111,7 +111,7 @@ class Cluster:
         process = self.net.start(
             host,
             host.role,
-            console_script("selteq-api", "selteq_http.serve"),
+            console_script("selteq-api", "selteq_http.server.serve"),
             self.env | {"SELTEQ_HOST": host.address, "SELTEQ_PORT": str(API_PORT)},
             self.workdir,
         )

@@ -9,7 +9,7 @@ import re
 from . import _files as files
 
 DASHBOARD = files.DEPLOY / "grafana-dashboard.json"
-SOURCES = ("selteq_http/metrics.py", "selteq_adapters/metrics.py", "selteq_jobs/metrics.py")
+SOURCES = ("selteq_http/layers/metrics.py", "selteq_adapters/metrics.py", "selteq_jobs/metrics.py")
 SUFFIXES = ("_total", "_bucket", "_count", "_sum")
 
 

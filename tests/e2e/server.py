@@ -80,7 +80,7 @@ def live_server(workdir: Path, **extra_env: str) -> Iterator[LiveServer]:
     log_path = workdir / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            console_script("selteq-api", "selteq_http.serve"),
+            console_script("selteq-api", "selteq_http.server.serve"),
             cwd=workdir,
             env=env,
             stdout=log,

@@ -8,9 +8,11 @@ import json
 import resource
 import socket
 import subprocess
+import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -100,14 +102,23 @@ def test_a_path_cannot_forge_a_log_line(tmp_path: Path) -> None:
     assert not [line for line in lines if line.startswith("2026-01-01 00:00:00,000")]
 
 
+def _forged_lines(text: str) -> list[dict[str, Any]]:
+    records = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+    access = [r for r in records if r["logger"] == "selteq.http.access"]
+    return [r for r in access if r["path"].startswith("/admin\n")]
+
+
 def test_json_logs_are_one_object_per_line(tmp_path: Path) -> None:
     with live_server(tmp_path, SELTEQ_LOG_FORMAT="json") as server:
         with pytest.raises(urllib.error.HTTPError):
             urllib.request.urlopen(server.url + FORGED, timeout=10)  # noqa: S310
+        # The access line is written once the answer has been sent: wait for it.
+        deadline = time.monotonic() + 10
+        while not _forged_lines(server.log()) and time.monotonic() < deadline:
+            time.sleep(0.05)
         lines = server.log().splitlines()
     records = [json.loads(line) for line in lines if line.startswith("{")]
-    access = [r for r in records if r["logger"] == "selteq.http.access"]
-    forged = [r for r in access if r["path"].startswith("/admin\n")]
+    forged = _forged_lines(server.log())
     assert len(forged) == 1
     assert {"time", "level", "message", "request_id", "method", "status", "duration_ms"} <= set(
         forged[0]
@@ -119,7 +130,7 @@ def test_json_logs_are_one_object_per_line(tmp_path: Path) -> None:
 
 def test_help_prints_and_exits(tmp_path: Path) -> None:
     done = subprocess.run(
-        [*console_script("selteq-api", "selteq_http.serve"), "--help"],
+        [*console_script("selteq-api", "selteq_http.server.serve"), "--help"],
         cwd=tmp_path,
         env=server_env(tmp_path, free_port()),
         capture_output=True,
@@ -138,7 +149,7 @@ def test_a_port_already_taken_is_a_clear_error(tmp_path: Path) -> None:
         holder.listen()
         port = holder.getsockname()[1]
         done = subprocess.run(
-            [*console_script("selteq-api", "selteq_http.serve"), "--port", str(port)],
+            [*console_script("selteq-api", "selteq_http.server.serve"), "--port", str(port)],
             cwd=tmp_path,
             env=server_env(tmp_path, free_port()),
             capture_output=True,
@@ -156,7 +167,7 @@ def test_a_second_server_on_the_same_port_refuses_to_start(tmp_path: Path) -> No
     with live_server(tmp_path) as server:
         _, port = _address(server)
         done = subprocess.run(
-            console_script("selteq-api", "selteq_http.serve"),
+            console_script("selteq-api", "selteq_http.server.serve"),
             cwd=tmp_path,
             env=server_env(tmp_path, port),
             capture_output=True,

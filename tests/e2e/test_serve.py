@@ -38,7 +38,7 @@ def test_an_unsafe_production_setup_refuses_to_start(
 ) -> None:
     env = server_env(tmp_path, free_port(), SELTEQ_ENV="production", **extra)
     result = subprocess.run(
-        console_script("selteq-api", "selteq_http.serve"),
+        console_script("selteq-api", "selteq_http.server.serve"),
         cwd=tmp_path,
         env=env,
         capture_output=True,
@@ -77,7 +77,7 @@ def test_each_worker_freezes_what_it_built_before_serving(tmp_path: Path) -> Non
     # a full collection under load walks only what requests allocate
     # (docs/decisions/0008-freeze-startup-heap.md).
     probe = (
-        "import gc, json; from selteq_http.asgi import create; app = create(); "
+        "import gc, json; from selteq_http.server.asgi import create; app = create(); "
         "print(json.dumps({'frozen': gc.get_freeze_count(), 'tracked': len(gc.get_objects())}))"
     )
     result = subprocess.run(

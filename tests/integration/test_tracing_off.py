@@ -37,7 +37,7 @@ API = """
 import json, sys
 from litestar.testing import TestClient
 from selteq_adapters.container import bootstrap, load_settings
-from selteq_http.app import create_app
+from selteq_http.server.app import create_app
 container = bootstrap(load_settings("test"))
 container.migrate()
 with TestClient(create_app(container)) as client:

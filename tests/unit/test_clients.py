@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from selteq_adapters.settings import Settings, SettingsError
-from selteq_http.clients import in_networks, networks, resolve
+from selteq_http.layers.clients import in_networks, networks, resolve
 
 PROXIES = networks(("10.0.0.0/8", "::1/128"))
 

@@ -109,3 +109,21 @@ def test_every_setting_the_code_reads_is_documented() -> None:
     documented = _documented_settings()
     assert sorted(declared - BEING_REMOVED - documented) == []
     assert sorted(documented - declared) == []
+
+
+DECISIONS = ROOT / "docs" / "decisions"
+
+
+def _indexed_records() -> set[str]:
+    return set(re.findall(r"\]\((\d{4}-[a-z0-9-]+\.md)\)", (DECISIONS / "README.md").read_text()))
+
+
+def test_the_decision_index_lists_every_record() -> None:
+    records = {path.name for path in DECISIONS.glob("[0-9][0-9][0-9][0-9]-*.md")}
+    assert records - _indexed_records() == set(), "records missing from the index"
+    assert _indexed_records() - records == set(), "the index names records that do not exist"
+
+
+def test_decision_numbers_are_unique() -> None:
+    numbers = [path.name[:4] for path in DECISIONS.glob("[0-9][0-9][0-9][0-9]-*.md")]
+    assert sorted(numbers) == sorted(set(numbers))

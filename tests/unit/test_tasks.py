@@ -9,10 +9,12 @@ from selteq_core import (
     DeleteTask,
     InvalidField,
     ListRecentTasksBatch,
+    ListTaskPage,
     LogTasks,
     NotFound,
     RenameTask,
     ReportTasks,
+    TaskPage,
     Unavailable,
     UserId,
 )
@@ -63,9 +65,13 @@ def test_recent_for_many_users_is_each_users_own_recent(core: Core) -> None:
     reader = FakeTaskBatchReader(core.db.unit_of_work)
     batch = ListRecentTasksBatch(reader)
     found = batch([BOB, 3, ALICE, BOB])
-    assert found == {BOB: core.recent(BOB), 3: [], ALICE: core.recent(ALICE)}
+    # Each user's page is exactly the first page ListTaskPage gives them, token included.
+    pages = ListTaskPage(core.db.unit_of_work)
+    assert found == {BOB: pages(BOB), 3: TaskPage([], None), ALICE: pages(ALICE)}
     assert list(found) == [BOB, 3, ALICE]  # each user once, in the order asked
-    assert titles(found[ALICE]) == ["t5", "t4", "t3", "t2"]
+    assert titles(found[ALICE].tasks) == ["t5", "t4", "t3", "t2"]
+    assert found[ALICE].next is not None
+    assert found[BOB].next is None
     assert batch([]) == {}
     assert reader.reads == 1  # one read for the whole batch, none for an empty one
 

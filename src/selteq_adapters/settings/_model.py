@@ -71,7 +71,9 @@ class Settings:
         parse=origins,
     )
     max_body_bytes: int = setting(64 * 1024, "largest request body accepted", minimum=1024)
-    db_pool_size: int = setting(8, "database connections per process", minimum=1)
+    db_pool_size: int = setting(
+        8, "database connections per process, and the threads that use them", minimum=1
+    )
     db_connect_timeout: int = setting(
         3, "seconds opening a database connection may take", minimum=1, maximum=60
     )

@@ -11,10 +11,8 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from selteq_core import SelteqError
-from selteq_http.blocking import in_thread
-from selteq_http.clients import client_address
-from selteq_http.deps import services_of
-from selteq_http.gate import gate_of
+from selteq_http.facade import backend_of
+from selteq_http.layers.clients import client_address
 
 from .forms import failure, fields
 from .render import page, see_other, signed_out
@@ -31,13 +29,13 @@ async def sign_in_form(request: Request[Any, Any, Any], username: FromQuery[str]
 @post("/sign-in")
 async def sign_in(request: Request[Any, Any, Any]) -> Template | Redirect:
     values = await fields(request, "username", "password")
-    container = services_of(request)
-    login = container.login
+    backend = backend_of(request)
+    login = backend.cases.login
     try:
-        session = await gate_of(request).run(
+        session = await backend.hashing(
             login, values["username"], values["password"], client_address(request)
         )
-        user = container.authenticate.verify(session.access_token)
+        user = backend.cases.authenticate.verify(session.access_token)
     except SelteqError as error:
         refused = failure(error)
         context = {"values": {"username": values["username"]}, "failure": refused}
@@ -52,10 +50,11 @@ async def sign_up_form(request: Request[Any, Any, Any]) -> Template:
 
 @post("/sign-up")
 async def sign_up(request: Request[Any, Any, Any]) -> Template | Redirect:
+    backend = backend_of(request)
     values = await fields(request, "username", "password")
-    register = services_of(request).register_user
+    register = backend_of(request).cases.register_user
     try:
-        user = await gate_of(request).run(
+        user = await backend.hashing(
             register, values["username"], values["password"], client_address(request)
         )
     except SelteqError as error:
@@ -70,8 +69,8 @@ async def sign_out(request: Request[Any, Any, Any]) -> Redirect:
     """Revokes the cookie's whole family, so every copy of the cookie stops working."""
     token = request.cookies.get(SESSION_COOKIE, "")
     if token:
-        container = services_of(request)
-        await in_thread(container.settings.db_timeout, container.logout, token)
+        backend = backend_of(request)
+        await backend.run(backend.cases.logout, token)
     return signed_out(request)
 
 

@@ -16,10 +16,8 @@ from litestar import Request, get
 from litestar.params import FromQuery
 from litestar.response import Template
 
-from selteq_adapters.container import Container
 from selteq_core import InvalidField, NotFound, TaskPage
-from selteq_http.blocking import in_thread
-from selteq_http.deps import Services
+from selteq_http.facade import Backend, backend_of
 
 from .forms import failure
 from .render import page
@@ -48,15 +46,15 @@ def _filters(values: dict[str, str]) -> tuple[int | None, date | None, date | No
 
 
 def _read(
-    container: Container, actor: int, values: dict[str, str], before: str | None
+    backend: Backend, actor: int, values: dict[str, str], before: str | None
 ) -> tuple[TaskPage, dict[int, str]]:
     """The page, and its owners' usernames (one read per owner shown, at most a page's)."""
     owner, start, end = _filters(values)
-    found = container.list_all_tasks(actor, owner, start, end, values["search"], before)
+    found = backend.cases.list_all_tasks(actor, owner, start, end, values["search"], before)
     names: dict[int, str] = {}
     for owner_id in {task.owner_id.value for task in found.tasks}:
         with contextlib.suppress(NotFound):  # deleted since the page was read
-            names[owner_id] = container.get_user(actor, owner_id).username.value
+            names[owner_id] = backend.cases.get_user(actor, owner_id).username.value
     return found, names
 
 
@@ -64,13 +62,13 @@ def _read(
 async def every_task(
     request: Request[Any, Any, Any],
     visit: Signed,
-    container: Services,
     owner: FromQuery[str] = "",
     created_from: FromQuery[str] = "",
     created_to: FromQuery[str] = "",
     search: FromQuery[str] = "",
     before: FromQuery[str | None] = None,
 ) -> Template:
+    backend = backend_of(request)
     values = {
         "owner": owner,
         "created_from": created_from,
@@ -78,11 +76,10 @@ async def every_task(
         "search": search,
     }
     context: dict[str, Any] = {"values": values}
-    deadline = container.settings.db_timeout
     try:
-        found, names = await in_thread(deadline, _read, container, visit.user_id, values, before)
+        found, names = await backend.run(_read, backend, visit.user_id, values, before)
     except InvalidField as error:
-        await still_staff(container, visit.user_id)
+        await still_staff(backend, visit.user_id)
         refused = failure(error)
         context["failure"] = refused
         return page(request, "admin_tasks", context, visit=visit, status=refused.status)

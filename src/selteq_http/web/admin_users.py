@@ -16,9 +16,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from selteq_core import Conflict, Forbidden, InvalidField, NotFound, SelteqError, User
-from selteq_http.blocking import in_thread
-from selteq_http.deps import Services
-from selteq_http.gate import gate_of
+from selteq_http.facade import Backend, backend_of
 
 from .forms import Failure, fields
 from .render import page, see_other
@@ -29,7 +27,6 @@ from .tasks import SIGNED_IN, Signed
 
 async def _users_page(
     request: Request[Any, Any, Any],
-    container: Services,
     visit: Visit | None,
     search: str,
     after: str,
@@ -37,6 +34,7 @@ async def _users_page(
     notice: str | None = None,
 ) -> Template:
     """The list; a search the core refuses is shown beside the search field."""
+    backend = backend_of(request)
     context: dict[str, Any] = {
         "search": search,
         "after": after,
@@ -45,11 +43,11 @@ async def _users_page(
     }
     start = int(after) if after.isdigit() else None
     if visit is not None:
-        deadline, call = container.settings.db_timeout, container.list_users
+        call = backend.cases.list_users
         try:
-            found = await in_thread(deadline, call, visit.user_id, search, start)
+            found = await backend.run(call, visit.user_id, search, start)
         except InvalidField as error:
-            await still_staff(container, visit.user_id)
+            await still_staff(backend, visit.user_id)
             refused = refused or refusal(error)
             context["failure"] = refused
         else:
@@ -65,108 +63,102 @@ async def _users_page(
 async def users(
     request: Request[Any, Any, Any],
     visit: Signed,
-    container: Services,
     search: FromQuery[str] = "",
     after: FromQuery[str] = "",
     notice: FromQuery[str] = "",
 ) -> Template:
-    return await _users_page(request, container, visit, search, after, notice=notice_of(notice))
+    return await _users_page(request, visit, search, after, notice=notice_of(notice))
 
 
 async def _set_active(
-    request: Request[Any, Any, Any], container: Services, target: int, active: bool
+    request: Request[Any, Any, Any], target: int, active: bool
 ) -> Template | Redirect:
+    backend = backend_of(request)
     back = await fields(request, "search", "after")
     try:
         visit = await open_visit(request)
-        call = container.set_user_active
-        await in_thread(container.settings.db_timeout, call, visit.user_id, target, active)
+        call = backend.cases.set_user_active
+        await backend.run(call, visit.user_id, target, active)
     except Conflict as error:
         refused = refusal(error)
-        return await _users_page(
-            request, container, visit_of(request), back["search"], back["after"], refused
-        )
+        return await _users_page(request, visit_of(request), back["search"], back["after"], refused)
     done = "activated" if active else "deactivated"
     return see_other(request, users_back(back["search"], back["after"], done), visit=visit)
 
 
 @post(f"{USERS}/{{target:int}}/deactivate")
-async def deactivate(
-    request: Request[Any, Any, Any], target: FromPath[int], container: Services
-) -> Template | Redirect:
-    return await _set_active(request, container, target, False)
+async def deactivate(request: Request[Any, Any, Any], target: FromPath[int]) -> Template | Redirect:
+    return await _set_active(request, target, False)
 
 
 @post(f"{USERS}/{{target:int}}/activate")
-async def activate(
-    request: Request[Any, Any, Any], target: FromPath[int], container: Services
-) -> Template | Redirect:
-    return await _set_active(request, container, target, True)
+async def activate(request: Request[Any, Any, Any], target: FromPath[int]) -> Template | Redirect:
+    return await _set_active(request, target, True)
 
 
-async def _user(container: Services, actor: int, target: int) -> User:
-    return await in_thread(container.settings.db_timeout, container.get_user, actor, target)
+async def _user(backend: Backend, actor: int, target: int) -> User:
+    return await backend.run(backend.cases.get_user, actor, target)
 
 
 @get(f"{USERS}/{{target:int}}/password", dependencies=SIGNED_IN)
 async def reset_form(
-    request: Request[Any, Any, Any], target: FromPath[int], visit: Signed, container: Services
+    request: Request[Any, Any, Any], target: FromPath[int], visit: Signed
 ) -> Template:
-    user = await _user(container, visit.user_id, target)
+    backend = backend_of(request)
+    user = await _user(backend, visit.user_id, target)
     return page(request, "admin_reset", {"user": user, "target": target}, visit=visit)
 
 
 @post(f"{USERS}/{{target:int}}/password")
-async def reset(
-    request: Request[Any, Any, Any], target: FromPath[int], container: Services
-) -> Template | Redirect:
+async def reset(request: Request[Any, Any, Any], target: FromPath[int]) -> Template | Redirect:
+    backend = backend_of(request)
     values = await fields(request, "new_password")
     try:
         visit = await open_visit(request)
-        call = container.reset_password
-        await gate_of(request).run(call, visit.user_id, target, values["new_password"])
+        call = backend.cases.reset_password
+        await backend.hashing(call, visit.user_id, target, values["new_password"])
     except (Forbidden, NotFound):
         raise
     except SelteqError as error:
-        return await _refused(request, container, "admin_reset", target, error)
+        return await _refused(request, "admin_reset", target, error)
     return see_other(request, query(USERS, notice="reset"), visit=visit)
 
 
 @get(f"{USERS}/{{target:int}}/delete", dependencies=SIGNED_IN)
 async def delete_form(
-    request: Request[Any, Any, Any], target: FromPath[int], visit: Signed, container: Services
+    request: Request[Any, Any, Any], target: FromPath[int], visit: Signed
 ) -> Template:
-    user = await _user(container, visit.user_id, target)
+    backend = backend_of(request)
+    user = await _user(backend, visit.user_id, target)
     return page(request, "admin_delete", {"user": user, "target": target}, visit=visit)
 
 
 @post(f"{USERS}/{{target:int}}/delete")
-async def delete(
-    request: Request[Any, Any, Any], target: FromPath[int], container: Services
-) -> Template | Redirect:
+async def delete(request: Request[Any, Any, Any], target: FromPath[int]) -> Template | Redirect:
+    backend = backend_of(request)
     try:
         visit = await open_visit(request)
-        call = container.delete_user
-        await in_thread(container.settings.db_timeout, call, visit.user_id, target)
+        call = backend.cases.delete_user
+        await backend.run(call, visit.user_id, target)
     except Conflict as error:
-        return await _refused(request, container, "admin_delete", target, error)
+        return await _refused(request, "admin_delete", target, error)
     return see_other(request, query(USERS, notice="deleted"), visit=visit)
 
 
 async def _refused(
     request: Request[Any, Any, Any],
-    container: Services,
     name: str,
     target: int,
     error: SelteqError,
 ) -> Template:
     """The form again with the refusal, naming the user when they can still be read."""
+    backend = backend_of(request)
     refused = refusal(error)
     visit = visit_of(request)
     user = None
     if visit is not None:
         with contextlib.suppress(SelteqError):
-            user = await _user(container, visit.user_id, target)
+            user = await _user(backend, visit.user_id, target)
     context = {"user": user, "target": target, "failure": refused}
     return page(request, name, context, visit=visit, status=refused.status, headers=refused.headers)
 

@@ -15,7 +15,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.types import ExceptionHandlersMap
 
-from selteq_core import Forbidden, NotFound, SelteqError
+from selteq_core import SelteqError, Unavailable
 
 from .forms import failure
 from .render import page, signed_out
@@ -27,7 +27,6 @@ CSRF_REFUSED = (
     "This form was not accepted: it is out of date or did not come from this site."
     " Nothing was changed. Go back, reload the page and try again."
 )
-STAFF_ONLY = "This is for staff only. Nothing was changed."
 
 
 def _error_page(
@@ -46,16 +45,9 @@ def sign_in_required(request: Request[Any, Any, Any], _: Exception) -> Response[
 
 def domain_error(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
     assert isinstance(error, SelteqError)
-    if isinstance(error, NotFound):
-        missing = "user" if error.what == "user" else "task among yours"
-        return _error_page(request, 404, f"There is no such {missing}.")
-    if isinstance(error, Forbidden):
-        return _error_page(request, 403, STAFF_ONLY)
-    try:
-        refused = failure(error)
-    except SelteqError:
+    refused = failure(error)
+    if refused.status >= 500 and not isinstance(error, Unavailable):
         log.error("unmapped domain error %s on a page", type(error).__name__)
-        return _error_page(request, 500, "Something went wrong on our side.")
     message = refused.message or " ".join(refused.errors.values())
     return _error_page(request, refused.status, message, refused.headers)
 

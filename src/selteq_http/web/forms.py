@@ -1,8 +1,9 @@
 """Form input in, and the core's refusals out as messages beside the fields.
 
-Each refusal answers with the status the JSON API would give (400, 401, 409, 429, 503),
-the page shows the form again with what was typed (never a password), and every message
-names what to do next.
+Each refusal answers with the status and headers the JSON API gives the same error (the
+one table, ``contract.problems.status_of``); the page keeps only its words. It shows the
+form again with what was typed (never a password), and every message names what to do
+next.
 """
 
 from __future__ import annotations
@@ -16,13 +17,17 @@ from litestar import Request
 from selteq_core import (
     AuthenticationFailed,
     Conflict,
+    Forbidden,
     InvalidField,
+    KeyReused,
+    NotFound,
+    PreconditionFailed,
     RateLimited,
     SelteqError,
     Title,
     Unavailable,
 )
-from selteq_http.problems import RETRY_UNAVAILABLE
+from selteq_http.contract.problems import RETRY_UNAVAILABLE, status_of
 
 _WHOLE = re.compile(r"[0-9]{1,30}")
 LABELS = {
@@ -82,29 +87,33 @@ class Failure:
 
 
 def failure(error: SelteqError) -> Failure:
-    """The page's words for each refusal the API would answer with a problem."""
+    """The page's words for a refusal; its status and headers are the API's."""
+    status, headers = status_of(error)
     if isinstance(error, InvalidField):
         errors = {
             name: f"{LABELS.get(name, name)} {reason}." for name, reason in error.fields.items()
         }
-        return Failure(400, errors, "Please correct the fields marked below.")
-    if isinstance(error, Conflict):
-        return Failure(409, {"username": "That username is taken; choose another."})
-    if isinstance(error, RateLimited):
+        return Failure(status, errors, "Please correct the fields marked below.", headers)
+    if isinstance(error, KeyReused):
+        message = "This was already sent with other values. Nothing was changed."
+    elif isinstance(error, Conflict):
+        return Failure(status, {"username": "That username is taken; choose another."})
+    elif isinstance(error, PreconditionFailed):
+        message = "It changed since you opened it. Nothing was changed; reload and try again."
+    elif isinstance(error, NotFound):
+        message = "There is no such " + ("user." if error.what == "user" else "task among yours.")
+    elif isinstance(error, Forbidden):
+        message = "This is for staff only. Nothing was changed."
+    elif isinstance(error, RateLimited):
         wait = error.retry_after
-        unit = "second" if wait == 1 else "seconds"
-        return Failure(
-            429,
-            message=f"Too many attempts. Try again in {wait} {unit}.",
-            headers={"Retry-After": str(wait)},
+        message = f"Too many attempts. Try again in {wait} {'second' if wait == 1 else 'seconds'}."
+    elif isinstance(error, AuthenticationFailed):
+        message = "That username and password do not match an account."
+    elif isinstance(error, Unavailable):
+        message = (
+            "The service cannot reach its database right now. Nothing was changed;"
+            f" try again in {RETRY_UNAVAILABLE} seconds."
         )
-    if isinstance(error, AuthenticationFailed):
-        return Failure(401, message="That username and password do not match an account.")
-    if isinstance(error, Unavailable):
-        return Failure(
-            503,
-            message="The service cannot reach its database right now. Nothing was changed;"
-            f" try again in {RETRY_UNAVAILABLE} seconds.",
-            headers={"Retry-After": str(RETRY_UNAVAILABLE)},
-        )
-    raise error
+    else:
+        message = "Something went wrong on our side. Nothing was changed."
+    return Failure(status, message=message, headers=headers)

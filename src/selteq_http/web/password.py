@@ -14,8 +14,7 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from selteq_core import SelteqError
-from selteq_http.deps import Services
-from selteq_http.gate import gate_of
+from selteq_http.facade import backend_of
 
 from .forms import Failure, failure, fields
 from .render import page, see_other
@@ -34,13 +33,11 @@ async def password_form(
 
 
 @post(PATH)
-async def change_password(
-    request: Request[Any, Any, Any], container: Services
-) -> Template | Redirect:
+async def change_password(request: Request[Any, Any, Any]) -> Template | Redirect:
     values = await fields(request, "current_password", "new_password")
     try:
         visit = await open_visit(request)
-        await _change(request, container, visit, values)
+        await _change(request, visit, values)
     except SelteqError as error:
         refused = _words(failure(error))
         return page(
@@ -54,12 +51,11 @@ async def change_password(
     return see_other(request, f"{PATH}?changed=true", visit=visit)
 
 
-async def _change(
-    request: Request[Any, Any, Any], container: Services, visit: Visit, values: dict[str, str]
-) -> None:
-    keep = container.authenticate.family(visit.session.access_token)
-    await gate_of(request).run(
-        container.change_password,
+async def _change(request: Request[Any, Any, Any], visit: Visit, values: dict[str, str]) -> None:
+    backend = backend_of(request)
+    keep = backend.cases.authenticate.family(visit.session.access_token)
+    await backend.hashing(
+        backend.cases.change_password,
         visit.user_id,
         values["current_password"],
         values["new_password"],

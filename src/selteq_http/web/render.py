@@ -10,7 +10,7 @@ from litestar import Request
 from litestar.datastructures import Cookie
 from litestar.response import Redirect, Template
 
-from selteq_http.deps import services_of
+from selteq_http.facade import backend_of
 
 from .security import PAGE_HEADERS, ended_session_cookie, session_cookie
 from .session import Visit
@@ -20,7 +20,7 @@ def _cookies(request: Request[Any, Any, Any], visit: Visit | None) -> list[Cooki
     if visit is None:
         return []
     session = visit.session
-    settings = services_of(request).settings
+    settings = backend_of(request).settings
     return [session_cookie(settings, session.refresh_token, session.refresh_expires_in)]
 
 
@@ -35,7 +35,7 @@ def page(
 ) -> Template:
     """``templates/<name>.html`` with ``context``; ``signed_in`` and ``staff`` tell the
     layout which navigation to show, ``signup`` whether to offer sign-up."""
-    signup = services_of(request).settings.signup
+    signup = backend_of(request).settings.signup
     shared = {
         "signed_in": visit is not None,
         "staff": visit is not None and visit.staff,
@@ -60,7 +60,7 @@ def see_other(
 
 def signed_out(request: Request[Any, Any, Any], path: str = "/sign-in") -> Redirect:
     """A 303 that also tells the browser to forget its session cookie."""
-    settings = services_of(request).settings
+    settings = backend_of(request).settings
     return Redirect(
         path, status_code=303, headers=PAGE_HEADERS, cookies=[ended_session_cookie(settings)]
     )

@@ -18,10 +18,8 @@ from typing import Any
 import attrs
 from litestar import Request
 
-from selteq_adapters.container import Container
 from selteq_core import AuthenticationFailed, Session
-from selteq_http.blocking import in_thread
-from selteq_http.deps import services_of
+from selteq_http.facade import Backend, backend_of
 
 from .security import SESSION_COOKIE
 
@@ -42,10 +40,10 @@ class Visit:
     staff: bool = False
 
 
-def _trade(container: Container, token: str) -> Visit:
-    session = container.refresh_session(token)
-    user = container.authenticate.verify(session.access_token)
-    return Visit(user.value, session, container.is_staff(user.value))
+def _trade(backend: Backend, token: str) -> Visit:
+    session = backend.cases.refresh_session(token)
+    user = backend.cases.authenticate.verify(session.access_token)
+    return Visit(user.value, session, backend.cases.is_staff(user.value))
 
 
 async def open_visit(request: Request[Any, Any, Any]) -> Visit:
@@ -54,9 +52,9 @@ async def open_visit(request: Request[Any, Any, Any]) -> Visit:
     token = request.cookies.get(SESSION_COOKIE, "")
     if not token:
         raise SignInRequired()
-    container = services_of(request)
+    backend = backend_of(request)
     try:
-        visit = await in_thread(container.settings.db_timeout, _trade, container, token)
+        visit = await backend.run(_trade, backend, token)
     except AuthenticationFailed:
         raise SignInRequired() from None
     request.state[VISIT_KEY] = visit  # an error page after the trade still hands it back

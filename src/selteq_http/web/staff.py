@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from selteq_adapters.container import Container
 from selteq_core import Conflict, Forbidden, SelteqError
-from selteq_http.blocking import in_thread
+from selteq_http.facade import Backend
 
 from .forms import Failure, failure
 
@@ -51,8 +50,8 @@ def refusal(error: SelteqError) -> Failure:
     return failure(error)
 
 
-async def still_staff(container: Container, actor: int) -> None:
+async def still_staff(backend: Backend, actor: int) -> None:
     """Forbidden unless the actor is staff: asked before a page shows a refused filter,
     since the core checks the filter's shape before it checks the caller."""
-    if not await in_thread(container.settings.db_timeout, container.is_staff, actor):
+    if not await backend.run(backend.cases.is_staff, actor):
         raise Forbidden()

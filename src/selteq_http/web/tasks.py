@@ -17,8 +17,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from selteq_core import SelteqError
-from selteq_http.blocking import in_thread
-from selteq_http.deps import Services
+from selteq_http.facade import backend_of
 
 from .forms import failure, fields, task_input
 from .listing import my_tasks
@@ -33,27 +32,27 @@ SIGNED_IN = {"visit": Provide(open_visit)}
 async def task_list(
     request: Request[Any, Any, Any],
     visit: Signed,
-    container: Services,
     before: FromQuery[str | None] = None,
 ) -> Template:
-    listing = await my_tasks(container, visit.user_id, before)
+    backend = backend_of(request)
+    listing = await my_tasks(backend, visit.user_id, before)
     values = {"title": "", "duration": ""}
     return page(request, "tasks", {"listing": listing, "values": values}, visit=visit)
 
 
 @post("/tasks")
-async def create(request: Request[Any, Any, Any], container: Services) -> Template | Redirect:
+async def create(request: Request[Any, Any, Any]) -> Template | Redirect:
+    backend = backend_of(request)
     values = await fields(request, "title", "duration")
     try:
         visit = await open_visit(request)
         title, duration = task_input(values["title"], values["duration"])
-        deadline = container.settings.db_timeout
-        await in_thread(deadline, container.create_task, visit.user_id, title, duration)
+        await backend.run(backend.cases.create_task, visit.user_id, title, duration)
     except SelteqError as error:
         listing = None
         if (visit_or_none := visit_of(request)) is not None:
             with contextlib.suppress(SelteqError):
-                listing = await my_tasks(container, visit_or_none.user_id)
+                listing = await my_tasks(backend, visit_or_none.user_id)
         context = {"listing": listing, "values": values}
         return _refused(request, "tasks", context, error)
     return see_other(request, "/", visit=visit)
@@ -61,24 +60,21 @@ async def create(request: Request[Any, Any, Any], container: Services) -> Templa
 
 @get("/tasks/{task_id:int}/rename", dependencies=SIGNED_IN)
 async def rename_form(
-    request: Request[Any, Any, Any], task_id: FromPath[int], visit: Signed, container: Services
+    request: Request[Any, Any, Any], task_id: FromPath[int], visit: Signed
 ) -> Template:
-    task = await in_thread(
-        container.settings.db_timeout, container.get_task, visit.user_id, task_id
-    )
+    backend = backend_of(request)
+    task = await backend.run(backend.cases.get_task, visit.user_id, task_id)
     context = {"task": task, "values": {"title": task.title.value}}
     return page(request, "rename", context, visit=visit)
 
 
 @post("/tasks/{task_id:int}/rename")
-async def rename(
-    request: Request[Any, Any, Any], task_id: FromPath[int], container: Services
-) -> Template | Redirect:
+async def rename(request: Request[Any, Any, Any], task_id: FromPath[int]) -> Template | Redirect:
+    backend = backend_of(request)
     values = await fields(request, "title")
-    deadline = container.settings.db_timeout
     try:
         visit = await open_visit(request)
-        await in_thread(deadline, container.rename_task, visit.user_id, task_id, values["title"])
+        await backend.run(backend.cases.rename_task, visit.user_id, task_id, values["title"])
     except SelteqError as error:
         return _refused(request, "rename", {"task_id": task_id, "values": values}, error)
     return see_other(request, "/", visit=visit)
@@ -86,22 +82,19 @@ async def rename(
 
 @get("/tasks/{task_id:int}/delete", dependencies=SIGNED_IN)
 async def delete_form(
-    request: Request[Any, Any, Any], task_id: FromPath[int], visit: Signed, container: Services
+    request: Request[Any, Any, Any], task_id: FromPath[int], visit: Signed
 ) -> Template:
-    task = await in_thread(
-        container.settings.db_timeout, container.get_task, visit.user_id, task_id
-    )
+    backend = backend_of(request)
+    task = await backend.run(backend.cases.get_task, visit.user_id, task_id)
     return page(request, "delete", {"task": task}, visit=visit)
 
 
 @post("/tasks/{task_id:int}/delete")
-async def delete(
-    request: Request[Any, Any, Any], task_id: FromPath[int], container: Services
-) -> Template | Redirect:
-    deadline = container.settings.db_timeout
+async def delete(request: Request[Any, Any, Any], task_id: FromPath[int]) -> Template | Redirect:
+    backend = backend_of(request)
     try:
         visit = await open_visit(request)
-        await in_thread(deadline, container.delete_task, visit.user_id, task_id)
+        await backend.run(backend.cases.delete_task, visit.user_id, task_id)
     except SelteqError as error:
         return _refused(request, "delete", {"task_id": task_id}, error)
     return see_other(request, "/", visit=visit)

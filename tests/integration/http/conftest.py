@@ -17,7 +17,7 @@ from litestar.testing import TestClient
 from selteq_adapters.container import Container, Overrides, bootstrap
 from selteq_adapters.settings import Settings
 from selteq_core.memory import ManualClock
-from selteq_http.app import create_app
+from selteq_http.server.app import create_app
 
 PASSWORD = "correct horse battery"
 

@@ -15,7 +15,7 @@ from selteq_adapters.container import Overrides, bootstrap
 from selteq_adapters.settings import Settings
 from selteq_core import KEY_TTL, Unavailable
 from selteq_core.memory import ManualClock
-from selteq_http.app import create_app
+from selteq_http.server.app import create_app
 
 
 def _scheduler_threads() -> list[threading.Thread]:

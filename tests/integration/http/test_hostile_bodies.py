@@ -9,7 +9,7 @@ from typing import Any
 import anyio
 import pytest
 
-from selteq_http.bodies import MAX_DEPTH
+from selteq_http.contract.bodies import MAX_DEPTH
 
 from .conftest import PASSWORD, Api, invalid_names, problem
 

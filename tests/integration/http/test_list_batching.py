@@ -1,5 +1,5 @@
-"""List requests that arrive together share one query (selteq_http.batching), on the real
-use-cases and database: each caller gets exactly its own tasks, failures reach only their
+"""List requests that arrive together share one query (selteq_http.facade.batching), on the
+real use-cases and database: each caller gets exactly its own tasks, failures reach only their
 batch, and ``SELTEQ_LIST_BATCH=1`` reads once per request."""
 
 from __future__ import annotations
@@ -15,12 +15,21 @@ import pytest
 from selteq_adapters.container import Container, Overrides, bootstrap
 from selteq_adapters.db import open_database
 from selteq_adapters.settings import Settings
-from selteq_core import InvalidField, Task, TaskBatchReader, Unavailable, UnitOfWork, UserId
+from selteq_core import (
+    InvalidField,
+    Task,
+    TaskBatchReader,
+    TaskPage,
+    Unavailable,
+    UnitOfWork,
+    UserId,
+)
 from selteq_core.memory import ManualClock
-from selteq_http.batching import ListBatcher
+from selteq_http.facade.batching import ListBatcher
+from selteq_http.facade.threads import DatabaseThreads
 from tests.integration.http.conftest import running
 
-Many = Callable[[Sequence[int]], dict[int, list[Task]]]
+Many = Callable[[Sequence[int]], dict[int, TaskPage]]
 
 
 @attrs.define
@@ -31,7 +40,7 @@ class Spy:
     calls: list[list[int]] = attrs.field(factory=list)
     fail_with: Exception | None = None
 
-    def __call__(self, owners: Sequence[int]) -> dict[int, list[Task]]:
+    def __call__(self, owners: Sequence[int]) -> dict[int, TaskPage]:
         self.calls.append(list(owners))
         if self.fail_with is not None:
             raise self.fail_with
@@ -51,9 +60,19 @@ def batch_of(container: Container) -> Many:
     return container.list_recent_tasks_batch
 
 
-def recent(container: Container, user: int) -> list[Task]:
-    """What a lone list answers: the user's 4 newest tasks, read alone."""
-    return list(container.list_task_page(user).tasks)
+def recent(container: Container, user: int) -> TaskPage:
+    """What a lone list answers: the user's newest page, read alone."""
+    return container.list_task_page(user)
+
+
+def batcher_over(read: Many, size: int) -> ListBatcher:
+    """A batcher handing its reads to database threads, as the façade's does."""
+    threads = DatabaseThreads(2)
+
+    async def hand(read: Many, owners: list[int]) -> dict[int, TaskPage]:
+        return await threads.run(5.0, read, owners)
+
+    return ListBatcher(read, size, hand)
 
 
 def seed(container: Container, owners: int, each: int) -> list[int]:
@@ -81,20 +100,20 @@ def test_callers_arriving_together_share_one_read_and_get_their_own(
 ) -> None:
     owners = seed(container, 3, 5)
     spy = Spy(batch_of(container))
-    batcher = ListBatcher(spy, 4)
+    batcher = batcher_over(spy, 4)
     callers = [owners[0], owners[1], owners[0], owners[2], owners[1], 987654]
     results = gather(batcher, callers)
     assert spy.calls == [[owners[0], owners[1], owners[2], 987654]]
     for user, result in zip(callers, results, strict=True):
         assert result == recent(container, user)
-    assert [task.title.value for task in results[0]] == ["u0 t4", "u0 t3", "u0 t2", "u0 t1"]
-    assert results[-1] == []
+    assert [task.title.value for task in results[0].tasks] == ["u0 t4", "u0 t3", "u0 t2", "u0 t1"]
+    assert results[-1] == TaskPage([], None)
 
 
 def test_a_batch_holds_at_most_size_owners_oldest_first(container: Container) -> None:
     owners = seed(container, 5, 1)
     spy = Spy(batch_of(container))
-    results = gather(ListBatcher(spy, 2), owners)
+    results = gather(batcher_over(spy, 2), owners)
     # each batch reads in a thread of its own, so the reads may finish in any order
     assert sorted(spy.calls) == sorted([owners[0:2], owners[2:4], owners[4:5]])
     assert results == [recent(container, user) for user in owners]
@@ -103,7 +122,7 @@ def test_a_batch_holds_at_most_size_owners_oldest_first(container: Container) ->
 def test_a_failed_read_fails_its_batch_only(container: Container) -> None:
     owners = seed(container, 2, 1)
     spy = Spy(batch_of(container), fail_with=Unavailable("db down"))
-    batcher = ListBatcher(spy, 4)
+    batcher = batcher_over(spy, 4)
     failed = gather(batcher, owners)
     assert all(isinstance(result, Unavailable) for result in failed), failed
     spy.fail_with = None
@@ -113,7 +132,7 @@ def test_a_failed_read_fails_its_batch_only(container: Container) -> None:
 def test_a_bad_id_fails_its_own_call_and_not_the_batch(container: Container) -> None:
     owners = seed(container, 1, 1)
     spy = Spy(batch_of(container))
-    results = gather(ListBatcher(spy, 4), [0, owners[0]])
+    results = gather(batcher_over(spy, 4), [0, owners[0]])
     assert isinstance(results[0], InvalidField)
     assert results[1] == recent(container, owners[0])
     assert spy.calls == [owners]
@@ -122,7 +141,7 @@ def test_a_bad_id_fails_its_own_call_and_not_the_batch(container: Container) -> 
 def test_a_caller_that_goes_away_leaves_the_others_served(container: Container) -> None:
     owners = seed(container, 2, 1)
     spy = Spy(batch_of(container))
-    batcher = ListBatcher(spy, 4)
+    batcher = batcher_over(spy, 4)
 
     async def one_cancelled() -> list[Any]:
         gone = asyncio.ensure_future(batcher(owners[0]))

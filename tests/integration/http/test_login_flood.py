@@ -17,7 +17,7 @@ import httpx
 from selteq_adapters.container import Overrides, bootstrap
 from selteq_adapters.hashing import Argon2PasswordHasher
 from selteq_adapters.settings import Rate, Settings
-from selteq_http.app import create_app
+from selteq_http.server.app import create_app
 
 PASSWORD = "correct horse battery"
 CHEAP = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}

@@ -17,7 +17,7 @@ from selteq_adapters.settings import Settings
 from selteq_core import UnitOfWork
 from selteq_core._authenticate import RECHECK_AFTER
 from selteq_core.memory import ManualClock
-from selteq_http.auth import bearer_token
+from selteq_http.api.auth import bearer_token
 
 from .conftest import Api, bearer, problem, running, sqlite_path
 

@@ -12,7 +12,7 @@ import pytest
 
 from selteq_adapters.settings import Rate, Settings
 from selteq_core.memory import ManualClock
-from selteq_http.auth import bearer_token
+from selteq_http.api.auth import bearer_token
 
 from .conftest import PASSWORD, Api, bearer, invalid_names, problem, running
 

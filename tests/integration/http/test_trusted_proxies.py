@@ -14,7 +14,7 @@ import pytest
 
 from selteq_adapters.container import Container, bootstrap
 from selteq_adapters.settings import Settings
-from selteq_http.app import create_app
+from selteq_http.server.app import create_app
 
 from .conftest import PASSWORD
 

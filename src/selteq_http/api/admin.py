@@ -15,18 +15,17 @@ from litestar import Request, Response, Router, delete, get, post, put
 from litestar.di import Provide
 from litestar.params import FromPath, JSONBody, Parameter
 
-from .auth import REQUIRED, BearerAuth, CallerId, caller
-from .blocking import in_thread
-from .bodies import StrictJson
-from .deps import Services
-from .gate import gate_of
-from .paging import LINK, Cursor, Limit, next_link
-from .problems import problem_specs
-from .schemas import AdminTaskOut, AdminUserOut, PasswordReset
+from selteq_core import ADMIN_PAGE, SEARCH_MAX
+from selteq_http.api.auth import REQUIRED, BearerAuth, Caller, CallerId, caller
+from selteq_http.contract.bodies import StrictJson
+from selteq_http.contract.paging import LINK, Cursor, Limit, next_link
+from selteq_http.contract.problems import problem_specs
+from selteq_http.contract.schemas import AdminTaskOut, AdminUserOut, PasswordReset
+from selteq_http.facade import backend_of
 
 _COMMON = (400, 401, 403, 503)
 Search = Annotated[
-    str | None, Parameter(max_length=200, description="A case-insensitive substring")
+    str | None, Parameter(max_length=SEARCH_MAX, description="A case-insensitive substring")
 ]
 
 
@@ -38,7 +37,6 @@ Search = Annotated[
 )
 async def list_users(
     request: Request[Any, Any, Any],
-    container: Services,
     user_id: CallerId,
     search: Search = None,
     after: Annotated[
@@ -46,18 +44,18 @@ async def list_users(
     ] = None,
     limit: Limit = None,
 ) -> Response[list[AdminUserOut]]:
-    size = 20 if limit is None else limit
-    call = container.list_users
-    page = await in_thread(container.settings.db_timeout, call, user_id, search, after, size)
+    backend = backend_of(request)
+    size = ADMIN_PAGE if limit is None else limit
+    page = await backend.run(backend.cases.list_users, user_id, search, after, size)
     return Response(
         [AdminUserOut.of(user) for user in page.users],
         headers=next_link(request, "after", page.next),
     )
 
 
-async def _set_active(container: Services, actor: int, target: int, active: bool) -> None:
-    call = container.set_user_active
-    await in_thread(container.settings.db_timeout, call, actor, target, active)
+async def _set_active(request: Caller, target: int, active: bool) -> None:
+    backend = backend_of(request)
+    await backend.run(backend.cases.set_user_active, request.user, target, active)
 
 
 @post(
@@ -66,8 +64,8 @@ async def _set_active(container: Services, actor: int, target: int, active: bool
     summary="Deactivate a user: every session of theirs ends at once",
     responses=problem_specs(*_COMMON, 404, 409),
 )
-async def deactivate_user(target: FromPath[int], container: Services, user_id: CallerId) -> None:
-    await _set_active(container, user_id, target, False)
+async def deactivate_user(target: FromPath[int], request: Caller) -> None:
+    await _set_active(request, target, False)
 
 
 @post(
@@ -76,8 +74,8 @@ async def deactivate_user(target: FromPath[int], container: Services, user_id: C
     summary="Activate a user",
     responses=problem_specs(*_COMMON, 404),
 )
-async def activate_user(target: FromPath[int], container: Services, user_id: CallerId) -> None:
-    await _set_active(container, user_id, target, True)
+async def activate_user(target: FromPath[int], request: Caller) -> None:
+    await _set_active(request, target, True)
 
 
 @put(
@@ -92,11 +90,10 @@ async def reset_password(
     request: Request[Any, Any, Any],
     target: FromPath[int],
     data: JSONBody[PasswordReset],
-    container: Services,
     user_id: CallerId,
 ) -> None:
-    reset = container.reset_password
-    await gate_of(request).run(reset, user_id, target, data.new_password)
+    backend = backend_of(request)
+    await backend.hashing(backend.cases.reset_password, user_id, target, data.new_password)
 
 
 @delete(
@@ -104,8 +101,9 @@ async def reset_password(
     summary="Delete a user with their tasks",
     responses=problem_specs(*_COMMON, 404, 409),
 )
-async def delete_user(target: FromPath[int], container: Services, user_id: CallerId) -> None:
-    await in_thread(container.settings.db_timeout, container.delete_user, user_id, target)
+async def delete_user(target: FromPath[int], request: Caller) -> None:
+    backend = backend_of(request)
+    await backend.run(backend.cases.delete_user, request.user, target)
 
 
 @get(
@@ -120,7 +118,6 @@ async def delete_user(target: FromPath[int], container: Services, user_id: Calle
 )
 async def list_all_tasks(
     request: Request[Any, Any, Any],
-    container: Services,
     user_id: CallerId,
     owner: Annotated[int | None, Parameter(ge=1, description="The owner's user id")] = None,
     created_from: Annotated[
@@ -133,10 +130,10 @@ async def list_all_tasks(
     before: Cursor = None,
     limit: Limit = None,
 ) -> Response[list[AdminTaskOut]]:
-    size = 20 if limit is None else limit
-    page = await in_thread(
-        container.settings.db_timeout,
-        container.list_all_tasks,
+    backend = backend_of(request)
+    size = ADMIN_PAGE if limit is None else limit
+    page = await backend.run(
+        backend.cases.list_all_tasks,
         user_id,
         owner,
         created_from,

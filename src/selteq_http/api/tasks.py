@@ -1,12 +1,10 @@
-"""Task routes: parse, call one use-case on the container, map the result.
+"""Task routes: parse, call one use-case through the façade, map the result.
 
-Every handler that reaches the database runs it in a worker thread (``blocking.in_thread``),
-never on the event loop: a read that waits on a lock, a slow disk or a lost network then
-holds one thread, not every request of the worker, and the request answers 503 at the
-database deadline. List requests that arrive together share one
-query (``selteq_http.batching``). Handlers take the container and the caller from the
-request itself (``Caller``): Litestar resolves two or more dependencies in a task group
-of their own on every request, which costs more than the route's own work.
+The façade (``backend_of(request)``) runs each use-case in a database thread under the
+request's deadline, never on the event loop, and reads the newest page of lists that
+arrive together in one query. Handlers take the façade and the caller from the request
+itself (``Caller``): Litestar resolves two or more dependencies in a task group of their
+own on every request, which costs more than the route's own work.
 """
 
 from __future__ import annotations
@@ -16,21 +14,18 @@ from litestar.datastructures import ResponseHeader
 from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, JSONBody
 
+from selteq_core import DEFAULT_RECENT
 from selteq_core import Task as CoreTask
-from selteq_core import TaskPage
+from selteq_http.api.auth import REQUIRED, BearerAuth, Caller
+from selteq_http.contract.bodies import StrictBody
+from selteq_http.contract.bodydocs import AnyEncoding
+from selteq_http.contract.conditional import ETAG, IfMatch, IfNoneMatch, etag, unchanged, versions
+from selteq_http.contract.idempotency import IdempotencyKey, key_of
+from selteq_http.contract.paging import LINK, Cursor, Limit, next_link
+from selteq_http.contract.problems import problem_specs
+from selteq_http.contract.schemas import Task, TaskCreate, TaskRename
+from selteq_http.facade import backend_of
 
-from .auth import REQUIRED, BearerAuth, Caller
-from .blocking import in_thread
-from .bodies import StrictBody
-from .bodydocs import AnyEncoding
-from .conditional import ETAG, IfMatch, IfNoneMatch, etag, unchanged, versions
-from .deps import Services, batcher_of, services_of
-from .idempotency import IdempotencyKey, key_of
-from .paging import LINK, Cursor, Limit, next_link
-from .problems import problem_specs
-from .schemas import Task, TaskCreate, TaskRename
-
-RECENT = 4
 _COMMON = (401, 503)
 _WRITE_ERRORS = (400, 404, 412, 413, 415, *_COMMON)
 LOCATION = ResponseHeader(
@@ -62,10 +57,9 @@ async def create_task(
     request: Caller,
     idempotency_key: IdempotencyKey = None,
 ) -> Response[Task]:
-    container, user_id = services_of(request), request.user
-    create, key = container.create_task, key_of(idempotency_key)
-    deadline = container.settings.db_timeout
-    task = await in_thread(deadline, create, user_id, data.title, data.duration, key)
+    backend, key = backend_of(request), key_of(idempotency_key)
+    create = backend.cases.create_task
+    task = await backend.run(create, request.user, data.title, data.duration, key)
     return _answer(task, 201)
 
 
@@ -83,14 +77,12 @@ async def create_task(
 async def list_tasks(
     request: Caller, limit: Limit = None, before: Cursor = None
 ) -> Response[list[Task]]:
-    container, user_id, batcher = services_of(request), request.user, batcher_of(request)
-    deadline = container.settings.db_timeout
-    if batcher is not None and limit is None and before is None:
-        # The batched read holds one task more than a page (deps.app_state): is there more?
-        page = TaskPage.of(await batcher(user_id), RECENT)
+    backend, user_id = backend_of(request), request.user
+    if limit is None and before is None:
+        page = await backend.newest_tasks(user_id)
     else:
-        size = RECENT if limit is None else limit
-        page = await in_thread(deadline, container.list_task_page, user_id, before, size)
+        size = DEFAULT_RECENT if limit is None else limit
+        page = await backend.run(backend.cases.list_task_page, user_id, before, size)
     return Response(
         [Task.of(task) for task in page.tasks],
         headers=next_link(request, "before", page.next),
@@ -109,19 +101,19 @@ async def get_task(
     request: Caller,
     if_none_match: IfNoneMatch = None,
 ) -> Response[Task]:
-    container, user_id = services_of(request), request.user
-    deadline = container.settings.db_timeout
-    task = await in_thread(deadline, container.get_task, user_id, task_id)
+    backend = backend_of(request)
+    task = await backend.run(backend.cases.get_task, request.user, task_id)
     if unchanged(if_none_match, task):
         return Response(None, status_code=304, headers={"ETag": etag(task)})  # type: ignore[arg-type]
     return _answer(task)
 
 
 async def _rename(
-    container: Services, user_id: int, task_id: int, title: str, if_match: str | None
+    request: Caller, task_id: int, title: str, if_match: str | None
 ) -> Response[Task]:
-    rename, deadline = container.rename_task, container.settings.db_timeout
-    return _answer(await in_thread(deadline, rename, user_id, task_id, title, versions(if_match)))
+    backend = backend_of(request)
+    rename = backend.cases.rename_task
+    return _answer(await backend.run(rename, request.user, task_id, title, versions(if_match)))
 
 
 @put(
@@ -139,8 +131,7 @@ async def rename_task(
     request: Caller,
     if_match: IfMatch = None,
 ) -> Response[Task]:
-    container, user_id = services_of(request), request.user
-    return await _rename(container, user_id, task_id, data.title, if_match)
+    return await _rename(request, task_id, data.title, if_match)
 
 
 @patch(
@@ -158,8 +149,7 @@ async def patch_task(
     request: Caller,
     if_match: IfMatch = None,
 ) -> Response[Task]:
-    container, user_id = services_of(request), request.user
-    return await _rename(container, user_id, task_id, data.title, if_match)
+    return await _rename(request, task_id, data.title, if_match)
 
 
 @delete(
@@ -169,9 +159,8 @@ async def patch_task(
     responses=problem_specs(400, 404, 412, *_COMMON),
 )
 async def delete_task(task_id: FromPath[int], request: Caller, if_match: IfMatch = None) -> None:
-    container, user_id = services_of(request), request.user
-    remove, deadline = container.delete_task, container.settings.db_timeout
-    await in_thread(deadline, remove, user_id, task_id, versions(if_match))
+    backend = backend_of(request)
+    await backend.run(backend.cases.delete_task, request.user, task_id, versions(if_match))
 
 
 def task_router() -> Router:

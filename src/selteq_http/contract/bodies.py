@@ -22,8 +22,7 @@ from litestar.openapi.spec import Reference, Schema
 from litestar.typing import FieldDefinition
 
 from selteq_core import InvalidField
-
-from .formdata import form_document, multipart_document
+from selteq_http.contract.formdata import form_document, multipart_document
 
 if TYPE_CHECKING:
     from litestar._openapi.schema_generation import SchemaCreator

@@ -1,7 +1,7 @@
 """ASGI factory for servers that start their own worker processes.
 
-``granian --interface asgi --factory selteq_http.asgi:create`` (what ``selteq-api`` runs) or
-``uvicorn --factory selteq_http.asgi:create``: each worker reads the environment and builds
+``granian --interface asgi --factory selteq_http.server.asgi:create`` (what ``selteq-api`` runs) or
+``uvicorn --factory selteq_http.server.asgi:create``: each worker reads the environment and builds
 its own container; nothing happens at import.
 """
 
@@ -12,8 +12,7 @@ import gc
 from litestar import Litestar
 
 from selteq_adapters.container import Settings, bootstrap, configure_logging
-
-from .app import create_app
+from selteq_http.server.app import create_app
 
 
 def create() -> Litestar:

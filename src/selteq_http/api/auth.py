@@ -11,45 +11,20 @@ from litestar.di import NamedDependency
 from litestar.enums import ScopeType
 from litestar.exceptions import ClientException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
-from litestar.openapi.spec import (
-    OAuthFlow,
-    OAuthFlows,
-    Reference,
-    SecurityRequirement,
-    SecurityScheme,
-)
 from litestar.types import ASGIApp, Scope
 
 from selteq_core import AuthenticationFailed
+from selteq_http.contract.security import REQUIRED
+from selteq_http.facade import backend_of
 
-from .blocking import in_thread
-from .deps import services_of
-
-BEARER = "BearerAuth"
-OAUTH2 = "OAuth2Password"
-TOKEN_URL = "/api/token/"  # noqa: S105 - a route, not a secret
-
-SECURITY_SCHEMES: dict[str, SecurityScheme | Reference] = {
-    BEARER: SecurityScheme(
-        type="http",
-        scheme="bearer",
-        bearer_format="JWT",
-        description="An access token from POST /api/token/ (valid 300 s).",
-    ),
-    OAUTH2: SecurityScheme(
-        type="oauth2",
-        description="Username and password, exchanged at /api/token/ (Swagger UI's Authorize).",
-        flows=OAuthFlows(password=OAuthFlow(token_url=TOKEN_URL, scopes={})),
-    ),
-}
-REQUIRED: list[SecurityRequirement] = [{BEARER: []}, {OAUTH2: []}]
+__all__ = ["REQUIRED", "BearerAuth", "Caller", "CallerId", "bearer_token", "caller"]
 
 
 class BearerAuth(AbstractAuthenticationMiddleware):
     """Checks the access token with the core's Authenticate: the token, then its user.
 
     It runs on the event loop. The token check is CPU only (an HMAC, claims against the
-    clock); the user's row is read in a worker thread, and only when this process has not
+    clock); the user's row is read in a database thread, and only when this process has not
     read it in the last few seconds. The container comes from the app's state at request
     time, because Litestar deep-copies a Router (and anything its middleware was given)
     when the app registers it."""
@@ -63,11 +38,11 @@ class BearerAuth(AbstractAuthenticationMiddleware):
         token = bearer_token(connection.scope)
         if not token:
             raise AuthenticationFailed("a bearer token is required")
-        container = services_of(connection)
-        authenticate = container.authenticate
+        backend = backend_of(connection)
+        authenticate = backend.cases.authenticate
         user_id = authenticate.verify(token)
         if not authenticate.remembered(user_id):
-            await in_thread(container.settings.db_timeout, authenticate.check_user, user_id)
+            await backend.run(authenticate.check_user, user_id)
         return AuthenticationResult(user=user_id.value, auth=None)
 
 

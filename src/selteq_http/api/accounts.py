@@ -1,9 +1,9 @@
 """Sign-up and sessions: POST /api/users/, /api/token/, /api/token/refresh/, /api/token/revoke/.
 
 The token routes take JSON or a form (OAuth2's password grant, so Swagger UI's Authorize
-works); the body is read on the event loop. Login and sign-up hash a password, so they pass
-through the hashing gate (see gate.py) before taking a worker thread; the other routes run
-their database work in a worker thread like every other handler (see blocking.py).
+works); the body is read on the event loop. Login and sign-up hash a password, so the
+façade passes them through its hashing gate before they take a database thread; the other
+routes run their database work like every other handler (``backend_of(request).run``).
 """
 
 from __future__ import annotations
@@ -16,16 +16,20 @@ from litestar.di import NamedDependency, Provide
 from litestar.openapi.spec import OpenAPIType, Schema
 from litestar.params import JSONBody
 
-from selteq_core import AuthenticationFailed, InvalidField
-
-from .blocking import in_thread
-from .bodies import StrictJson, read_json_or_form
-from .bodydocs import string_fields_body
-from .clients import client_address
-from .deps import Services
-from .gate import gate_of
-from .problems import login_failed, problem_specs
-from .schemas import PasswordGrant, RefreshIn, SignUp, TokenPair, UserOut
+from selteq_core import PASSWORD_MIN_BYTES, USERNAME_MAX, AuthenticationFailed, InvalidField
+from selteq_http.contract.bodies import StrictJson, read_json_or_form
+from selteq_http.contract.bodydocs import string_fields_body
+from selteq_http.contract.problems import login_failed, problem_specs
+from selteq_http.contract.schemas import (
+    PASSWORD_MAX_CHARACTERS,
+    PasswordGrant,
+    RefreshIn,
+    SignUp,
+    TokenPair,
+    UserOut,
+)
+from selteq_http.facade import backend_of
+from selteq_http.layers.clients import client_address
 
 
 async def password_grant(request: Request[Any, Any, Any]) -> PasswordGrant:
@@ -50,8 +54,10 @@ _TEXT = OpenAPIType.STRING
 LOGIN_FIELDS = {
     # Documented, not enforced here: the core's own rules answer (400, or 401 for a
     # password no account can have), so a password set by `make user` always works.
-    "username": Schema(type=_TEXT, min_length=1, max_length=150, pattern=r"^[\w.@+-]+$"),
-    "password": Schema(type=_TEXT, min_length=8, max_length=256),
+    "username": Schema(type=_TEXT, min_length=1, max_length=USERNAME_MAX, pattern=r"^[\w.@+-]+$"),
+    "password": Schema(
+        type=_TEXT, min_length=PASSWORD_MIN_BYTES, max_length=PASSWORD_MAX_CHARACTERS
+    ),
     "grant_type": Schema(type=_TEXT, enum=["password"]),
 }
 # An empty token is a 400 (no token), so the document says one is never empty.
@@ -79,9 +85,9 @@ async def obtain_token(
     request: Request[Any, Any, Any],
     grant: NamedDependency[PasswordGrant],
     client: NamedDependency[str],
-    container: Services,
 ) -> TokenPair:
-    session = await gate_of(request).run(container.login, grant.username, grant.password, client)
+    backend = backend_of(request)
+    session = await backend.hashing(backend.cases.login, grant.username, grant.password, client)
     return TokenPair.of(session)
 
 
@@ -95,11 +101,12 @@ async def obtain_token(
     dependencies={"presented": Provide(refresh_in)},
     responses=problem_specs(400, 401, 413, 415, 503),
 )
-async def refresh_token(presented: NamedDependency[RefreshIn], container: Services) -> TokenPair:
+async def refresh_token(
+    request: Request[Any, Any, Any], presented: NamedDependency[RefreshIn]
+) -> TokenPair:
     token = _refresh_token(presented)
-    return TokenPair.of(
-        await in_thread(container.settings.db_timeout, container.refresh_session, token)
-    )
+    backend = backend_of(request)
+    return TokenPair.of(await backend.run(backend.cases.refresh_session, token))
 
 
 @post(
@@ -110,9 +117,12 @@ async def refresh_token(presented: NamedDependency[RefreshIn], container: Servic
     dependencies={"presented": Provide(refresh_in)},
     responses=problem_specs(400, 413, 415, 503),
 )
-async def revoke_token(presented: NamedDependency[RefreshIn], container: Services) -> None:
+async def revoke_token(
+    request: Request[Any, Any, Any], presented: NamedDependency[RefreshIn]
+) -> None:
     token = _refresh_token(presented)
-    await in_thread(container.settings.db_timeout, container.logout, token)
+    backend = backend_of(request)
+    await backend.run(backend.cases.logout, token)
 
 
 @post(
@@ -126,10 +136,10 @@ async def sign_up(
     request: Request[Any, Any, Any],
     data: JSONBody[SignUp],
     client: NamedDependency[str],
-    container: Services,
 ) -> UserOut:
-    register = container.register_user
-    user = await gate_of(request).run(register, data.username, data.password, client)
+    backend = backend_of(request)
+    register = backend.cases.register_user
+    user = await backend.hashing(register, data.username, data.password, client)
     return UserOut.of(user)
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from litestar.connection import ASGIConnection
 from litestar.types import Scope
 
-from .deps import services_of
+from selteq_http.facade import backend_of
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -31,7 +31,7 @@ _FOR = re.compile(r'(?i)(?:^|;)\s*for\s*=\s*("(?:[^"\\]|\\.)*"|[^;,\s]*)')
 def client_address(request: ASGIConnection[Any, Any, Any, Any]) -> str:
     """The client's address for this request (see the module's docstring). The parameter
     is named ``request`` so Litestar can inject it when this is used as a dependency."""
-    settings = services_of(request).settings
+    settings = backend_of(request).settings
     return resolve(request.scope, networks(settings.trusted_proxies), settings.proxy_header)
 
 

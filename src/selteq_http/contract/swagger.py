@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from litestar import Request, Router
-from litestar.datastructures import MutableScopeHeaders
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
-from litestar.types import Message, Scope
+
+from selteq_http.layers.request import POLICY_KEY
 
 ASSETS_PATH = "/schema/swagger-ui"
 ASSETS = {
@@ -30,7 +30,7 @@ ASSETS = {
     "css_url": "swagger-ui.css",
 }
 FAVICON = "favicon-32x32.png"
-POLICY_KEY = "selteq_swagger_policy"
+OAUTH2_REDIRECT_PATH = "/schema/oauth2-redirect.html"
 INLINE_SCRIPT = re.compile(rb"<script(?: type='text/javascript')?>(.*?)</script>", re.DOTALL)
 
 
@@ -62,17 +62,6 @@ class _SwaggerPage(SwaggerRenderPlugin):
         page = super().render(request, openapi_schema).replace(b"<html>", b'<html lang="en">', 1)
         request.state[POLICY_KEY] = content_security_policy(page)
         return page
-
-
-async def swagger_headers(message: Message, scope: Scope) -> None:
-    """The policy of the Swagger UI page just rendered, and of its OAuth2 redirect page."""
-    if message["type"] != "http.response.start":
-        return
-    policy = (scope.get("state") or {}).get(POLICY_KEY)
-    if policy is None and scope.get("path") == "/schema/oauth2-redirect.html":
-        policy = OAUTH2_REDIRECT_POLICY
-    if policy is not None:
-        MutableScopeHeaders.from_message(message)["Content-Security-Policy"] = policy
 
 
 def assets_folder() -> Path:

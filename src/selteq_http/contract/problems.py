@@ -121,19 +121,26 @@ def _problem(
     )
 
 
+def status_of(error: SelteqError) -> tuple[int, dict[str, str]]:
+    """The status and headers that answer ``error``, for the API and the pages alike:
+    the table's status, and ``Retry-After`` where the client should wait."""
+    if isinstance(error, RateLimited):
+        return _kind(error).status, {"Retry-After": str(error.retry_after)}
+    if isinstance(error, Unavailable):
+        return _kind(error).status, {"Retry-After": str(RETRY_UNAVAILABLE)}
+    return _kind(error).status, {}
+
+
 def _domain(error: SelteqError) -> ProblemDetailsException:
     """The core's errors, mapped by the table above."""
     kind = _kind(error)
-    headers: dict[str, str] = {}
+    _, headers = status_of(error)
     detail = str(error)
     params: list[dict[str, str]] = []
-    if isinstance(error, RateLimited):
-        headers["Retry-After"] = str(error.retry_after)
-    elif isinstance(error, AuthenticationFailed):
+    if isinstance(error, AuthenticationFailed) and not isinstance(error, RateLimited):
         detail = "The credentials or the token were not accepted."  # never which part failed
     elif isinstance(error, Unavailable):
         log.warning("backing service unavailable: %s", error)
-        headers["Retry-After"] = str(RETRY_UNAVAILABLE)
         detail = "A backing service cannot be reached right now; retry later."
     elif isinstance(error, InvalidField):
         params = [{"name": name, "reason": reason} for name, reason in error.fields.items()]

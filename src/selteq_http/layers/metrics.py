@@ -35,10 +35,10 @@ from prometheus_client import (
     multiprocess,
 )
 
-from .clients import client_address, in_networks, networks
-from .deps import services_of
-from .gate import Level
-from .metricsdir import MULTIPROC_ENV
+from selteq_http.facade import backend_of
+from selteq_http.facade.gate import Level
+from selteq_http.layers.clients import client_address, in_networks, networks
+from selteq_http.layers.metricsdir import MULTIPROC_ENV
 
 UNMATCHED = "<unmatched>"
 """The route label of a request that matched no route: one series, not one per path."""
@@ -108,7 +108,7 @@ class RequestMetrics:
 @get("/metrics", include_in_schema=False, sync_to_thread=True)
 def scrape(request: Request[Any, Any, Any]) -> Response[bytes]:
     """The Prometheus text of every worker (it reads files: hence a worker thread)."""
-    allowed = networks(services_of(request).settings.metrics_allow)
+    allowed = networks(backend_of(request).settings.metrics_allow)
     if not in_networks(client_address(request), allowed):
         raise NotFoundException()
     return Response(generate_latest(_registry()), media_type=_MEDIA_TYPE)

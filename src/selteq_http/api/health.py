@@ -9,15 +9,15 @@ share the one Redis) would turn a partial outage into a full one.
 
 from __future__ import annotations
 
-from litestar import Response, Router, get
+from typing import Any
+
+from litestar import Request, Response, Router, get
 from litestar.openapi import ResponseSpec
 
 from selteq_core import Unavailable
-
-from .blocking import in_thread
-from .deps import Services
-from .problems import RETRY_UNAVAILABLE
-from .schemas import Health
+from selteq_http.contract.problems import RETRY_UNAVAILABLE
+from selteq_http.contract.schemas import Health
+from selteq_http.facade import backend_of
 
 
 @get("/live", summary="The process is up")
@@ -30,9 +30,10 @@ async def live() -> Health:
     summary="The database answers (Redis down: degraded, still 200)",
     responses={503: ResponseSpec(Health, description="A dependency is down; see Retry-After")},
 )
-async def ready(container: Services) -> Response[Health]:
+async def ready(request: Request[Any, Any, Any]) -> Response[Health]:
+    backend = backend_of(request)
     try:
-        answers = await in_thread(container.settings.db_timeout, container.readiness)
+        answers = await backend.run(backend.cases.readiness)
     except Unavailable:
         answers = {"database": False}
     checks = {name: "ok" if up else "down" for name, up in answers.items()}

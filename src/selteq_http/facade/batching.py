@@ -1,12 +1,12 @@
-"""List requests that arrive together are answered by one query, in one worker thread.
+"""List requests that arrive together are answered by one query, in one database thread.
 
 Under load, many list requests become ready on a worker's event loop at the same moment.
-Each one joins the current batch and waits; on the loop's next turn the batch is read in
-a worker thread with a single statement for up to ``SELTEQ_LIST_BATCH`` owners (the
-store's optional batch read, ``ListRecentTasksBatch``) while the loop serves the next
-requests, and every request gets its own owner's tasks. The thread hop and the database's
-per-statement work are paid once per batch instead of once per request; each owner's rows
-are still one index range, exactly what a single list reads (docs/decisions).
+Each one joins the current batch and waits; on the loop's next turn the batch is read in a
+database thread with a single statement for up to ``SELTEQ_LIST_BATCH`` owners (the
+store's optional batch read, the core's ``ListRecentTasksBatch``) while the loop serves the
+next requests, and every request gets its own owner's page. The hand-off and the
+database's per-statement work are paid once per batch instead of once per request; each
+owner's rows are still one index range, exactly what a single list reads (docs/decisions).
 
 What a request sees does not change: its read starts after it arrived, so it sees every
 write acknowledged before it was sent; an owner's tasks go only to that owner's requests;
@@ -19,38 +19,39 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
-from selteq_core import Task, UserId
+from selteq_core import TaskPage, UserId
 
-from .blocking import in_thread
-
-Waiting = dict[int, list["asyncio.Future[list[Task]]"]]
-ReadMany = Callable[[Sequence[int]], dict[int, list[Task]]]
+Waiting = dict[int, list["asyncio.Future[TaskPage]"]]
+ReadMany = Callable[[Sequence[int]], dict[int, TaskPage]]
+Hand = Callable[[ReadMany, list[int]], Awaitable[dict[int, TaskPage]]]
+"""How a batch reaches a database thread: ``await hand(read, owners)``."""
 
 
 class ListBatcher:
     """One per app (one per worker process); used only from its event loop. ``read`` is
-    the batch read; ``size`` is the most owners one statement reads."""
+    the batch read, ``hand`` runs it in a database thread under the deadline, ``size`` is
+    the most owners one statement reads."""
 
-    def __init__(self, read: ReadMany, size: int, deadline: float = 5.0) -> None:
+    def __init__(self, read: ReadMany, size: int, hand: Hand) -> None:
         if size < 2:
             raise ValueError("a batch holds at least two owners (size 1 means no batching)")
         self._read = read
-        self._deadline = deadline
+        self._hand = hand
         self._size = size
         self._loop: asyncio.AbstractEventLoop | None = None
         self._waiting: Waiting = {}
         self._scheduled = False
-        self._threads: set[asyncio.Task[None]] = set()
+        self._reads: set[asyncio.Task[None]] = set()
 
-    async def __call__(self, user_id: int) -> list[Task]:
-        """The user's recent tasks, read together with whoever else is waiting."""
+    async def __call__(self, user_id: int) -> TaskPage:
+        """The user's newest page, read together with whoever else is waiting."""
         UserId(user_id)  # a bad id fails its own request, not the batch it would join
         loop = asyncio.get_running_loop()
         if loop is not self._loop:  # first use, or a new loop (test clients): start clean
             self._loop, self._waiting, self._scheduled = loop, {}, False
-        future: asyncio.Future[list[Task]] = loop.create_future()
+        future: asyncio.Future[TaskPage] = loop.create_future()
         self._waiting.setdefault(user_id, []).append(future)
         if not self._scheduled:
             self._scheduled = True
@@ -64,9 +65,9 @@ class ListBatcher:
     def _flush(self) -> None:
         batch = self._take()  # never empty: a flush is scheduled only for a waiter
         assert self._loop is not None
-        thread = self._loop.create_task(self._read_in_thread(batch))
-        self._threads.add(thread)
-        thread.add_done_callback(self._threads.discard)
+        read = self._loop.create_task(self._read_batch(batch))
+        self._reads.add(read)
+        read.add_done_callback(self._reads.discard)
 
     def _take(self) -> Waiting:
         """The oldest waiting owners, at most a batch of them; the rest go on the next turn."""
@@ -79,9 +80,9 @@ class ListBatcher:
         self._schedule(self._loop)
         return {owner: self._waiting.pop(owner) for owner in owners}
 
-    async def _read_in_thread(self, batch: Waiting) -> None:
+    async def _read_batch(self, batch: Waiting) -> None:
         try:
-            found = await in_thread(self._deadline, self._read, list(batch))
+            found = await self._hand(self._read, list(batch))
         except asyncio.CancelledError:
             for futures in batch.values():
                 for future in futures:
@@ -93,12 +94,12 @@ class ListBatcher:
         _deliver(batch, found)
 
 
-def _deliver(batch: Waiting, found: dict[int, list[Task]]) -> None:
+def _deliver(batch: Waiting, found: dict[int, TaskPage]) -> None:
     for owner, futures in batch.items():
-        tasks = found[owner]
+        page = found[owner]
         for future in futures:
             if not future.done():  # a request whose client went away was cancelled
-                future.set_result(list(tasks))
+                future.set_result(page)
 
 
 def _fail(batch: Waiting, exc: Exception) -> None:

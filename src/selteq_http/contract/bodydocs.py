@@ -23,7 +23,7 @@ from litestar.openapi.spec import (
     Schema,
 )
 
-from .bodies import FORM, JSON, MULTIPART
+from selteq_http.contract.bodies import FORM, JSON, MULTIPART
 
 ALSO_FORMS = f"Also read as `{FORM}` or `{MULTIPART}`, with the same fields and rules."
 ALSO_FORM = f"Also read as `{FORM}` (OAuth2's password grant), with the same fields."

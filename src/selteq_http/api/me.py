@@ -12,12 +12,11 @@ from litestar import Request, Router, put
 from litestar.di import Provide
 from litestar.params import JSONBody
 
-from .auth import REQUIRED, BearerAuth, CallerId, bearer_token, caller
-from .bodies import StrictJson
-from .deps import Services
-from .gate import gate_of
-from .problems import problem_specs
-from .schemas import PasswordChange
+from selteq_http.api.auth import REQUIRED, BearerAuth, CallerId, bearer_token, caller
+from selteq_http.contract.bodies import StrictJson
+from selteq_http.contract.problems import problem_specs
+from selteq_http.contract.schemas import PasswordChange
+from selteq_http.facade import backend_of
 
 
 @put(
@@ -31,13 +30,13 @@ from .schemas import PasswordChange
 async def change_password(
     request: Request[Any, Any, Any],
     data: JSONBody[PasswordChange],
-    container: Services,
     user_id: CallerId,
 ) -> None:
+    backend = backend_of(request)
     # The session this access token belongs to stays; every other one of the user's ends.
-    family = container.authenticate.family(bearer_token(request.scope))
-    change = container.change_password
-    await gate_of(request).run(change, user_id, data.current_password, data.new_password, family)
+    family = backend.cases.authenticate.family(bearer_token(request.scope))
+    change = backend.cases.change_password
+    await backend.hashing(change, user_id, data.current_password, data.new_password, family)
 
 
 def me_router() -> Router:

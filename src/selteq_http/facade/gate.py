@@ -1,25 +1,22 @@
-"""Password checks take a worker thread only when a hashing slot is free.
+"""Password checks take a database thread only when a hashing slot is free.
 
-Sync handlers share the event loop's small default executor (a handful of threads). A
-login flood that sent every login straight to it would hold all of those threads waiting
-for argon2, and the task routes would queue behind them. Here logins and sign-ups wait
-on an asyncio semaphore, holding no thread, so at most ``slots`` threads ever do hashing
-work and the rest stay free for the other requests.
+A process has a few database threads (threads.py). A login flood that sent every login
+straight to them would hold all of them waiting for argon2, and the task routes would
+queue behind them. Here logins and sign-ups wait on an asyncio semaphore, holding no
+thread, so at most ``slots`` threads ever wait on hashing work and the rest stay free for
+the other requests.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any, ParamSpec, Protocol, TypeVar
+from typing import ParamSpec, Protocol, TypeVar
 
-from litestar.connection import ASGIConnection
-
-from .blocking import in_thread
+from selteq_http.facade.threads import DatabaseThreads
 
 P = ParamSpec("P")
 T = TypeVar("T")
-STATE_KEY = "hashing_gate"
 
 
 class Level(Protocol):
@@ -51,19 +48,21 @@ class HashingGate:
 
     def __init__(
         self,
+        threads: DatabaseThreads,
         slots: int,
         deadline: float,
         ping: Callable[[], object],
         waiting: Level = UNTRACKED,
         running: Level = UNTRACKED,
     ) -> None:
+        self._threads = threads
         self._slots = asyncio.Semaphore(slots)
         self._deadline = deadline
         self._ping = ping
         self._waiting, self._running = waiting, running
 
     async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        await in_thread(self._deadline, self._ping)
+        await self._threads.run(self._deadline, self._ping)
         self._waiting.inc()
         try:
             await self._slots.acquire()
@@ -71,12 +70,7 @@ class HashingGate:
             self._waiting.dec()
         self._running.inc()
         try:
-            return await in_thread(self._deadline, fn, *args, **kwargs)
+            return await self._threads.run(self._deadline, fn, *args, **kwargs)
         finally:
             self._running.dec()
             self._slots.release()
-
-
-def gate_of(connection: ASGIConnection[Any, Any, Any, Any]) -> HashingGate:
-    gate: HashingGate = connection.app.state[STATE_KEY]
-    return gate

@@ -14,14 +14,16 @@ import msgspec
 import selteq_core as core
 
 # Examples are what Swagger UI puts in its "Try it out" bodies: without one it writes 0,
-# which the API refuses. Bounds stay the core's to check (its reasons name the field).
-Title = Annotated[
+# which the API refuses. The bounds are the core's, stated here for the document; the core
+# checks them (its reasons name the field).
+TitleText = Annotated[
     str,
     msgspec.Meta(
         min_length=1,
-        max_length=200,
+        max_length=core.TITLE_MAX,
         pattern=r"\S",
-        description="1 to 200 characters, not only spaces (surrounding spaces are trimmed)",
+        description=f"1 to {core.TITLE_MAX} characters, not only spaces (surrounding spaces"
+        " are trimmed)",
         examples=["Write the report"],
         extra={"pattern": "must not be blank"},
     ),
@@ -30,7 +32,7 @@ Minutes = Annotated[
     int,
     msgspec.Meta(
         ge=1,
-        le=2_147_483_647,
+        le=core.DURATION_MAX,
         description="Whole minutes (not a float, bool or string)",
         examples=[45],
     ),
@@ -38,14 +40,14 @@ Minutes = Annotated[
 
 
 class TaskCreate(msgspec.Struct):
-    title: Title
+    title: TitleText
     duration: Minutes
 
 
 class TaskRename(msgspec.Struct):
     """Only the title changes; other fields in the body are ignored."""
 
-    title: Title
+    title: TitleText
 
 
 class Task(msgspec.Struct):
@@ -73,15 +75,20 @@ def utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
+PASSWORD_MAX_CHARACTERS = core.PASSWORD_MAX_BYTES // 4
+"""The most characters a password may have over HTTP: as many as the core's byte limit
+holds whatever the characters (UTF-8 spends at most 4 bytes on one)."""
 NewPassword = Annotated[
     str,
     msgspec.Meta(
-        min_length=8,
-        max_length=256,
-        description="8 to 256 characters (so never more than 1024 bytes in UTF-8), as at sign-up",
+        min_length=core.PASSWORD_MIN_BYTES,
+        max_length=PASSWORD_MAX_CHARACTERS,
+        description=f"{core.PASSWORD_MIN_BYTES} to {PASSWORD_MAX_CHARACTERS} characters (so"
+        f" never more than {core.PASSWORD_MAX_BYTES} bytes in UTF-8)",
         examples=["correct horse battery"],
     ),
 ]
+"""Every password a person chooses (sign-up, change, reset): one constraint."""
 
 
 class SignUp(msgspec.Struct):
@@ -89,22 +96,14 @@ class SignUp(msgspec.Struct):
         str,
         msgspec.Meta(
             min_length=1,
-            max_length=150,
+            max_length=core.USERNAME_MAX,
             pattern=r"^[\w.@+-]+$",
             description="Letters, digits and @.+-_ (as in Django)",
             examples=["alice"],
             extra={"pattern": "may hold only letters, digits and @.+-_"},
         ),
     ]
-    password: Annotated[
-        str,
-        msgspec.Meta(
-            min_length=8,
-            max_length=256,
-            description="8 to 256 characters (so never more than 1024 bytes in UTF-8)",
-            examples=["correct horse battery"],
-        ),
-    ]
+    password: NewPassword
 
 
 class UserOut(msgspec.Struct):

@@ -27,12 +27,11 @@ from granian.constants import HTTPModes, Interfaces, Loops
 from granian.http import HTTP1Settings
 
 from selteq_adapters.container import Settings, configure_logging, load_settings, redact_url
-
-from .metricsdir import prepare_multiprocess
+from selteq_http.layers.metricsdir import prepare_multiprocess
 
 PROG = "selteq-api"
 log = logging.getLogger("selteq.http.serve")
-TARGET = "selteq_http.asgi:create"
+TARGET = "selteq_http.server.asgi:create"
 # Granian's own lines go to the root logger, so they are written in Selteq's format.
 GRANIAN_LOGS = {
     "loggers": {

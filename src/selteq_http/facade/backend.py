@@ -1,0 +1,78 @@
+"""The one way the HTTP edge reaches the core: ``backend_of(request)``.
+
+Routes and pages call use-cases through this façade and never name a thread, a pool or a
+deadline. It owns the hand-off of every database call to a database thread and the
+request's deadline (``SELTEQ_DB_TIMEOUT``, then Unavailable: 503), the hashing gate for
+calls that hash a password, and the batched read of the newest page. The app factory
+builds one per app and keeps it in the app's state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+from litestar.connection import ASGIConnection
+
+from selteq_adapters.container import Container, Settings
+from selteq_core import DEFAULT_RECENT, TaskPage
+from selteq_http.facade.batching import ListBatcher, ReadMany
+from selteq_http.facade.gate import UNTRACKED, HashingGate, Level
+from selteq_http.facade.threads import DatabaseThreads
+
+P = ParamSpec("P")
+T = TypeVar("T")
+STATE_KEY = "backend"
+
+
+class Backend:
+    """``cases``: the container's use-cases and services; ``settings``: the process's."""
+
+    def __init__(
+        self, cases: Container, waiting: Level = UNTRACKED, running: Level = UNTRACKED
+    ) -> None:
+        settings = cases.settings
+        self.cases = cases
+        self.settings: Settings = settings
+        self._deadline = float(settings.db_timeout)
+        self._threads = DatabaseThreads(settings.db_pool_size)
+        self._gate = HashingGate(
+            self._threads,
+            settings.hash_concurrency,
+            self._deadline,
+            cases.ping_database,
+            waiting,
+            running,
+        )
+        batch: ReadMany | None = cases.list_recent_tasks_batch
+        self._batcher = (
+            None if batch is None else ListBatcher(batch, settings.list_batch, self._hand)
+        )
+
+    async def run(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """``fn(*args, **kwargs)`` (a use-case, a readiness check) in a database thread;
+        Unavailable past the database deadline."""
+        return await self._threads.run(self._deadline, fn, *args, **kwargs)
+
+    async def hashing(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """A call that hashes a password (login, sign-up, a new password): as :meth:`run`,
+        once the hashing gate has a slot (gate.py)."""
+        return await self._gate.run(fn, *args, **kwargs)
+
+    async def newest_tasks(self, user_id: int) -> TaskPage:
+        """The user's newest page (``DEFAULT_RECENT`` tasks and the next page's token),
+        read together with other requests' when the store has a batch read."""
+        if self._batcher is not None:
+            return await self._batcher(user_id)
+        return await self.run(self.cases.list_task_page, user_id, None, DEFAULT_RECENT)
+
+    async def _hand(self, read: ReadMany, owners: list[int]) -> dict[int, TaskPage]:
+        return await self._threads.run(self._deadline, read, owners)
+
+    def close(self) -> None:
+        self._threads.close()
+
+
+def backend_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Backend:
+    backend: Backend = connection.app.state[STATE_KEY]
+    return backend
