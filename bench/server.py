@@ -10,6 +10,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -67,10 +68,21 @@ def worktree(rev: str) -> Iterator[Path]:
     try:
         own = {"VIRTUAL_ENV", "PYTHONPATH", "UV_PROJECT_ENVIRONMENT"}
         env = {k: v for k, v in os.environ.items() if k not in own}
-        subprocess.run(["uv", "sync", "--frozen", "--quiet"], cwd=path, env=env, check=True)
+        subprocess.run([_uv(), "sync", "--frozen", "--quiet"], cwd=path, env=env, check=True)
         yield path
     finally:
         subprocess.run(["git", "worktree", "remove", "--force", str(path)], check=False)
+
+
+def _uv() -> str:
+    """uv from PATH, else the private copy ``make`` bootstraps into ``.tools/``."""
+    found = shutil.which("uv")
+    if found:
+        return found
+    private = Path(".tools/bin/uv").absolute()
+    if private.exists():
+        return str(private)
+    raise SystemExit("bench: --compare needs uv (run `make install` first)")
 
 
 def environ(url: str, env: str, secret: str, workdir: Path, **extra: str) -> dict[str, str]:

@@ -149,11 +149,10 @@ class RequestLayer:
     def _headers(
         self, message: Any, scope: Any, request_id: str, timed_out: bool
     ) -> list[tuple[bytes, bytes]]:
-        headers = [
-            (name, value)
-            for name, value in message.get("headers", ())
-            if name != HEADER and name != NOSNIFF[0]
-        ]
+        """The answer's headers with ours added (Litestar hands over a fresh list)."""
+        headers = message.get("headers")
+        if type(headers) is not list:
+            headers = list(headers or ())
         headers += (NOSNIFF, (HEADER, request_id.encode()), ANONYMOUS_SERVER)
         if timed_out:
             headers.append(CLOSE)

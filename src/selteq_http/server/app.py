@@ -83,7 +83,6 @@ def create_app(container: Container, *, background_jobs: bool = False) -> Litest
     app = Litestar(
         route_handlers=[*api_routers(settings.signup), swagger_assets(), *web.routers],
         template_config=web.templates,
-        csrf_config=web.csrf,
         state=State({STATE_KEY: backend}, deep_copy=False),
         plugins=plugins,
         cors_config=cors,

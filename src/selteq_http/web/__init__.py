@@ -2,7 +2,8 @@
 
 Plain HTML forms (post, redirect, get) that need no JavaScript; every asset ships in this
 package and the pages' Content-Security-Policy allows nothing from another origin. The
-app factory registers ``web_app(settings)``: its routers, its templates and the CSRF check.
+app factory registers ``web_app(settings)``: its routers and its templates. The CSRF check
+is the pages' own middleware, so the JSON API, the probes and the static files never run it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from pathlib import Path
 import attrs
 from jinja2 import Environment, PackageLoader, select_autoescape
 from litestar import Router
-from litestar.config.csrf import CSRFConfig
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.csrf import CSRFMiddleware
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
@@ -34,7 +36,6 @@ STATIC = Path(__file__).with_name("static")
 class WebApp:
     routers: list[Router]
     templates: TemplateConfig[JinjaTemplateEngine]
-    csrf: CSRFConfig
 
 
 def _templates() -> TemplateConfig[JinjaTemplateEngine]:
@@ -58,10 +59,11 @@ def web_app(settings: Settings) -> WebApp:
             *TASK_ADMIN_PAGES,
         ],
         exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[DefineMiddleware(CSRFMiddleware, config=csrf_config(settings))],
         include_in_schema=False,
         tags=["web"],
     )
     static = create_static_files_router(
         path="/static", directories=[STATIC], include_in_schema=False
     )
-    return WebApp([pages, static], _templates(), csrf_config(settings))
+    return WebApp([pages, static], _templates())

@@ -56,7 +56,6 @@ def csrf_config(settings: Settings) -> CSRFConfig:
         cookie_httponly=True,  # only forms carry it; no page script needs to read it
         cookie_samesite="lax",
         cookie_path="/",
-        exclude=[*NOT_THE_WEB_APP, r"^/static/"],
     )
 
 
