@@ -223,7 +223,7 @@ def bootstrap(settings: Settings | None = None, overrides: Overrides | None = No
         is_staff=IsStaff(uow),
         set_user_active=SetUserActive(uow, clock, authenticate.forget),
         reset_password=ResetPassword(uow, hasher, clock),
-        delete_user=DeleteUser(uow, authenticate.forget),
+        delete_user=DeleteUser(uow, clock, authenticate.forget),
         list_all_tasks=ListAllTasks(uow),
         report_tasks=report,
         log_tasks=LogTasks(report, task_log),
