@@ -16,7 +16,7 @@ import attrs
 from ._entities import Task, User
 from ._errors import InvalidField
 from ._ordering import TaskOrder
-from ._values import TaskId, UserId, Username, require_utc
+from ._values import Duration, TaskId, UserId, Username, require_utc
 
 PAGE_MAX = 100
 """The most rows one page holds."""
@@ -111,7 +111,7 @@ class TaskCursor:
         moment = datetime.fromisoformat(stamp)
         if moment.tzinfo is None:
             raise ValueError("no time zone")
-        duration = int(minutes) if minutes else None
+        duration = Duration(int(minutes)).minutes if minutes else None
         return cls(moment.astimezone(UTC), TaskId(int(ident)), order, duration, way == "b")
 
 

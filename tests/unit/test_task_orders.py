@@ -149,6 +149,9 @@ def test_every_cursor_comes_back_from_its_token(
         b"-created_at|x|2026-01-01T00:00:00+00:00||1",  # no such direction
         b"title|f|2026-01-01T00:00:00+00:00||1",  # no such order
         b"-duration|f|2026-01-01T00:00:00+00:00|-5|1",
+        b"-duration|f|2026-01-01T00:00:00+00:00|0|1",  # no task lasts 0 minutes
+        b"-duration|f|2026-01-01T00:00:00+00:00|99999999999|1",  # nor longer than an INT
+        b"-duration|b|2026-01-01T00:00:00+00:00|5|99999999999999999999",
     ],
 )
 def test_a_forged_cursor_names_before(core: Core, text: bytes) -> None:
