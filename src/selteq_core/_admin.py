@@ -31,7 +31,8 @@ DEFAULT_PAGE = 20
 class ListUsers:
     """Staff list users in id order, a page at a time, optionally only those whose username
     holds ``search`` (case-insensitive), only active or inactive ones (``active``) and
-    only staff or ordinary users (``staff``); ``after`` is the last id of the page before."""
+    only staff or ordinary users (``staff``); ``after`` is the last id of the page before.
+    With ``total`` the page also says how many users match, read in the same transaction."""
 
     uow: UnitOfWorkFactory
 
@@ -44,13 +45,17 @@ class ListUsers:
         *,
         active: bool | None = None,
         staff: bool | None = None,
+        total: bool = False,
     ) -> UserPage:
         size = page_limit(limit)
         term, start = search_term(search), after_user(after)
         flags = {"active": _flag("active", active), "staff": _flag("staff", staff)}
         with self.uow() as uow:
             require_staff(uow, actor_id)
-            return user_page(uow.users.page(term, start, size + 1, **flags), size)
+            page = user_page(uow.users.page(term, start, size + 1, **flags), size)
+            if total:
+                page = attrs.evolve(page, total=uow.users.count(term, **flags))
+            return page
 
 
 def _flag(field: str, value: object) -> bool | None:

@@ -184,10 +184,11 @@ class TaskPage:
 @attrs.frozen(slots=True)
 class UserPage:
     """A page of users in id order, and the id the next page starts after, or None when
-    this is the last page."""
+    this is the last page; ``total`` is how many match, when asked for."""
 
     users: list[User]
     next: int | None
+    total: int | None = None
 
 
 def user_page(rows: list[User], limit: int) -> UserPage:

@@ -75,6 +75,11 @@ class TaskRepository(Protocol):
         all of them)."""
         ...
 
+    def count_matching(self, query: TaskQuery) -> int:
+        """How many tasks ``newest`` would list for the query without paging (its cursor
+        and order are not looked at)."""
+        ...
+
 
 class TaskBatchReader(Protocol):
     """An optional capability, not part of the unit of work: some stores can read the
@@ -113,6 +118,10 @@ class UserRepository(Protocol):
         """Up to ``limit`` users with an id above ``after``, in id order, whose username
         holds ``search`` (case-insensitive, wildcards matching only themselves; empty:
         every user), and whose active and staff flags are as given (None: either)."""
+        ...
+
+    def count(self, search: str, *, active: bool | None = None, staff: bool | None = None) -> int:
+        """How many users ``page`` would list with these filters, without paging."""
         ...
 
     def set_staff(self, user_id: UserId, staff: bool, at: datetime) -> bool:

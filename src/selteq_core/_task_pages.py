@@ -104,7 +104,7 @@ class ListAllTasks:
     created in a window (``created_from`` ≤ created_at < ``created_to``; a date as
     ``created_to`` includes that day) and those whose title holds ``search``
     (case-insensitive). The page names each task's owner (``owners``), read in the same
-    statement as the tasks."""
+    statement as the tasks; with ``total`` it also says how many tasks match."""
 
     uow: UnitOfWorkFactory
 
@@ -119,6 +119,7 @@ class ListAllTasks:
         limit: int = ADMIN_PAGE,
         *,
         owner_name: str | None = None,
+        total: bool = False,
     ) -> TaskPage:
         size = page_limit(limit)
         start, end = TaskQuery.window(created_from, created_to)
@@ -135,11 +136,13 @@ class ListAllTasks:
             if name is not None:
                 named = uow.users.by_username(name)
                 if named is None or query.owner not in (None, named.id):
-                    return TaskPage([], None)
+                    return TaskPage([], None, total=0 if total else None)
                 query = attrs.evolve(query, owner=named.id)
             rows = uow.tasks.newest_named(query, size + 1)
+            count = uow.tasks.count_matching(query) if total else None
         page = TaskPage.of([task for task, _ in rows], size)
-        return attrs.evolve(page, owners={task.owner_id: who for task, who in rows[:size]})
+        owners = {task.owner_id: who for task, who in rows[:size]}
+        return attrs.evolve(page, owners=owners, total=count)
 
 
 def _owner(owner: int) -> UserId:

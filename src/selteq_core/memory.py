@@ -141,8 +141,11 @@ class _Tasks(TaskRepository):
         return rows[:limit]
 
     def count(self, owner_id: UserId, title_contains: str = "") -> int:
-        query = TaskQuery(owner=owner_id, title_contains=title_contains)
-        return sum(1 for t in self._t.tasks.values() if _matches(t, query))
+        return self.count_matching(TaskQuery(owner=owner_id, title_contains=title_contains))
+
+    def count_matching(self, query: TaskQuery) -> int:
+        unbounded = attrs.evolve(query, before=None)
+        return sum(1 for t in self._t.tasks.values() if _matches(t, unbounded))
 
 
 def _key(task: Task, order: TaskOrder) -> tuple[object, TaskId]:
@@ -219,6 +222,9 @@ class _Users(UserRepository):
             key=lambda u: u.id,
         )
         return rows[:limit]
+
+    def count(self, search: str, *, active: bool | None = None, staff: bool | None = None) -> int:
+        return len(self.page(search, None, len(self._t.users), active=active, staff=staff))
 
     def set_staff(self, user_id: UserId, staff: bool, at: datetime) -> bool:
         user = self._t.users.get(user_id)

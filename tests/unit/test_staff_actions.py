@@ -164,6 +164,10 @@ def test_users_filtered_by_active_and_staff(core: Core) -> None:
     assert names(active=True) == ["root", "bob"]
     assert names(active=False, staff=False) == ["alice"]
     assert names(staff=True) == ["root"]
+    counted = core.list_users(root, limit=1, active=True, total=True)
+    assert (len(counted.users), counted.total) == (1, 2)
+    assert core.list_users(root, "o", total=True).total == 2
+    assert core.list_users(root).total is None
     with pytest.raises(InvalidField) as error:
         names(active="yes")
     assert set(error.value.fields) == {"active"}
@@ -185,6 +189,10 @@ def test_staff_filter_every_task_by_owner_name_and_see_each_owner(core: Core) ->
     assert core.all_tasks(root, owner_name="nobody").tasks == []
     assert core.all_tasks(root, owner=bob, owner_name="alice").tasks == []
     assert len(core.all_tasks(root, owner_name="").tasks) == 2
+    assert core.all_tasks(root, limit=1, total=True).total == 2
+    assert core.all_tasks(root, owner_name="bob", search="HIS", total=True).total == 1
+    assert core.all_tasks(root, owner_name="nobody", total=True).total == 0
+    assert core.all_tasks(root).total is None
     with pytest.raises(InvalidField) as error:
         core.all_tasks(root, owner_name="no spaces")
     assert set(error.value.fields) == {"owner_name"}

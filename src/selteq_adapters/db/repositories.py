@@ -135,6 +135,18 @@ class SqlTaskRepository(TaskRepository):
         rows = self._c.all(sql, self._d.limited(params, limit))
         return [task_from_row(row, self._d) for row in rows]
 
+    def count_matching(self, query: TaskQuery) -> int:
+        params: tuple[object, ...] = (
+            self._d.to_db(query.created_from or EARLIEST),
+            self._d.to_db(query.created_to or LATEST),
+            self._d.contains(query.title_contains),
+        )
+        sql = self._sql.task_count_every
+        if query.owner is not None:
+            sql, params = self._sql.task_count_every_owner, (query.owner.value, *params)
+        row = self._c.one(sql, params)
+        return 0 if row is None else int(row[0])
+
     def count(self, owner_id: UserId, title_contains: str = "") -> int:
         if title_contains:
             params: tuple[object, ...] = (owner_id.value, self._d.contains(title_contains))
@@ -199,6 +211,11 @@ class SqlUserRepository(UserRepository):
         flags = (*_either(active), *_either(staff))
         params = self._d.limited((start, self._d.contains(search), *flags), limit)
         return [user_from_row(row, self._d) for row in self._c.all(self._sql.user_page, params)]
+
+    def count(self, search: str, *, active: bool | None = None, staff: bool | None = None) -> int:
+        params = (self._d.contains(search), *_either(active), *_either(staff))
+        row = self._c.one(self._sql.user_count, params)
+        return 0 if row is None else int(row[0])
 
     def set_staff(self, user_id: UserId, staff: bool, at: datetime) -> bool:
         params = (staff, self._d.to_db(at), user_id.value)

@@ -124,6 +124,16 @@ class Statements:
     task_count_like: str = (
         "SELECT COUNT(*) FROM tasks WHERE user_id = ? AND LOWER(title) LIKE LOWER(?) ESCAPE '!'"
     )
+    task_count_every: str = (
+        "SELECT COUNT(*) FROM tasks WHERE created_at >= ? AND created_at < ?"
+        " AND LOWER(title) LIKE LOWER(?) ESCAPE '!'"
+    )
+    """How many tasks ``task_newest`` would list in a window (from, to) with a title LIKE
+    a pattern, without paging; ``task_count_every_owner`` for one owner (first)."""
+    task_count_every_owner: str = (
+        "SELECT COUNT(*) FROM tasks WHERE user_id = ? AND created_at >= ? AND created_at < ?"
+        " AND LOWER(title) LIKE LOWER(?) ESCAPE '!'"
+    )
     task_get: str = (
         "SELECT id, user_id, title, duration, created_at, updated_at FROM tasks WHERE id = ?"
     )
@@ -150,6 +160,11 @@ class Statements:
     )
     """Users after an id (first parameter) whose name is LIKE the pattern (second) and
     whose flags are among the two values given for each (both: either flag)."""
+    user_count: str = (
+        "SELECT COUNT(*) FROM users WHERE LOWER(username) LIKE LOWER(?) ESCAPE '!'"
+        " AND is_active IN (?, ?) AND is_staff IN (?, ?)"
+    )
+    """How many users ``user_page`` would list, without paging."""
     user_set_staff: str = "UPDATE users SET is_staff = ?, updated_at = ? WHERE id = ?"
     user_set_active: str = "UPDATE users SET is_active = ?, updated_at = ? WHERE id = ?"
     user_delete: str = "DELETE FROM users WHERE id = ?"
@@ -316,6 +331,18 @@ MSSQL = Statements(
     task_ordered_longest=_ordered("longest", top=True, like=_LIKE_BRACKETS),
     task_ordered_shortest=_ordered("shortest", top=True, like=_LIKE_BRACKETS),
     task_count_like="SELECT COUNT(*) FROM tasks WHERE user_id = ? AND LOWER(title) LIKE LOWER(?)",
+    task_count_every=(
+        "SELECT COUNT(*) FROM tasks WHERE created_at >= ? AND created_at < ?"
+        " AND LOWER(title) LIKE LOWER(?)"
+    ),
+    task_count_every_owner=(
+        "SELECT COUNT(*) FROM tasks WHERE user_id = ? AND created_at >= ? AND created_at < ?"
+        " AND LOWER(title) LIKE LOWER(?)"
+    ),
+    user_count=(
+        "SELECT COUNT(*) FROM users WHERE LOWER(username) LIKE LOWER(?)"
+        " AND is_active IN (?, ?) AND is_staff IN (?, ?)"
+    ),
     audit_page=(
         "SELECT TOP (?) id, created_at, actor_id, actor_name, action, target_id, target, detail"
         " FROM audit_log WHERE id < ? ORDER BY id DESC"

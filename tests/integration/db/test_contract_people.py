@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import attrs
 import pytest
 
 from selteq_adapters.db import Database
@@ -128,6 +129,15 @@ def test_newest_named_gives_each_task_its_owners_name(db: Database) -> None:
     assert [(task.title.value, who.value) for task, who in bobs] == [("bob's report", "bob")]
     assert after == every[1:]
     assert len(every) == len(rows)
+    same = T0 + timedelta(hours=1)
+    with db.unit_of_work() as uow:
+        assert uow.tasks.count_matching(TaskQuery(before=TaskCursor.of(rows[0]))) == len(rows)
+        assert uow.tasks.count_matching(TaskQuery(owner=bob)) == 1
+        assert uow.tasks.count_matching(TaskQuery(title_contains="REPORT")) == 2
+        assert uow.tasks.count_matching(TaskQuery(title_contains="]")) == 2
+        window = TaskQuery(created_from=same, created_to=same + timedelta(microseconds=1))
+        assert uow.tasks.count_matching(window) == 3
+        assert uow.tasks.count_matching(attrs.evolve(window, owner=alice)) == 2
 
 
 def test_users_filtered_by_active_and_staff(db: Database) -> None:
@@ -150,6 +160,10 @@ def test_users_filtered_by_active_and_staff(db: Database) -> None:
         assert names(staff=True) == ["root", "alice"]
         assert names(staff=False, active=False) == ["gone"]
         assert names(staff=False, active=True) == []
+        assert uow.users.count("") == 3
+        assert uow.users.count("O", active=True) == 1
+        assert uow.users.count("_") == 0
+        assert uow.users.count("", staff=True, active=True) == 2
         stored = uow.users.get(alice.id)
         assert stored is not None
         assert (stored.is_staff, stored.updated_at) == (True, T0 + timedelta(hours=1))
