@@ -15,13 +15,16 @@ from types import TracebackType
 import attrs
 
 from selteq_core import (
+    AuditLog,
     AuthenticationFailed,
     IdempotencyKey,
     IdempotencyKeyStore,
     KeyedCreate,
     LoginThrottle,
     Password,
+    PasswordAssessment,
     PasswordHasher,
+    PasswordStrength,
     RateLimited,
     RefreshTokenStore,
     SignupThrottle,
@@ -202,6 +205,10 @@ class FaultyUnitOfWork(UnitOfWork):
     def idempotency_keys(self) -> IdempotencyKeyStore:
         return _Faulty(self._inner.idempotency_keys, self._budget)  # type: ignore[return-value]
 
+    @property
+    def audit(self) -> AuditLog:
+        return _Faulty(self._inner.audit, self._budget)  # type: ignore[return-value]
+
     def __enter__(self) -> FaultyUnitOfWork:
         self._inner.__enter__()
         return self
@@ -246,3 +253,20 @@ class FakeTaskLog(TaskLog):
 
     def summary(self, owner_id: UserId | None, count: int) -> None:
         self.summaries.append((owner_id, count))
+
+
+class FakePasswordStrength(PasswordStrength):
+    """Scores by length alone (a point per four characters, at most 4), a listed password
+    or one holding a hint 0; remembers what it was asked."""
+
+    COMMON = frozenset({"password", "12345678", "qwertyuiop", "iloveyou"})
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, list[str]]] = []
+
+    def assess(self, password: str, hints: Sequence[str]) -> PasswordAssessment:
+        self.asked.append((password, list(hints)))
+        lowered = password.lower()
+        if lowered in self.COMMON or any(h and h.lower() in lowered for h in hints):
+            return PasswordAssessment(0, "This is a very common password.", ("Add a word.",))
+        return PasswordAssessment(min(4, len(password) // 4))

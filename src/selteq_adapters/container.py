@@ -19,13 +19,17 @@ from selteq_core import (
     Authenticate,
     ChangePassword,
     Clock,
+    CountTasks,
+    CountUserTasks,
     CreateTask,
+    DeleteAnyTask,
     DeleteTask,
     DeleteUser,
     GetTask,
     GetUser,
     IsStaff,
     ListAllTasks,
+    ListAuditLog,
     ListRecentTasksBatch,
     ListTaskPage,
     ListUsers,
@@ -35,6 +39,7 @@ from selteq_core import (
     LogTasks,
     LogTasksOneByOne,
     PasswordHasher,
+    PasswordRule,
     PurgeIdempotencyKeys,
     RefreshSession,
     RegisterUser,
@@ -43,6 +48,7 @@ from selteq_core import (
     ResetPassword,
     SessionPolicy,
     SetUserActive,
+    SetUserStaff,
     SignupThrottle,
     TaskBatchReader,
     TaskLog,
@@ -152,6 +158,11 @@ class Container:
     span: SpanFactory = NO_TRACING.span
     """``with container.span(name, **attributes):`` a traced unit of work (a no-op when off)."""
     _closers: tuple[Callable[[], None], ...] = attrs.field(alias="closers")
+    count_tasks: CountTasks
+    set_user_staff: SetUserStaff
+    delete_any_task: DeleteAnyTask
+    count_user_tasks: CountUserTasks
+    list_audit_log: ListAuditLog
 
     def close(self) -> None:
         for close in self._closers:
@@ -163,6 +174,7 @@ def bootstrap(settings: Settings | None = None, overrides: Overrides | None = No
     from .broker import make_broker
     from .clock import SystemClock
     from .hashing import Argon2PasswordHasher
+    from .strength import ZxcvbnPasswordStrength
     from .tasklog import LoggingTaskLog
     from .throttle import build_throttles
     from .ticklock import RedisTickLock
@@ -198,6 +210,7 @@ def bootstrap(settings: Settings | None = None, overrides: Overrides | None = No
     report = ReportTasks(uow)
     task_log = given.task_log or LoggingTaskLog()
     authenticate = Authenticate(codec, clock, uow, policy)
+    rule = PasswordRule(ZxcvbnPasswordStrength())
     closers += [broker.close, database.close, tracing.shutdown]
     if client is not None:
         closers.append(client.close)
@@ -214,18 +227,18 @@ def bootstrap(settings: Settings | None = None, overrides: Overrides | None = No
         get_task=GetTask(uow),
         rename_task=RenameTask(uow, clock),
         delete_task=DeleteTask(uow),
-        register_user=RegisterUser(uow, hasher, clock, signup_throttle),
+        register_user=RegisterUser(uow, hasher, clock, signup_throttle, rule=rule),
         login=Login(uow, hasher, codec, clock, throttle, policy),
         authenticate=authenticate,
         refresh_session=RefreshSession(uow, codec, clock, policy),
         logout=Logout(uow, codec, clock),
-        change_password=ChangePassword(uow, hasher, clock),
+        change_password=ChangePassword(uow, hasher, clock, rule=rule),
         list_users=ListUsers(uow),
         get_user=GetUser(uow),
         is_staff=IsStaff(uow),
         set_user_active=SetUserActive(uow, clock, authenticate.forget),
-        reset_password=ResetPassword(uow, hasher, clock),
-        delete_user=DeleteUser(uow, authenticate.forget),
+        reset_password=ResetPassword(uow, hasher, clock, rule=rule),
+        delete_user=DeleteUser(uow, clock, authenticate.forget),
         list_all_tasks=ListAllTasks(uow),
         report_tasks=report,
         log_tasks=LogTasks(report, task_log),
@@ -239,6 +252,11 @@ def bootstrap(settings: Settings | None = None, overrides: Overrides | None = No
         tracer_provider=tracing.provider,
         span=tracing.span,
         closers=tuple(closers),
+        count_tasks=CountTasks(uow),
+        set_user_staff=SetUserStaff(uow, clock, authenticate.forget),
+        delete_any_task=DeleteAnyTask(uow, clock),
+        count_user_tasks=CountUserTasks(uow),
+        list_audit_log=ListAuditLog(uow),
     )
 
 

@@ -5,6 +5,7 @@ Import what you need from here; the underscore modules are private.
 """
 
 from ._admin import DeleteUser, GetUser, IsStaff, ListUsers, SetUserActive
+from ._audit import AuditAction, AuditEntry, AuditPage
 from ._auth import Login, Logout, RefreshSession, RegisterUser, SessionPolicy
 from ._authenticate import Authenticate
 from ._entities import KeyedCreate, RefreshRecord, Session, Task, TokenClaims, User
@@ -21,14 +22,18 @@ from ._errors import (
     Unavailable,
 )
 from ._idempotency import KEY_TTL, PurgeIdempotencyKeys
+from ._ordering import ORDERINGS, TaskOrder
 from ._pace import LogTasksOneByOne
 from ._paging import ADMIN_PAGE, PAGE_MAX, SEARCH_MAX, TaskCursor, TaskPage, TaskQuery, UserPage
+from ._password_rule import PasswordAssessment, PasswordRule
 from ._passwords import ChangePassword, ResetPassword
 from ._ports import (
+    AuditLog,
     Clock,
     IdempotencyKeyStore,
     LoginThrottle,
     PasswordHasher,
+    PasswordStrength,
     RefreshTokenStore,
     SignupThrottle,
     TaskBatchReader,
@@ -40,7 +45,8 @@ from ._ports import (
     UnitOfWorkFactory,
     UserRepository,
 )
-from ._task_pages import ListAllTasks, ListTaskPage
+from ._staff_actions import CountUserTasks, DeleteAnyTask, ListAuditLog, SetUserStaff
+from ._task_pages import WEB_PAGE_SIZE, CountTasks, ListAllTasks, ListTaskPage
 from ._tasks import (
     DEFAULT_RECENT,
     CreateTask,
@@ -72,18 +78,27 @@ __all__ = [
     "DEFAULT_RECENT",
     "DURATION_MAX",
     "KEY_TTL",
+    "ORDERINGS",
     "PAGE_MAX",
     "PASSWORD_MAX_BYTES",
     "PASSWORD_MIN_BYTES",
     "SEARCH_MAX",
     "TITLE_MAX",
     "USERNAME_MAX",
+    "WEB_PAGE_SIZE",
+    "AuditAction",
+    "AuditEntry",
+    "AuditLog",
+    "AuditPage",
     "Authenticate",
     "AuthenticationFailed",
     "ChangePassword",
     "Clock",
     "Conflict",
+    "CountTasks",
+    "CountUserTasks",
     "CreateTask",
+    "DeleteAnyTask",
     "DeleteTask",
     "DeleteUser",
     "Duration",
@@ -97,6 +112,7 @@ __all__ = [
     "KeyReused",
     "KeyedCreate",
     "ListAllTasks",
+    "ListAuditLog",
     "ListRecentTasks",
     "ListRecentTasksBatch",
     "ListTaskPage",
@@ -108,7 +124,10 @@ __all__ = [
     "Logout",
     "NotFound",
     "Password",
+    "PasswordAssessment",
     "PasswordHasher",
+    "PasswordRule",
+    "PasswordStrength",
     "PreconditionFailed",
     "PurgeIdempotencyKeys",
     "RateLimited",
@@ -123,12 +142,14 @@ __all__ = [
     "Session",
     "SessionPolicy",
     "SetUserActive",
+    "SetUserStaff",
     "SignupThrottle",
     "Task",
     "TaskBatchReader",
     "TaskCursor",
     "TaskId",
     "TaskLog",
+    "TaskOrder",
     "TaskPage",
     "TaskQuery",
     "TaskRepository",

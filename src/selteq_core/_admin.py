@@ -11,8 +11,9 @@ from collections.abc import Callable
 
 import attrs
 
+from ._audit import AuditAction, record
 from ._entities import User
-from ._errors import Forbidden
+from ._errors import Forbidden, InvalidField
 from ._paging import ADMIN_PAGE, UserPage, after_user, page_limit, search_term, user_page
 from ._ports import Clock, UnitOfWorkFactory
 from ._staff import keep_a_staff_account, require_staff, target_user
@@ -26,7 +27,9 @@ def _nobody(_: UserId) -> None:
 @attrs.frozen
 class ListUsers:
     """Staff list users in id order, a page at a time, optionally only those whose username
-    holds ``search`` (case-insensitive); ``after`` is the last id of the page before."""
+    holds ``search`` (case-insensitive), only active or inactive ones (``active``) and
+    only staff or ordinary users (``staff``); ``after`` is the last id of the page before.
+    With ``total`` the page also says how many users match, read in the same transaction."""
 
     uow: UnitOfWorkFactory
 
@@ -36,12 +39,26 @@ class ListUsers:
         search: str | None = None,
         after: int | None = None,
         limit: int = ADMIN_PAGE,
+        *,
+        active: bool | None = None,
+        staff: bool | None = None,
+        total: bool = False,
     ) -> UserPage:
         size = page_limit(limit)
         term, start = search_term(search), after_user(after)
+        flags = {"active": _flag("active", active), "staff": _flag("staff", staff)}
         with self.uow() as uow:
             require_staff(uow, actor_id)
-            return user_page(uow.users.page(term, start, size + 1), size)
+            page = user_page(uow.users.page(term, start, size + 1, **flags), size)
+            if total:
+                page = attrs.evolve(page, total=uow.users.count(term, **flags))
+            return page
+
+
+def _flag(field: str, value: object) -> bool | None:
+    if value is not None and not isinstance(value, bool):
+        raise InvalidField(field, "must be true or false")
+    return value
 
 
 @attrs.frozen
@@ -77,8 +94,9 @@ class SetUserActive:
     """Staff deactivate or activate a user. Deactivating ends every session of theirs at
     once: every refresh family is revoked, and their access tokens are refused by
     ``Authenticate``'s user check. The last active staff account cannot be deactivated.
-    Setting the flag a user already has changes nothing and is not an error. ``forget``
-    (``Authenticate.forget``) is told of every user changed, after the commit."""
+    Setting the flag a user already has changes nothing and is not an error (it is logged
+    all the same). ``forget`` (``Authenticate.forget``) is told of every user changed,
+    after the commit."""
 
     uow: UnitOfWorkFactory
     clock: Clock
@@ -89,12 +107,14 @@ class SetUserActive:
             raise TypeError("active must be a bool")
         now = require_utc(self.clock.now())
         with self.uow() as uow:
-            require_staff(uow, actor_id)
+            actor = require_staff(uow, actor_id)
             user = target_user(uow, user_id)
             uow.users.set_active(user.id, active, now)
             if not active:
                 uow.refresh_tokens.revoke_user(user.id, now)
                 keep_a_staff_account(uow, user, "deactivated")
+            action = AuditAction.ACTIVATE_USER if active else AuditAction.DEACTIVATE_USER
+            record(uow, now, actor, action, user.id.value, user.username.value)
             uow.commit()
         self.forget(user.id)
 
@@ -102,16 +122,24 @@ class SetUserActive:
 @attrs.frozen
 class DeleteUser:
     """Staff delete a user; their tasks and sessions go with them. The last active staff
-    account cannot be deleted. ``forget`` is told of the user deleted, after the commit."""
+    account cannot be deleted. The log says how many tasks went with them. ``forget`` is
+    told of the user deleted, after the commit."""
 
     uow: UnitOfWorkFactory
+    clock: Clock
     forget: Callable[[UserId], None] = _nobody
 
     def __call__(self, actor_id: int, user_id: int) -> None:
+        now = require_utc(self.clock.now())
         with self.uow() as uow:
-            require_staff(uow, actor_id)
+            actor = require_staff(uow, actor_id)
             user = target_user(uow, user_id)
+            tasks = uow.tasks.count(user.id)
             uow.users.remove(user.id)
             keep_a_staff_account(uow, user, "deleted")
+            detail = "1 task" if tasks == 1 else f"{tasks} tasks"
+            record(
+                uow, now, actor, AuditAction.DELETE_USER, user.id.value, user.username.value, detail
+            )
             uow.commit()
         self.forget(user.id)

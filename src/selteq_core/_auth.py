@@ -12,6 +12,7 @@ import attrs
 
 from ._entities import RefreshRecord, Session, TokenClaims, User
 from ._errors import AuthenticationFailed, Conflict
+from ._password_rule import BASIC_RULE, PasswordRule
 from ._ports import (
     Clock,
     LoginThrottle,
@@ -79,7 +80,9 @@ class _Issuer:
 
 @attrs.frozen
 class RegisterUser:
-    """Anyone may sign up with a free username and a password of 8 to 1024 bytes.
+    """Anyone may sign up with a free username and a password of 8 to 1024 bytes that
+    passes the ``PasswordRule`` (hard to guess, not like the username); every bad field is
+    named in one answer.
 
     A sign-up from the network names its client address and is counted per address by the
     throttle, taken names included, before anything else is read; a caller without an
@@ -94,11 +97,15 @@ class RegisterUser:
     hasher: PasswordHasher
     clock: Clock
     throttle: SignupThrottle
+    rule: PasswordRule = BASIC_RULE
 
     def __call__(
         self, username: str, password: str, client: str | None = None, *, staff: bool = False
     ) -> User:
-        name, secret = parse_all(lambda: Username(username), lambda: Password(password))
+        hint = username if isinstance(username, str) else ""
+        name, secret = parse_all(
+            lambda: Username(username), lambda: self.rule.check("password", password, hint)
+        )
         if client is not None:
             self.throttle.hit(client)
         with self.uow() as uow:

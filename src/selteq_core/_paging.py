@@ -15,7 +15,8 @@ import attrs
 
 from ._entities import Task, User
 from ._errors import InvalidField
-from ._values import TaskId, UserId, require_utc
+from ._ordering import TaskOrder
+from ._values import Duration, TaskId, UserId, Username, require_utc
 
 PAGE_MAX = 100
 """The most rows one page holds."""
@@ -46,38 +47,74 @@ def search_term(search: object) -> str:
 
 @attrs.frozen(slots=True)
 class TaskCursor:
-    """Where a page of tasks (newest first) stops: the next page holds the tasks strictly
-    older than this (created_at, id). Clients see it only as an opaque token."""
+    """Where a page of tasks stops, in the order it was read: the next page holds the tasks
+    strictly after this (created_at or duration, then id) in ``order``; a ``backward``
+    cursor points the other way, to the page before. Clients see it only as an opaque
+    token, which names its order, so a cursor of one order is refused by another."""
 
     created_at: datetime
     id: TaskId
+    order: TaskOrder = TaskOrder.NEWEST
+    duration: int | None = None
+    backward: bool = False
 
     @classmethod
-    def of(cls, task: Task) -> TaskCursor:
-        return cls(task.created_at, task.id)
+    def of(
+        cls, task: Task, order: TaskOrder = TaskOrder.NEWEST, backward: bool = False
+    ) -> TaskCursor:
+        duration = task.duration.minutes if order.by_duration else None
+        return cls(task.created_at, task.id, order, duration, backward)
 
     def token(self) -> str:
-        """URL-safe base64 of ``<created_at>|<id>``, without padding."""
-        text = f"{require_utc(self.created_at).isoformat()}|{self.id.value}"
+        """URL-safe base64, without padding, of ``<created_at>|<id>`` for a newest-first
+        page onwards (the form every earlier token had), else of
+        ``<ordering>|<f or b>|<created_at>|<duration>|<id>``."""
+        stamp = require_utc(self.created_at).isoformat()
+        if self.order is TaskOrder.NEWEST and not self.backward:
+            text = f"{stamp}|{self.id.value}"
+        else:
+            way = "b" if self.backward else "f"
+            minutes = "" if self.duration is None else str(self.duration)
+            text = f"{self.order.value}|{way}|{stamp}|{minutes}|{self.id.value}"
         return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
     @classmethod
-    def parse(cls, token: str, field: str = "before") -> TaskCursor:
-        """The cursor a ``token()`` made; InvalidField naming ``field`` for anything else."""
+    def parse(
+        cls, token: str, field: str = "before", order: TaskOrder = TaskOrder.NEWEST
+    ) -> TaskCursor:
+        """The cursor a ``token()`` made for a page in ``order``; InvalidField naming
+        ``field`` for anything else, a token of another order included."""
         try:
-            if not isinstance(token, str) or not token.isascii() or len(token) > 100:
-                raise ValueError("not a token")
-            padded = token + "=" * (-len(token) % 4)
-            text = base64.urlsafe_b64decode(padded.encode()).decode()
-            stamp, ident = text.split("|")
-            if not ident.isdigit():
-                raise ValueError("not an id")
-            moment = datetime.fromisoformat(stamp)
-            if moment.tzinfo is None:
-                raise ValueError("no time zone")
-            return cls(moment.astimezone(UTC), TaskId(int(ident)))
+            cursor = cls._read(token)
         except (ValueError, UnicodeError, binascii.Error, InvalidField):
             raise InvalidField(field, "is not a page cursor this service gave out") from None
+        if cursor.order is not order:
+            raise InvalidField(
+                field, "belongs to a list in another order; start again from the first page"
+            )
+        return cursor
+
+    @classmethod
+    def _read(cls, token: str) -> TaskCursor:
+        if not isinstance(token, str) or not token.isascii() or len(token) > 200:
+            raise ValueError("not a token")
+        padded = token + "=" * (-len(token) % 4)
+        parts = base64.urlsafe_b64decode(padded.encode()).decode().split("|")
+        if len(parts) == 2:
+            order, way, minutes = TaskOrder.NEWEST, "f", ""
+            stamp, ident = parts
+        else:
+            ordering, way, stamp, minutes, ident = parts
+            order = TaskOrder(ordering)
+            if way not in ("f", "b") or (order.by_duration != minutes.isdigit()):
+                raise ValueError("not a cursor of its order")
+        if not ident.isdigit() or (minutes and not minutes.isdigit()):
+            raise ValueError("not an id")
+        moment = datetime.fromisoformat(stamp)
+        if moment.tzinfo is None:
+            raise ValueError("no time zone")
+        duration = Duration(int(minutes)).minutes if minutes else None
+        return cls(moment.astimezone(UTC), TaskId(int(ident)), order, duration, way == "b")
 
 
 def _start(moment: date | datetime | None, field: str) -> datetime | None:
@@ -95,15 +132,18 @@ def _start(moment: date | datetime | None, field: str) -> datetime | None:
 
 @attrs.frozen(slots=True)
 class TaskQuery:
-    """Which tasks a page may hold, newest first: an owner, a creation window (``created_from``
-    ≤ created_at < ``created_to``), a case-insensitive title substring, older than a cursor.
-    None (or an empty search) leaves that filter off."""
+    """Which tasks a page may hold, in ``order`` (newest first unless told): an owner, a
+    creation window (``created_from`` ≤ created_at < ``created_to``), a case-insensitive
+    title substring, strictly after a cursor in ``order`` (older than it, newest first).
+    None (or an empty search) leaves that filter off. The cursor's own order and direction
+    are the use-case's business: a read follows ``order``."""
 
     owner: UserId | None = None
     created_from: datetime | None = None
     created_to: datetime | None = None
     title_contains: str = ""
     before: TaskCursor | None = None
+    order: TaskOrder = TaskOrder.NEWEST
 
     @classmethod
     def window(
@@ -123,11 +163,16 @@ class TaskQuery:
 
 @attrs.frozen(slots=True)
 class TaskPage:
-    """A page of tasks, newest first, and the token of the next (older) page, or None when
-    there are no older tasks."""
+    """A page of tasks, newest first unless asked otherwise, and the token of the next
+    (older) page, or None when there are no older tasks. Reads that offer more fill in
+    ``previous`` (the token of the page before, None on the first page), ``total`` (how
+    many tasks match, without paging) and ``owners`` (each task's owner's username)."""
 
     tasks: list[Task]
     next: str | None
+    previous: str | None = None
+    total: int | None = None
+    owners: dict[UserId, Username] = attrs.field(factory=dict)
 
     @classmethod
     def of(cls, rows: list[Task], limit: int) -> TaskPage:
@@ -141,10 +186,11 @@ class TaskPage:
 @attrs.frozen(slots=True)
 class UserPage:
     """A page of users in id order, and the id the next page starts after, or None when
-    this is the last page."""
+    this is the last page; ``total`` is how many match, when asked for."""
 
     users: list[User]
     next: int | None
+    total: int | None = None
 
 
 def user_page(rows: list[User], limit: int) -> UserPage:

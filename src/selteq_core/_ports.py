@@ -11,8 +11,10 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol
 
+from ._audit import AuditEntry
 from ._entities import KeyedCreate, RefreshRecord, Task, TokenClaims, User
 from ._paging import TaskQuery
+from ._password_rule import PasswordAssessment
 from ._values import Duration, IdempotencyKey, Password, TaskId, Title, UserId, Username
 
 
@@ -57,6 +59,27 @@ class TaskRepository(Protocol):
         themselves."""
         ...
 
+    def newest_named(self, query: TaskQuery, limit: int) -> list[tuple[Task, Username]]:
+        """``newest``, each task with its owner's username, read in the same statement."""
+        ...
+
+    def ordered(self, query: TaskQuery, limit: int) -> list[Task]:
+        """Up to ``limit`` of ``query.owner``'s tasks whose title holds
+        ``query.title_contains`` (as in ``newest``), in ``query.order``, strictly after
+        ``query.before`` in that order (its own order and direction are not looked at).
+        The owner is required; the creation window is not offered here."""
+        ...
+
+    def count(self, owner_id: UserId, title_contains: str = "") -> int:
+        """How many of the owner's tasks hold ``title_contains`` (as in ``newest``; empty:
+        all of them)."""
+        ...
+
+    def count_matching(self, query: TaskQuery) -> int:
+        """How many tasks ``newest`` would list for the query without paging (its cursor
+        and order are not looked at)."""
+        ...
+
 
 class TaskBatchReader(Protocol):
     """An optional capability, not part of the unit of work: some stores can read the
@@ -83,10 +106,26 @@ class UserRepository(Protocol):
 
     def set_password_hash(self, user_id: UserId, password_hash: str, at: datetime) -> None: ...
 
-    def page(self, search: str, after: UserId | None, limit: int) -> list[User]:
+    def page(
+        self,
+        search: str,
+        after: UserId | None,
+        limit: int,
+        *,
+        active: bool | None = None,
+        staff: bool | None = None,
+    ) -> list[User]:
         """Up to ``limit`` users with an id above ``after``, in id order, whose username
         holds ``search`` (case-insensitive, wildcards matching only themselves; empty:
-        every user)."""
+        every user), and whose active and staff flags are as given (None: either)."""
+        ...
+
+    def count(self, search: str, *, active: bool | None = None, staff: bool | None = None) -> int:
+        """How many users ``page`` would list with these filters, without paging."""
+        ...
+
+    def set_staff(self, user_id: UserId, staff: bool, at: datetime) -> bool:
+        """Set the staff flag (and updated_at); False when the user does not exist."""
         ...
 
     def set_active(self, user_id: UserId, active: bool, at: datetime) -> bool:
@@ -142,6 +181,19 @@ class IdempotencyKeyStore(Protocol):
         ...
 
 
+class AuditLog(Protocol):
+    """What staff did, kept in the same transaction as the deed."""
+
+    def add(self, entry: AuditEntry) -> None:
+        """Keep the entry (its ``id`` is ignored: the store assigns one)."""
+        ...
+
+    def page(self, before: int | None, limit: int) -> list[AuditEntry]:
+        """Up to ``limit`` entries with an id below ``before`` (None: from the newest),
+        newest first."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: ``with uow: ... uow.commit()``; leaving without commit rolls back."""
 
@@ -156,6 +208,9 @@ class UnitOfWork(Protocol):
 
     @property
     def idempotency_keys(self) -> IdempotencyKeyStore: ...
+
+    @property
+    def audit(self) -> AuditLog: ...
 
     def __enter__(self) -> UnitOfWork: ...
 
@@ -183,6 +238,15 @@ class PasswordHasher(Protocol):
 
     def needs_rehash(self, password_hash: str) -> bool:
         """True when the hash was made with other parameters than the current ones."""
+        ...
+
+
+class PasswordStrength(Protocol):
+    """Estimates how hard a password is to guess (a strength library, such as zxcvbn);
+    the core decides what is strong enough."""
+
+    def assess(self, password: str, hints: Sequence[str]) -> PasswordAssessment:
+        """The password's strength, counting ``hints`` (the username, say) as guessable."""
         ...
 
 

@@ -13,10 +13,13 @@ from types import TracebackType
 
 import attrs
 
+from ._audit import AuditEntry
 from ._entities import KeyedCreate, RefreshRecord, Task, User
 from ._errors import Conflict
-from ._paging import TaskQuery
+from ._ordering import TaskOrder
+from ._paging import TaskCursor, TaskQuery
 from ._ports import (
+    AuditLog,
     IdempotencyKeyStore,
     RefreshTokenStore,
     TaskRepository,
@@ -32,9 +35,16 @@ class _Tables:
     users: dict[UserId, User] = attrs.Factory(dict)
     refresh: dict[str, RefreshRecord] = attrs.Factory(dict)
     keys: dict[tuple[UserId, IdempotencyKey], KeyedCreate] = attrs.Factory(dict)
+    audit: list[AuditEntry] = attrs.Factory(list)
 
     def copy(self) -> _Tables:
-        return _Tables(dict(self.tasks), dict(self.users), dict(self.refresh), dict(self.keys))
+        return _Tables(
+            dict(self.tasks),
+            dict(self.users),
+            dict(self.refresh),
+            dict(self.keys),
+            list(self.audit),
+        )
 
 
 class InMemoryDatabase:
@@ -111,6 +121,49 @@ class _Tasks(TaskRepository):
         )
         return rows[:limit]
 
+    def newest_named(self, query: TaskQuery, limit: int) -> list[tuple[Task, Username]]:
+        return [(t, self._t.users[t.owner_id].username) for t in self.newest(query, limit)]
+
+    def ordered(self, query: TaskQuery, limit: int) -> list[Task]:
+        if query.owner is None:
+            raise ValueError("ordered reads one owner's tasks")
+        order, cursor = query.order, query.before
+        unbounded = attrs.evolve(query, before=None)
+        rows = sorted(
+            (
+                t
+                for t in self._t.tasks.values()
+                if _matches(t, unbounded) and (cursor is None or _follows(t, cursor, order))
+            ),
+            key=lambda t: _key(t, order),
+            reverse=order.descending,
+        )
+        return rows[:limit]
+
+    def count(self, owner_id: UserId, title_contains: str = "") -> int:
+        return self.count_matching(TaskQuery(owner=owner_id, title_contains=title_contains))
+
+    def count_matching(self, query: TaskQuery) -> int:
+        unbounded = attrs.evolve(query, before=None)
+        return sum(1 for t in self._t.tasks.values() if _matches(t, unbounded))
+
+
+def _key(task: Task, order: TaskOrder) -> tuple[object, TaskId]:
+    first = task.duration.minutes if order.by_duration else task.created_at
+    return first, task.id
+
+
+def _follows(task: Task, cursor: TaskCursor, order: TaskOrder) -> bool:
+    """Whether the task comes strictly after the cursor's task in ``order``."""
+    if order.by_duration:
+        mine, theirs = (
+            (task.duration.minutes, task.id.value),
+            (cursor.duration or 0, cursor.id.value),
+        )
+        return mine < theirs if order.descending else mine > theirs
+    at, at_cursor = (task.created_at, task.id.value), (cursor.created_at, cursor.id.value)
+    return at < at_cursor if order.descending else at > at_cursor
+
 
 def _matches(task: Task, query: TaskQuery) -> bool:
     before = query.before
@@ -147,17 +200,38 @@ class _Users(UserRepository):
         user = self._t.users[user_id]
         self._t.users[user_id] = attrs.evolve(user, password_hash=password_hash, updated_at=at)
 
-    def page(self, search: str, after: UserId | None, limit: int) -> list[User]:
+    def page(
+        self,
+        search: str,
+        after: UserId | None,
+        limit: int,
+        *,
+        active: bool | None = None,
+        staff: bool | None = None,
+    ) -> list[User]:
         term = search.lower()
         rows = sorted(
             (
                 u
                 for u in self._t.users.values()
-                if (after is None or u.id > after) and term in u.username.value.lower()
+                if (after is None or u.id > after)
+                and term in u.username.value.lower()
+                and active in (None, u.is_active)
+                and staff in (None, u.is_staff)
             ),
             key=lambda u: u.id,
         )
         return rows[:limit]
+
+    def count(self, search: str, *, active: bool | None = None, staff: bool | None = None) -> int:
+        return len(self.page(search, None, len(self._t.users), active=active, staff=staff))
+
+    def set_staff(self, user_id: UserId, staff: bool, at: datetime) -> bool:
+        user = self._t.users.get(user_id)
+        if user is None:
+            return False
+        self._t.users[user_id] = attrs.evolve(user, is_staff=staff, updated_at=at)
+        return True
 
     def set_active(self, user_id: UserId, active: bool, at: datetime) -> bool:
         user = self._t.users.get(user_id)
@@ -237,6 +311,18 @@ class _KeyedCreates(IdempotencyKeyStore):
         return len(old[:limit])
 
 
+class _Audit(AuditLog):
+    def __init__(self, db: InMemoryDatabase, tables: _Tables) -> None:
+        self._db, self._t = db, tables
+
+    def add(self, entry: AuditEntry) -> None:
+        self._t.audit.append(attrs.evolve(entry, id=self._db._next_id()))
+
+    def page(self, before: int | None, limit: int) -> list[AuditEntry]:
+        rows = [e for e in self._t.audit if before is None or (e.id or 0) < before]
+        return sorted(rows, key=lambda e: e.id or 0, reverse=True)[:limit]
+
+
 class InMemoryUnitOfWork(UnitOfWork):
     """Works on a private copy of the tables; ``commit()`` publishes it.
 
@@ -253,6 +339,7 @@ class InMemoryUnitOfWork(UnitOfWork):
         self._users = _Users(self._db, tables)
         self._refresh = _RefreshTokens(tables)
         self._keys = _KeyedCreates(tables)
+        self._audit = _Audit(self._db, tables)
 
     @property
     def tasks(self) -> TaskRepository:
@@ -269,6 +356,10 @@ class InMemoryUnitOfWork(UnitOfWork):
     @property
     def idempotency_keys(self) -> IdempotencyKeyStore:
         return self._keys
+
+    @property
+    def audit(self) -> AuditLog:
+        return self._audit
 
     def __enter__(self) -> InMemoryUnitOfWork:
         self._open(self._db._snapshot())

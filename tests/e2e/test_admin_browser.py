@@ -99,7 +99,7 @@ def _refused_everywhere(server: LiveServer, other: Visitor, person_id: int, toke
         other.open(path)
         assert other.page.locator("h1").inner_text() == "Forbidden"
     other.check("admin-forbidden")
-    forms = {"deactivate": {}, "activate": {}, "password": {"new_password": "hijacked!!"}}
+    forms = {"deactivate": {}, "activate": {}, "password": {"new_password": "hijacked!!zebra"}}
     for action, data in {**forms, "delete": {}}.items():
         other.open("/")
         csrf = other.page.locator('input[name="_csrf_token"]').first.input_value()
@@ -117,7 +117,7 @@ def _refused_everywhere(server: LiveServer, other: Visitor, person_id: int, toke
         ("PUT", f"/api/admin/users/{person_id}/password"),
         ("DELETE", f"/api/admin/users/{person_id}"),
     ):
-        body = {"new_password": "hijacked!!"} if method == "PUT" else None
+        body = {"new_password": "hijacked!!zebra"} if method == "PUT" else None
         assert api_call(server, method, path, token, body)[0] == 403, path
 
 

@@ -63,8 +63,8 @@ def _task(http: httpx.Client, user: dict[str, str], title: str, duration: int) -
 def seed(server: LiveServer) -> Iterator[Seed]:
     run = next(_RUN)
     with httpx.Client(base_url=server.url, timeout=10) as http:
-        user1 = _user(http, f"testuser1_{run}", "testpassword1")
-        user2 = _user(http, f"testuser2_{run}", "testpassword2")
+        user1 = _user(http, f"testuser1_{run}", "testpassword1 river lamp")
+        user2 = _user(http, f"testuser2_{run}", "testpassword2 quiet orchard")
         yield Seed(
             http,
             user1,

@@ -8,13 +8,17 @@ import pytest
 from selteq_core import (
     Authenticate,
     ChangePassword,
+    CountTasks,
+    CountUserTasks,
     CreateTask,
+    DeleteAnyTask,
     DeleteTask,
     DeleteUser,
     GetTask,
     GetUser,
     IsStaff,
     ListAllTasks,
+    ListAuditLog,
     ListRecentTasks,
     ListTaskPage,
     ListUsers,
@@ -26,6 +30,7 @@ from selteq_core import (
     ReportTasks,
     ResetPassword,
     SetUserActive,
+    SetUserStaff,
 )
 from selteq_core.memory import InMemoryDatabase, ManualClock
 from tests.fakes import FakeHasher, FakeSignupThrottle, FakeThrottle, FakeTokenCodec
@@ -60,8 +65,13 @@ class Core:
         self.is_staff = IsStaff(uow)
         self.set_active = SetUserActive(uow, self.clock, self.authenticate.forget)
         self.reset_password = ResetPassword(uow, self.hasher, self.clock)
-        self.delete_user = DeleteUser(uow, self.authenticate.forget)
+        self.delete_user = DeleteUser(uow, self.clock, self.authenticate.forget)
         self.all_tasks = ListAllTasks(uow)
+        self.count_tasks = CountTasks(uow)
+        self.set_staff = SetUserStaff(uow, self.clock, self.authenticate.forget)
+        self.delete_any_task = DeleteAnyTask(uow, self.clock)
+        self.count_user_tasks = CountUserTasks(uow)
+        self.audit_log = ListAuditLog(uow)
 
 
 @pytest.fixture

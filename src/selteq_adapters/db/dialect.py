@@ -43,6 +43,13 @@ class Dialect:
     limit_first: bool
     text_times: bool
     migration_lock_params: tuple[int, ...]
+    bracket_likes: bool = False
+    """Its LIKEs escape wildcards by brackets with no ESCAPE clause (SQL Server's, since
+    Babelfish ignores ESCAPE in a pattern that starts with ``%``)."""
+
+    def contains(self, text: str) -> str:
+        """The LIKE pattern this dialect's statements take for "holds ``text``"."""
+        return contains_pattern(text, brackets=self.bracket_likes)
 
     def limited(self, params: tuple[object, ...], limit: int) -> tuple[object, ...]:
         """Bind ``limit`` where the statement expects it: ``TOP (?)`` first, ``LIMIT ?`` last."""
@@ -68,16 +75,22 @@ class Dialect:
 
 
 _LIKE_SPECIALS = (LIKE_ESCAPE, "%", "_", "[")  # "[" opens a character class on SQL Server
+_BRACKETED = ("%", "_", "[")
 EARLIEST = datetime(1753, 1, 1, tzinfo=UTC)
 """Before any task (and within SQL Server's oldest DATETIME): an open window's start."""
 LATEST = datetime(9999, 12, 30, tzinfo=UTC)
 """After any task: an open window's end, and the keyset of a first page."""
 
 
-def contains_pattern(text: str) -> str:
+def contains_pattern(text: str, *, brackets: bool = False) -> str:
     """A LIKE pattern (with ``ESCAPE LIKE_ESCAPE``) matching any text that holds ``text``:
-    the escape character and every wildcard in it match only themselves."""
-    escaped = "".join(LIKE_ESCAPE + ch if ch in _LIKE_SPECIALS else ch for ch in text)
+    the escape character and every wildcard in it match only themselves. With
+    ``brackets``, for a LIKE without ESCAPE on SQL Server: ``_`` ``%`` ``[`` become
+    ``[_]`` ``[%]`` ``[[]`` and the escape character is an ordinary one."""
+    if brackets:
+        escaped = "".join(f"[{ch}]" if ch in _BRACKETED else ch for ch in text)
+    else:
+        escaped = "".join(LIKE_ESCAPE + ch if ch in _LIKE_SPECIALS else ch for ch in text)
     return f"%{escaped}%"
 
 
@@ -102,6 +115,7 @@ DIALECTS: dict[DialectName, Dialect] = {
         limit_first=True,
         text_times=False,
         migration_lock_params=(MIGRATION_LOCK_TIMEOUT_MS,),
+        bracket_likes=True,
     ),
 }
 _DBMS_MARKERS: tuple[tuple[str, DialectName], ...] = (

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from selteq_core import (
+    AuditAction,
+    AuditEntry,
     Duration,
     IdempotencyKey,
     KeyedCreate,
@@ -70,6 +72,20 @@ def keyed_create_from_row(row: Row, dialect: Dialect) -> KeyedCreate:
         updated_at=created,
     )
     return KeyedCreate(owner, IdempotencyKey(str(row[1])), str(row[2]), task)
+
+
+def audit_from_row(row: Row, dialect: Dialect) -> AuditEntry:
+    """Columns: id, created_at, actor_id, actor_name, action, target_id, target, detail."""
+    return AuditEntry(
+        at=dialect.from_db(row[1]),
+        actor_id=UserId(int(row[2])),
+        actor=Username(str(row[3])),
+        action=AuditAction(str(row[4]).strip()),
+        target_id=int(row[5]),
+        target=str(row[6]),
+        detail=str(row[7]),
+        id=int(row[0]),
+    )
 
 
 def _flag(value: object) -> bool:

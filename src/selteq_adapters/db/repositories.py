@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from selteq_core import (
+    AuditEntry,
+    AuditLog,
     Conflict,
     Duration,
     RefreshRecord,
@@ -17,6 +19,7 @@ from selteq_core import (
     Task,
     TaskBatchReader,
     TaskId,
+    TaskOrder,
     TaskQuery,
     TaskRepository,
     Title,
@@ -27,8 +30,8 @@ from selteq_core import (
 )
 
 from .connection import Connection
-from .dialect import EARLIEST, LATEST, contains_pattern
-from .mapping import refresh_from_row, task_from_row, user_from_row
+from .dialect import EARLIEST, LATEST
+from .mapping import audit_from_row, refresh_from_row, task_from_row, user_from_row
 from .pool import Pool
 
 
@@ -80,22 +83,88 @@ class SqlTaskRepository(TaskRepository):
     def newest(self, query: TaskQuery, limit: int) -> list[Task]:
         """One statement whatever the filters: a filter left off binds a bound that every
         task passes, so the plan never depends on which filters a page uses."""
+        sql = self._sql.task_newest if query.owner is None else self._sql.task_newest_owner
+        rows = self._c.all(sql, self._newest_params(query, limit))
+        return [task_from_row(row, self._d) for row in rows]
+
+    def newest_named(self, query: TaskQuery, limit: int) -> list[tuple[Task, Username]]:
+        """``newest`` joined to each task's owner: the same filters, bounds and index."""
+        sql = self._sql.task_newest_named
+        if query.owner is not None:
+            sql = self._sql.task_newest_owner_named
+        rows = self._c.all(sql, self._newest_params(query, limit))
+        return [(task_from_row(row, self._d), Username(str(row[6]))) for row in rows]
+
+    def _newest_params(self, query: TaskQuery, limit: int) -> tuple[object, ...]:
         to_db, before = self._d.to_db, query.before
         at = LATEST if before is None else before.created_at
-        filters = (
+        params: tuple[object, ...] = (
             to_db(query.created_from or EARLIEST),
             to_db(query.created_to or LATEST),
-            contains_pattern(query.title_contains),
+            self._d.contains(query.title_contains),
             to_db(at),
             to_db(at),
-            2**63 - 1 if before is None else before.id.value,
+            _LAST_ID if before is None else before.id.value,
         )
-        params: tuple[object, ...] = filters
-        sql = self._sql.task_newest
         if query.owner is not None:
-            sql, params = self._sql.task_newest_owner, (query.owner.value, *filters)
+            params = (query.owner.value, *params)
+        return self._d.limited(params, limit)
+
+    def ordered(self, query: TaskQuery, limit: int) -> list[Task]:
+        """One statement per order, on the owner's index for it; a first page binds a
+        keyset before every task, as ``newest`` does."""
+        if query.owner is None or query.created_from or query.created_to:
+            raise ValueError("ordered reads one owner's tasks, without a creation window")
+        order, cursor = query.order, query.before
+        sql = {
+            TaskOrder.NEWEST: self._sql.task_ordered_newest,
+            TaskOrder.OLDEST: self._sql.task_ordered_oldest,
+            TaskOrder.LONGEST: self._sql.task_ordered_longest,
+            TaskOrder.SHORTEST: self._sql.task_ordered_shortest,
+        }[order]
+        key: object
+        if order.by_duration:
+            start = _MOST_MINUTES if order.descending else 0
+            key = start if cursor is None else cursor.duration
+        else:
+            start_at = LATEST if order.descending else EARLIEST
+            key = self._d.to_db(start_at if cursor is None else cursor.created_at)
+        first_id = _LAST_ID if order.descending else 0
+        ident = first_id if cursor is None else cursor.id.value
+        params = (query.owner.value, self._d.contains(query.title_contains), key, key, ident)
         rows = self._c.all(sql, self._d.limited(params, limit))
         return [task_from_row(row, self._d) for row in rows]
+
+    def count_matching(self, query: TaskQuery) -> int:
+        params: tuple[object, ...] = (
+            self._d.to_db(query.created_from or EARLIEST),
+            self._d.to_db(query.created_to or LATEST),
+            self._d.contains(query.title_contains),
+        )
+        sql = self._sql.task_count_every
+        if query.owner is not None:
+            sql, params = self._sql.task_count_every_owner, (query.owner.value, *params)
+        row = self._c.one(sql, params)
+        return 0 if row is None else int(row[0])
+
+    def count(self, owner_id: UserId, title_contains: str = "") -> int:
+        if title_contains:
+            params: tuple[object, ...] = (owner_id.value, self._d.contains(title_contains))
+            row = self._c.one(self._sql.task_count_like, params)
+        else:
+            row = self._c.one(self._sql.task_count, (owner_id.value,))
+        return 0 if row is None else int(row[0])
+
+
+_LAST_ID = 2**63 - 1
+"""Above every id: the keyset of a first page read in descending order."""
+_MOST_MINUTES = 2**31 - 1
+"""The longest duration a task may have (an INT column): a longest-first page's start."""
+
+
+def _either(flag: bool | None) -> tuple[bool, bool]:
+    """The two values ``IN (?, ?)`` accepts for a flag: both for None (either)."""
+    return (False, True) if flag is None else (flag, flag)
 
 
 class SqlUserRepository(UserRepository):
@@ -129,10 +198,28 @@ class SqlUserRepository(UserRepository):
     def set_password_hash(self, user_id: UserId, password_hash: str, at: datetime) -> None:
         self._c.run(self._sql.user_set_hash, (password_hash, self._d.to_db(at), user_id.value))
 
-    def page(self, search: str, after: UserId | None, limit: int) -> list[User]:
+    def page(
+        self,
+        search: str,
+        after: UserId | None,
+        limit: int,
+        *,
+        active: bool | None = None,
+        staff: bool | None = None,
+    ) -> list[User]:
         start = 0 if after is None else after.value
-        params = self._d.limited((start, contains_pattern(search)), limit)
+        flags = (*_either(active), *_either(staff))
+        params = self._d.limited((start, self._d.contains(search), *flags), limit)
         return [user_from_row(row, self._d) for row in self._c.all(self._sql.user_page, params)]
+
+    def count(self, search: str, *, active: bool | None = None, staff: bool | None = None) -> int:
+        params = (self._d.contains(search), *_either(active), *_either(staff))
+        row = self._c.one(self._sql.user_count, params)
+        return 0 if row is None else int(row[0])
+
+    def set_staff(self, user_id: UserId, staff: bool, at: datetime) -> bool:
+        params = (staff, self._d.to_db(at), user_id.value)
+        return self._c.run(self._sql.user_set_staff, params) == 1
 
     def set_active(self, user_id: UserId, active: bool, at: datetime) -> bool:
         params = (active, self._d.to_db(at), user_id.value)
@@ -180,6 +267,29 @@ class SqlRefreshTokenStore(RefreshTokenStore):
     def revoke_user(self, user_id: UserId, at: datetime, keep_family: str | None = None) -> int:
         params = (self._d.to_db(at), user_id.value, keep_family or "")
         return self._c.run(self._sql.refresh_revoke_user, params)
+
+
+class SqlAuditLog(AuditLog):
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+        self._d = connection.dialect
+        self._sql = connection.dialect.sql
+
+    def add(self, entry: AuditEntry) -> None:
+        params = (
+            self._d.to_db(entry.at),
+            entry.actor_id.value,
+            entry.actor.value,
+            entry.action.value,
+            entry.target_id,
+            entry.target,
+            entry.detail,
+        )
+        self._c.run(self._sql.audit_insert, params)
+
+    def page(self, before: int | None, limit: int) -> list[AuditEntry]:
+        params = self._d.limited((_LAST_ID if before is None else before,), limit)
+        return [audit_from_row(row, self._d) for row in self._c.all(self._sql.audit_page, params)]
 
 
 class SqlTaskBatchReader(TaskBatchReader):

@@ -13,6 +13,49 @@ LIKE_ESCAPE = "!"
 """The escape character of every LIKE below (``ESCAPE '!'``): a backslash means different
 things to different engines and string grammars."""
 
+TASK_COLUMNS = "id, user_id, title, duration, created_at, updated_at"
+_NAMED_COLUMNS = (
+    "t.id, t.user_id, t.title, t.duration, t.created_at, t.updated_at, u.username"
+    " FROM tasks AS t JOIN users AS u ON u.id = t.user_id"
+)
+_KEYSETS = {
+    "newest": ("created_at <= ? AND (created_at < ? OR id < ?)", "created_at DESC, id DESC"),
+    "oldest": ("created_at >= ? AND (created_at > ? OR id > ?)", "created_at, id"),
+    "longest": ("duration <= ? AND (duration < ? OR id < ?)", "duration DESC, id DESC"),
+    "shortest": ("duration >= ? AND (duration > ? OR id > ?)", "duration, id"),
+}
+
+
+def _ordered(order: str, *, top: bool, like: str) -> str:
+    """One owner's tasks whose title is LIKE a pattern, strictly after a keyset in
+    ``order``: parameters owner, pattern, then the keyset's key twice and its id."""
+    keyset, order_by = _KEYSETS[order]
+    head = f"SELECT TOP (?) {TASK_COLUMNS}" if top else f"SELECT {TASK_COLUMNS}"
+    tail = "" if top else " LIMIT ?"
+    return (
+        f"{head} FROM tasks WHERE user_id = ? AND LOWER(title) {like}"
+        f" AND {keyset} ORDER BY {order_by}{tail}"
+    )
+
+
+def _newest_named(*, owner: bool, top: bool, like: str) -> str:
+    """``task_newest`` (``task_newest_owner`` with ``owner``) with each owner's username."""
+    head = f"SELECT TOP (?) {_NAMED_COLUMNS}" if top else f"SELECT {_NAMED_COLUMNS}"
+    tail = "" if top else " LIMIT ?"
+    mine = "t.user_id = ? AND " if owner else ""
+    return (
+        f"{head} WHERE {mine}t.created_at >= ? AND t.created_at < ?"
+        f" AND LOWER(t.title) {like} AND t.created_at <= ? AND (t.created_at < ? OR t.id < ?)"
+        f" ORDER BY t.created_at DESC, t.id DESC{tail}"
+    )
+
+
+_LIKE = "LIKE LOWER(?) ESCAPE '!'"
+_LIKE_BRACKETS = "LIKE LOWER(?)"
+"""SQL Server's LIKE, its wildcards escaped by brackets (``[_]``) and no ESCAPE clause:
+Babelfish ignores ESCAPE in a pattern that starts with ``%``, and brackets mean the same on
+SQL Server."""
+
 
 @attrs.frozen
 class Statements:
@@ -68,6 +111,29 @@ class Statements:
         " ORDER BY created_at DESC, id DESC LIMIT ?"
     )
     """``task_newest`` for one owner (the first parameter), on the owner's recent index."""
+    task_newest_named: str = _newest_named(owner=False, top=False, like=_LIKE)
+    task_newest_owner_named: str = _newest_named(owner=True, top=False, like=_LIKE)
+    task_ordered_newest: str = _ordered("newest", top=False, like=_LIKE)
+    """One owner's tasks newest first, LIKE a title pattern, after a keyset (see
+    ``_ordered``); oldest, longest and shortest first likewise."""
+    task_ordered_oldest: str = _ordered("oldest", top=False, like=_LIKE)
+    task_ordered_longest: str = _ordered("longest", top=False, like=_LIKE)
+    task_ordered_shortest: str = _ordered("shortest", top=False, like=_LIKE)
+    task_count: str = "SELECT COUNT(*) FROM tasks WHERE user_id = ?"
+    """How many tasks an owner has: on ``ix_tasks_user_id`` alone, no row read."""
+    task_count_like: str = (
+        "SELECT COUNT(*) FROM tasks WHERE user_id = ? AND LOWER(title) LIKE LOWER(?) ESCAPE '!'"
+    )
+    task_count_every: str = (
+        "SELECT COUNT(*) FROM tasks WHERE created_at >= ? AND created_at < ?"
+        " AND LOWER(title) LIKE LOWER(?) ESCAPE '!'"
+    )
+    """How many tasks ``task_newest`` would list in a window (from, to) with a title LIKE
+    a pattern, without paging; ``task_count_every_owner`` for one owner (first)."""
+    task_count_every_owner: str = (
+        "SELECT COUNT(*) FROM tasks WHERE user_id = ? AND created_at >= ? AND created_at < ?"
+        " AND LOWER(title) LIKE LOWER(?) ESCAPE '!'"
+    )
     task_get: str = (
         "SELECT id, user_id, title, duration, created_at, updated_at FROM tasks WHERE id = ?"
     )
@@ -89,10 +155,17 @@ class Statements:
     user_set_hash: str = "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?"
     user_page: str = (
         "SELECT id, username, password_hash, is_active, created_at, updated_at, is_staff"
-        " FROM users WHERE id > ?"
-        " AND LOWER(username) LIKE LOWER(?) ESCAPE '!' ORDER BY id LIMIT ?"
+        " FROM users WHERE id > ? AND LOWER(username) LIKE LOWER(?) ESCAPE '!'"
+        " AND is_active IN (?, ?) AND is_staff IN (?, ?) ORDER BY id LIMIT ?"
     )
-    """Users after an id (first parameter) whose name is LIKE the pattern (second)."""
+    """Users after an id (first parameter) whose name is LIKE the pattern (second) and
+    whose flags are among the two values given for each (both: either flag)."""
+    user_count: str = (
+        "SELECT COUNT(*) FROM users WHERE LOWER(username) LIKE LOWER(?) ESCAPE '!'"
+        " AND is_active IN (?, ?) AND is_staff IN (?, ?)"
+    )
+    """How many users ``user_page`` would list, without paging."""
+    user_set_staff: str = "UPDATE users SET is_staff = ?, updated_at = ? WHERE id = ?"
     user_set_active: str = "UPDATE users SET is_active = ?, updated_at = ? WHERE id = ?"
     user_delete: str = "DELETE FROM users WHERE id = ?"
     user_active_staff: str = "SELECT COUNT(*) FROM users WHERE is_staff = 1 AND is_active = 1"
@@ -136,6 +209,16 @@ class Statements:
     """At most ``LIMIT`` keys made before a time, oldest first, found on
     ``ix_idempotency_keys_created_at`` and deleted by their primary key: one bounded batch,
     so a backlog is purged in short transactions."""
+    audit_insert: str = (
+        "INSERT INTO audit_log"
+        " (created_at, actor_id, actor_name, action, target_id, target, detail)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)"
+    )
+    audit_page: str = (
+        "SELECT id, created_at, actor_id, actor_name, action, target_id, target, detail"
+        " FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?"
+    )
+    """The log newest first, below an id: one range of its primary key."""
     ping: str = "SELECT 1"
     prepared: tuple[str, ...] = ()
     """Names of the hot reads a session prepares once (PostgreSQL only; see
@@ -222,22 +305,47 @@ MSSQL = Statements(
         " (username, password_hash, is_active, created_at, updated_at, is_staff)"
         " OUTPUT INSERTED.id VALUES (?, ?, 1, ?, ?, ?)"
     ),
+    # Every LIKE here escapes by brackets, with no ESCAPE clause (see _LIKE_BRACKETS).
     user_page=(
         "SELECT TOP (?) id, username, password_hash, is_active, created_at, updated_at, is_staff"
-        " FROM users WHERE id > ? AND LOWER(username) LIKE LOWER(?) ESCAPE '!' ORDER BY id"
+        " FROM users WHERE id > ? AND LOWER(username) LIKE LOWER(?)"
+        " AND is_active IN (?, ?) AND is_staff IN (?, ?) ORDER BY id"
     ),
     task_newest=(
         "SELECT TOP (?) id, user_id, title, duration, created_at, updated_at FROM tasks"
-        " WHERE created_at >= ? AND created_at < ? AND LOWER(title) LIKE LOWER(?) ESCAPE '!'"
+        " WHERE created_at >= ? AND created_at < ? AND LOWER(title) LIKE LOWER(?)"
         " AND created_at <= ? AND (created_at < ? OR id < ?)"
         " ORDER BY created_at DESC, id DESC"
     ),
     task_newest_owner=(
         "SELECT TOP (?) id, user_id, title, duration, created_at, updated_at FROM tasks"
         " WHERE user_id = ?"
-        " AND created_at >= ? AND created_at < ? AND LOWER(title) LIKE LOWER(?) ESCAPE '!'"
+        " AND created_at >= ? AND created_at < ? AND LOWER(title) LIKE LOWER(?)"
         " AND created_at <= ? AND (created_at < ? OR id < ?)"
         " ORDER BY created_at DESC, id DESC"
+    ),
+    task_newest_named=_newest_named(owner=False, top=True, like=_LIKE_BRACKETS),
+    task_newest_owner_named=_newest_named(owner=True, top=True, like=_LIKE_BRACKETS),
+    task_ordered_newest=_ordered("newest", top=True, like=_LIKE_BRACKETS),
+    task_ordered_oldest=_ordered("oldest", top=True, like=_LIKE_BRACKETS),
+    task_ordered_longest=_ordered("longest", top=True, like=_LIKE_BRACKETS),
+    task_ordered_shortest=_ordered("shortest", top=True, like=_LIKE_BRACKETS),
+    task_count_like="SELECT COUNT(*) FROM tasks WHERE user_id = ? AND LOWER(title) LIKE LOWER(?)",
+    task_count_every=(
+        "SELECT COUNT(*) FROM tasks WHERE created_at >= ? AND created_at < ?"
+        " AND LOWER(title) LIKE LOWER(?)"
+    ),
+    task_count_every_owner=(
+        "SELECT COUNT(*) FROM tasks WHERE user_id = ? AND created_at >= ? AND created_at < ?"
+        " AND LOWER(title) LIKE LOWER(?)"
+    ),
+    user_count=(
+        "SELECT COUNT(*) FROM users WHERE LOWER(username) LIKE LOWER(?)"
+        " AND is_active IN (?, ?) AND is_staff IN (?, ?)"
+    ),
+    audit_page=(
+        "SELECT TOP (?) id, created_at, actor_id, actor_name, action, target_id, target, detail"
+        " FROM audit_log WHERE id < ? ORDER BY id DESC"
     ),
     last_id=None,
     task_recent=(

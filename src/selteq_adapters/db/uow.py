@@ -12,6 +12,7 @@ from types import TracebackType
 import attrs
 
 from selteq_core import (
+    AuditLog,
     IdempotencyKeyStore,
     RefreshTokenStore,
     TaskRepository,
@@ -22,7 +23,12 @@ from selteq_core import (
 from .connection import Connection
 from .idempotency import SqlIdempotencyKeyStore
 from .pool import Pool
-from .repositories import SqlRefreshTokenStore, SqlTaskRepository, SqlUserRepository
+from .repositories import (
+    SqlAuditLog,
+    SqlRefreshTokenStore,
+    SqlTaskRepository,
+    SqlUserRepository,
+)
 
 
 @attrs.frozen
@@ -32,6 +38,7 @@ class _Open:
     users: SqlUserRepository
     refresh_tokens: SqlRefreshTokenStore
     idempotency_keys: SqlIdempotencyKeyStore
+    audit: SqlAuditLog
 
 
 class SqlUnitOfWork(UnitOfWork):
@@ -55,6 +62,10 @@ class SqlUnitOfWork(UnitOfWork):
     def idempotency_keys(self) -> IdempotencyKeyStore:
         return self._current().idempotency_keys
 
+    @property
+    def audit(self) -> AuditLog:
+        return self._current().audit
+
     def __enter__(self) -> SqlUnitOfWork:
         if self._open is not None:
             raise RuntimeError("this unit of work is already in use")
@@ -65,6 +76,7 @@ class SqlUnitOfWork(UnitOfWork):
             SqlUserRepository(connection),
             SqlRefreshTokenStore(connection),
             SqlIdempotencyKeyStore(connection),
+            SqlAuditLog(connection),
         )
         return self
 

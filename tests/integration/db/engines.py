@@ -76,7 +76,7 @@ def execute(url: str, sql: str, *params: object) -> None:
 def delete_all_rows(url: str) -> None:
     """Empty the tables (children first) so each contract test starts from nothing."""
     with raw_connection(url) as connection:
-        for table in ("idempotency_keys", "refresh_tokens", "tasks", "users"):
+        for table in ("audit_log", "idempotency_keys", "refresh_tokens", "tasks", "users"):
             connection.execute(f"DELETE FROM {table}")
 
 
