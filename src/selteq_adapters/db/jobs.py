@@ -27,7 +27,6 @@ from .dialect import EARLIEST, LATEST
 from .mapping import run_from_row, schedule_from_row
 from .uow import SqlUnitOfWork
 
-
 _EVERY_OUTCOME = ("a", "z" * 20)
 """An outcome range holding them all (lower-case words), in every collation: punctuation
 such as ``~`` sorts before letters in SQL Server's."""
