@@ -25,6 +25,7 @@ from selteq_core import (
     GetTask,
     GetUser,
     IsStaff,
+    JobsUnitOfWorkFactory,
     ListAllTasks,
     ListRecentTasksBatch,
     ListTaskPage,
@@ -62,6 +63,7 @@ if TYPE_CHECKING:
     from opentelemetry.trace import TracerProvider
 
     from .db import Database
+    from .jobs import JobsDesk
 
 # The edges import only this module of the adapters: what it re-exports is what they may
 # use besides the container itself (reading settings, setting up logging).
@@ -101,6 +103,8 @@ class Overrides:
     task_log: TaskLog | None = None
     span_exporter: SpanExporter | None = None
     """Receives every span as it ends, in place of the OTLP exporter; turns tracing on."""
+    jobs_uow: JobsUnitOfWorkFactory | None = None
+    """Holds the schedules and runs; the database's when not given."""
 
 
 @attrs.frozen(kw_only=True)
@@ -150,6 +154,9 @@ class Container:
     span: SpanFactory = NO_TRACING.span
     """``with container.span(name, **attributes):`` a traced unit of work (a no-op when off)."""
     _closers: tuple[Callable[[], None], ...] = attrs.field(alias="closers")
+    jobs: JobsDesk
+    """Schedules, runs and dead letters (staff use-cases), the scheduler's tick
+    (``jobs.run_due_schedules()``, also the embedded mode's) and the worker's run recorder."""
 
     def close(self) -> None:
         for close in self._closers:
@@ -161,6 +168,7 @@ def bootstrap(settings: Settings | None = None, overrides: Overrides | None = No
     from .broker import make_broker
     from .clock import SystemClock
     from .hashing import Argon2PasswordHasher
+    from .jobs import build_jobs
     from .tasklog import LoggingTaskLog
     from .throttle import build_throttles
     from .ticklock import RedisTickLock
@@ -196,6 +204,9 @@ def bootstrap(settings: Settings | None = None, overrides: Overrides | None = No
     report = ReportTasks(uow)
     task_log = given.task_log or LoggingTaskLog()
     authenticate = Authenticate(codec, clock, uow, policy)
+    tick_lock = None if client is None else RedisTickLock(client)
+    log_tasks = LogTasks(report, task_log)
+    purge_keys = PurgeIdempotencyKeys(uow, clock)
     closers += [broker.close, database.close, tracing.shutdown]
     if client is not None:
         closers.append(client.close)
@@ -226,17 +237,27 @@ def bootstrap(settings: Settings | None = None, overrides: Overrides | None = No
         delete_user=DeleteUser(uow, authenticate.forget),
         list_all_tasks=ListAllTasks(uow),
         report_tasks=report,
-        log_tasks=LogTasks(report, task_log),
+        log_tasks=log_tasks,
         log_tasks_one_by_one=LogTasksOneByOne(report, task_log, clock),
-        purge_idempotency_keys=PurgeIdempotencyKeys(uow, clock),
+        purge_idempotency_keys=purge_keys,
         broker=broker,
-        tick_lock=None if client is None else RedisTickLock(client),
+        tick_lock=tick_lock,
         migrate=database.migrate,
         ping_database=database.ping,
         readiness=_readiness(database.ping, client),
         tracer_provider=tracing.provider,
         span=tracing.span,
         closers=tuple(closers),
+        jobs=build_jobs(
+            settings,
+            uow=given.jobs_uow or database.jobs_unit_of_work,
+            clock=clock,
+            broker=broker,
+            client=client,
+            tick_lock=tick_lock,
+            log_tasks=log_tasks,
+            purge_keys=purge_keys,
+        ),
     )
 
 

@@ -73,6 +73,8 @@ class DeadLetter:
     retries: int
     reason: str
     schedule_id: int | None = None
+    run_id: str | None = None
+    """The message's id: the run it was, in the run history."""
 
 
 def clip(text: str | None, limit: int) -> str | None:
