@@ -6,7 +6,9 @@ Redis message ids scored by when they died (milliseconds), and a hash
 than the broker's ``dead_message_ttl`` (a week by default). A replay removes the letter
 from the sorted set first: of two staff replaying one letter at once, only the one whose
 removal counted queues it. The replayed message keeps its message id (so its run in the
-history is the same run) and starts again with no retries.
+history is the same run) and starts again with no retries. A dead letter is stored as the
+message was sent, so why it died is read from its run (``ListDeadLetters``); the last line
+of a traceback Dramatiq kept, where there is one, stands in for a run not recorded.
 """
 
 from __future__ import annotations

@@ -48,7 +48,7 @@ from selteq_core import (
 from .calendar import ApschedulerCalendar
 from .deadletters import NoDeadLetters, RedisDeadLetters
 from .dispatch import JOB_QUEUE, DramatiqJobDispatcher, InlineJobDispatcher
-from .runrecorder import RecordRuns, Reports, RunObserver
+from .runrecorder import RecordRuns, Reports, RunObserver, install
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -101,8 +101,9 @@ class JobsDesk:
     purge_runs: PurgeRuns
     run_job: RunJob
     calendar: TriggerCalendar
-    record_runs: Callable[[RunObserver | None], dramatiq.Middleware]
-    """The worker's middleware recording each attempt, telling ``observer`` (its metrics)."""
+    record_runs: Callable[[dramatiq.Broker, RunObserver | None], None]
+    """Add the middleware recording each attempt to the worker's broker, telling
+    ``observer`` (its metrics)."""
     note_report: Callable[[int], None]
     """An actor's count for the run history ("3 task(s) logged"), kept for the attempt
     running on this thread until the recorder writes it."""
@@ -163,6 +164,8 @@ def build_jobs(
         purge_runs=purge_runs,
         run_job=run_job,
         calendar=calendar,
-        record_runs=lambda observer: RecordRuns(start, finish, observer, reports),
+        record_runs=lambda broker, observer: install(
+            broker, RecordRuns(start, finish, observer, reports)
+        ),
         note_report=reports.note,
     )

@@ -1,6 +1,7 @@
 """A Dramatiq middleware that records every attempt of every job in the run history.
 
-Added to the worker's broker after Dramatiq's ``Retries``, so when an attempt ends it knows
+Installed just before Dramatiq's ``Retries`` (a broker calls the ``after_`` hooks in reverse
+order), so its ``after_process_message`` runs after Retries' and, when an attempt ends, knows
 whether another is queued (``retrying``) or the message was given up (``failed``: a dead
 letter). What an attempt failed with is also written into the message's options
 (``selteq_error``), so a dead letter says why even when Dramatiq kept no traceback.
@@ -15,6 +16,7 @@ import threading
 from typing import Any, Protocol
 
 import dramatiq
+from dramatiq.middleware import Retries
 
 from selteq_core import FinishRun, JobRun, SelteqError, StartRun
 
@@ -118,3 +120,8 @@ class RecordRuns(dramatiq.Middleware):
             return
         if run is not None and self._observer is not None:
             self._observer.finished(run)
+
+
+def install(broker: dramatiq.Broker, recorder: RecordRuns) -> None:
+    """Add the recorder where its ``after_`` hooks run after Retries' (see the module doc)."""
+    broker.add_middleware(recorder, before=Retries)

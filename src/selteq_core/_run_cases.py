@@ -27,7 +27,7 @@ from ._runs import (
     RunQuery,
     clip,
 )
-from ._schedule_ports import DeadLetterQueue, JobsUnitOfWorkFactory
+from ._schedule_ports import DeadLetterQueue, JobsUnitOfWork, JobsUnitOfWorkFactory
 from ._schedules import REPORT_USER_TASKS, Job, ScheduleId
 from ._staff import require_staff
 from ._values import require_utc
@@ -220,7 +220,8 @@ class PurgeRuns:
 
 @attrs.frozen
 class ListDeadLetters:
-    """Staff see the messages the worker gave up on, the most recent first."""
+    """Staff see the messages the worker gave up on, the most recent first, each with the
+    error and retries its run recorded."""
 
     uow: JobsUnitOfWorkFactory
     letters: DeadLetterQueue
@@ -229,7 +230,21 @@ class ListDeadLetters:
         size = page_limit(limit)
         with self.uow() as work:
             require_staff(work, actor_id)
-        return self.letters.list(size)
+            return [_explained(work, letter) for letter in self.letters.list(size)]
+
+
+def _explained(work: JobsUnitOfWork, letter: DeadLetter) -> DeadLetter:
+    """Why a letter died is what its run's last attempt recorded: a queue keeps the message
+    as it was sent, not what happened to it."""
+    run = None if letter.run_id is None else work.runs.get(letter.run_id)
+    if run is None or run.error is None:
+        return letter
+    return attrs.evolve(
+        letter,
+        reason=run.error,
+        retries=run.retries,
+        schedule_id=None if run.schedule_id is None else run.schedule_id.value,
+    )
 
 
 @attrs.frozen

@@ -55,7 +55,7 @@ def boot(settings: Settings | None = None) -> tuple[dramatiq.Broker, Actors]:
         from .metrics import runs
 
         observer = runs()
-    broker.add_middleware(container.jobs.record_runs(observer))
+    container.jobs.record_runs(broker, observer)
     broker.add_middleware(CloseContainer(container))
     actors = declare_actors(broker, container)
     dramatiq.set_broker(broker)
