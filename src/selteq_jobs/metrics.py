@@ -25,7 +25,6 @@ log = logging.getLogger("selteq.metrics")
 class SchedulerMetrics:
     ticks: Counter
     sent: Counter
-    skipped: Counter
     errors: Counter
 
 
@@ -41,10 +40,10 @@ def scheduler() -> SchedulerMetrics:
     made = SchedulerMetrics(
         Counter("selteq_scheduler_ticks", "Ticks run, whoever sent."),
         Counter("selteq_scheduler_messages_sent", "Messages this replica sent to the broker."),
-        Counter("selteq_scheduler_ticks_skipped", "Ticks another replica won and sent."),
         Counter("selteq_scheduler_errors", "Ticks lost to a backing service.", ["service"]),
     )
     made.errors.labels("redis")
+    made.errors.labels("database")
     return made
 
 
