@@ -60,7 +60,7 @@ watch: install ## log every task every 10 s to the console and var/tasks.log (AR
 worker: install ## the Dramatiq worker (needs SELTEQ_REDIS_URL)
 	$(RUN) selteq-worker --processes 1 --threads 4
 
-scheduler: install ## send print_user_tasks(1) every minute through Redis (needs SELTEQ_REDIS_URL)
+scheduler: install ## send the due schedules (the schedules table) through Redis (needs SELTEQ_REDIS_URL)
 	$(RUN) selteq-scheduler
 
 bench: install ## load benchmark with wrk (ARGS="--database URL --compare REV --scale"; docs/performance.md)

@@ -10,6 +10,7 @@ import base64
 import json
 from collections import Counter
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
 
 import attrs
@@ -17,8 +18,17 @@ import attrs
 from selteq_core import (
     AuditLog,
     AuthenticationFailed,
+    Conflict,
+    DeadLetter,
+    DeadLetterQueue,
     IdempotencyKey,
     IdempotencyKeyStore,
+    InvalidField,
+    Job,
+    JobDispatcher,
+    JobRun,
+    JobRunStore,
+    JobsUnitOfWork,
     KeyedCreate,
     LoginThrottle,
     Password,
@@ -27,13 +37,20 @@ from selteq_core import (
     PasswordStrength,
     RateLimited,
     RefreshTokenStore,
+    RunQuery,
+    Schedule,
+    ScheduleId,
+    ScheduleRepository,
     SignupThrottle,
     Task,
     TaskBatchReader,
     TaskLog,
     TaskRepository,
+    TickLock,
     TokenClaims,
     TokenCodec,
+    Trigger,
+    TriggerCalendar,
     Unavailable,
     UnitOfWork,
     UnitOfWorkFactory,
@@ -270,3 +287,228 @@ class FakePasswordStrength(PasswordStrength):
         if lowered in self.COMMON or any(h and h.lower() in lowered for h in hints):
             return PasswordAssessment(0, "This is a very common password.", ("Add a word.",))
         return PasswordAssessment(min(4, len(password) // 4))
+
+
+# --- jobs: schedules, runs, the trigger calendar, the dispatcher, dead letters ---------
+
+
+@attrs.define
+class FakeJobsTables:
+    schedules: dict[int, Schedule] = attrs.Factory(dict)
+    runs: dict[str, JobRun] = attrs.Factory(dict)
+    next_id: int = 1
+
+    def copy(self) -> FakeJobsTables:
+        return FakeJobsTables(dict(self.schedules), dict(self.runs), self.next_id)
+
+
+class FakeJobsStore:
+    """The schedules and runs of an in-memory store; ``unit_of_work`` is the factory."""
+
+    def __init__(self, db: InMemoryDatabase | None = None) -> None:
+        self.db = db or InMemoryDatabase()
+        self.tables = FakeJobsTables()
+
+    def unit_of_work(self) -> FakeJobsUnitOfWork:
+        return FakeJobsUnitOfWork(self)
+
+
+class _FakeSchedules(ScheduleRepository):
+    def __init__(self, tables: FakeJobsTables) -> None:
+        self._t = tables
+
+    def add(
+        self, job: Job, trigger: Trigger, enabled: bool, next_due_at: datetime | None, at: datetime
+    ) -> Schedule:
+        made = Schedule(
+            ScheduleId(self._t.next_id), job, trigger, enabled, next_due_at, False, at, at
+        )
+        self._t.next_id += 1
+        self._t.schedules[made.id.value] = made
+        return made
+
+    def get(self, schedule_id: ScheduleId) -> Schedule | None:
+        return self._t.schedules.get(schedule_id.value)
+
+    def all(self) -> list[Schedule]:
+        return [self._t.schedules[k] for k in sorted(self._t.schedules)]
+
+    def due(self, now: datetime, limit: int) -> list[Schedule]:
+        due = [
+            s for s in self.all() if s.enabled and (s.next_due_at is None or s.next_due_at <= now)
+        ]
+        due.sort(key=lambda s: (s.next_due_at is not None, s.next_due_at or now, s.id.value))
+        return due[:limit]
+
+    def update(self, schedule: Schedule, expected: Schedule) -> bool:
+        stored = self._t.schedules.get(schedule.id.value)
+        if stored is None or stored.updated_at != expected.updated_at:
+            return False
+        self._t.schedules[schedule.id.value] = schedule
+        return True
+
+    def advance(
+        self, schedule_id: ScheduleId, due_at: datetime | None, next_due_at: datetime | None
+    ) -> bool:
+        stored = self._t.schedules.get(schedule_id.value)
+        if stored is None or stored.next_due_at != due_at:
+            return False
+        self._t.schedules[schedule_id.value] = attrs.evolve(stored, next_due_at=next_due_at)
+        return True
+
+    def remove(self, schedule_id: ScheduleId) -> bool:
+        return self._t.schedules.pop(schedule_id.value, None) is not None
+
+
+class _FakeRuns(JobRunStore):
+    def __init__(self, tables: FakeJobsTables) -> None:
+        self._t = tables
+
+    def add(self, run: JobRun) -> None:
+        if run.id in self._t.runs:
+            raise Conflict("run already recorded")
+        self._t.runs[run.id] = run
+
+    def get(self, run_id: str) -> JobRun | None:
+        return self._t.runs.get(run_id)
+
+    def save(self, run: JobRun) -> bool:
+        if run.id not in self._t.runs:
+            return False
+        self._t.runs[run.id] = run
+        return True
+
+    def newest(
+        self, query: RunQuery, before: tuple[datetime, str] | None, limit: int
+    ) -> list[JobRun]:
+        found = [
+            r
+            for r in self._t.runs.values()
+            if (query.schedule_id is None or r.schedule_id == query.schedule_id)
+            and (query.outcome is None or r.outcome == query.outcome)
+            and (query.since is None or r.queued_at >= query.since)
+            and (query.until is None or r.queued_at < query.until)
+            and (before is None or (r.queued_at, r.id) < before)
+        ]
+        found.sort(key=lambda r: (r.queued_at, r.id), reverse=True)
+        return found[:limit]
+
+    def purge(self, before: datetime, limit: int) -> int:
+        old = sorted(
+            (r for r in self._t.runs.values() if r.queued_at < before), key=lambda r: r.queued_at
+        )
+        for run in old[:limit]:
+            del self._t.runs[run.id]
+        return len(old[:limit])
+
+
+class FakeJobsUnitOfWork(InMemoryUnitOfWork, JobsUnitOfWork):
+    """The in-memory unit of work with schedules and runs; both become visible on commit."""
+
+    def __init__(self, store: FakeJobsStore) -> None:
+        self._store = store
+        super().__init__(store.db)
+        self._jobs = store.tables.copy()
+
+    @property
+    def schedules(self) -> ScheduleRepository:
+        return _FakeSchedules(self._jobs)
+
+    @property
+    def runs(self) -> JobRunStore:
+        return _FakeRuns(self._jobs)
+
+    def __enter__(self) -> FakeJobsUnitOfWork:
+        super().__enter__()
+        self._jobs = self._store.tables.copy()
+        return self
+
+    def commit(self) -> None:
+        super().commit()
+        self._store.tables = self._jobs.copy()
+
+
+class FakeTriggerCalendar(TriggerCalendar):
+    """Intervals aligned to the epoch; cron only as ``M H * * *`` in UTC. ``never`` as the
+    expression never fires; a zone other than UTC is unknown; anything else does not parse."""
+
+    def next_after(self, trigger: Trigger, after: datetime) -> datetime | None:
+        epoch = datetime(1970, 1, 1, tzinfo=UTC)
+        if trigger.kind == "every":
+            step = timedelta(seconds=trigger.every_seconds or 1)
+            return epoch + ((after - epoch) // step + 1) * step
+        if trigger.timezone != "UTC":
+            raise InvalidField("timezone", "unknown time zone")
+        if trigger.cron == "0 0 30 2 *":
+            return None
+        minute, hour, *rest = (trigger.cron or "").split(" ")
+        if rest != ["*", "*", "*"] or not (minute.isdigit() and hour.isdigit()):
+            raise InvalidField("cron", "does not parse")
+        at = after.replace(hour=int(hour), minute=int(minute), second=0, microsecond=0)
+        return at if at > after else at + timedelta(days=1)
+
+
+class FakeTickLock(TickLock):
+    """Every (name, tick) once, forever; ``down`` makes it unreachable."""
+
+    def __init__(self) -> None:
+        self.taken: set[tuple[str, str]] = set()
+        self.down = False
+
+    def acquire(self, name: str, tick: str, ttl: int) -> bool:
+        if self.down:
+            raise Unavailable("lock unreachable (injected)")
+        if (name, tick) in self.taken:
+            return False
+        self.taken.add((name, tick))
+        return True
+
+
+class FakeDispatcher(JobDispatcher):
+    """Keeps what was dispatched; ``down`` makes it unreachable."""
+
+    def __init__(self) -> None:
+        self.sent: list[JobRun] = []
+        self.down = False
+
+    def dispatch(self, run: JobRun) -> None:
+        if self.down:
+            raise Unavailable("broker unreachable (injected)")
+        self.sent.append(run)
+
+
+class FakeDeadLetters(DeadLetterQueue):
+    """Dead letters in a list; replayed ones are kept in ``replayed``."""
+
+    def __init__(self, letters: Sequence[DeadLetter] = ()) -> None:
+        self.letters = list(letters)
+        self.replayed: list[DeadLetter] = []
+
+    def list(self, limit: int) -> list[DeadLetter]:
+        return sorted(self.letters, key=lambda d: d.failed_at, reverse=True)[:limit]
+
+    def _take(self, letter_id: str) -> DeadLetter | None:
+        for letter in self.letters:
+            if letter.id == letter_id:
+                self.letters.remove(letter)
+                return letter
+        return None
+
+    def replay(self, letter_id: str) -> bool:
+        letter = self._take(letter_id)
+        if letter is not None:
+            self.replayed.append(letter)
+        return letter is not None
+
+    def discard(self, letter_id: str) -> bool:
+        return self._take(letter_id) is not None
+
+    def replay_all(self) -> int:
+        count = len(self.letters)
+        self.replayed += self.letters
+        self.letters = []
+        return count
+
+    def discard_all(self) -> int:
+        count, self.letters = len(self.letters), []
+        return count

@@ -28,6 +28,7 @@ from selteq_core import (
     GetTask,
     GetUser,
     IsStaff,
+    JobsUnitOfWorkFactory,
     ListAllTasks,
     ListAuditLog,
     ListRecentTasksBatch,
@@ -68,6 +69,7 @@ if TYPE_CHECKING:
     from opentelemetry.trace import TracerProvider
 
     from .db import Database
+    from .jobs import JobsDesk
 
 # The edges import only this module of the adapters: what it re-exports is what they may
 # use besides the container itself (reading settings, setting up logging).
@@ -109,6 +111,8 @@ class Overrides:
     task_log: TaskLog | None = None
     span_exporter: SpanExporter | None = None
     """Receives every span as it ends, in place of the OTLP exporter; turns tracing on."""
+    jobs_uow: JobsUnitOfWorkFactory | None = None
+    """Holds the schedules and runs; the database's when not given."""
 
 
 @attrs.frozen(kw_only=True)
@@ -163,6 +167,9 @@ class Container:
     delete_any_task: DeleteAnyTask
     count_user_tasks: CountUserTasks
     list_audit_log: ListAuditLog
+    jobs: JobsDesk
+    """Schedules, runs and dead letters (staff use-cases), the scheduler's tick
+    (``jobs.run_due_schedules()``, also the embedded mode's) and the worker's run recorder."""
 
     def close(self) -> None:
         for close in self._closers:
@@ -174,6 +181,7 @@ def bootstrap(settings: Settings | None = None, overrides: Overrides | None = No
     from .broker import make_broker
     from .clock import SystemClock
     from .hashing import Argon2PasswordHasher
+    from .jobs import build_jobs
     from .strength import ZxcvbnPasswordStrength
     from .tasklog import LoggingTaskLog
     from .throttle import build_throttles
@@ -211,6 +219,9 @@ def bootstrap(settings: Settings | None = None, overrides: Overrides | None = No
     task_log = given.task_log or LoggingTaskLog()
     authenticate = Authenticate(codec, clock, uow, policy)
     rule = PasswordRule(ZxcvbnPasswordStrength())
+    tick_lock = None if client is None else RedisTickLock(client)
+    log_tasks = LogTasks(report, task_log)
+    purge_keys = PurgeIdempotencyKeys(uow, clock)
     closers += [broker.close, database.close, tracing.shutdown]
     if client is not None:
         closers.append(client.close)
@@ -241,11 +252,11 @@ def bootstrap(settings: Settings | None = None, overrides: Overrides | None = No
         delete_user=DeleteUser(uow, clock, authenticate.forget),
         list_all_tasks=ListAllTasks(uow),
         report_tasks=report,
-        log_tasks=LogTasks(report, task_log),
+        log_tasks=log_tasks,
         log_tasks_one_by_one=LogTasksOneByOne(report, task_log, clock),
-        purge_idempotency_keys=PurgeIdempotencyKeys(uow, clock),
+        purge_idempotency_keys=purge_keys,
         broker=broker,
-        tick_lock=None if client is None else RedisTickLock(client),
+        tick_lock=tick_lock,
         migrate=database.migrate,
         ping_database=database.ping,
         readiness=_readiness(database.ping, client),
@@ -257,6 +268,16 @@ def bootstrap(settings: Settings | None = None, overrides: Overrides | None = No
         delete_any_task=DeleteAnyTask(uow, clock),
         count_user_tasks=CountUserTasks(uow),
         list_audit_log=ListAuditLog(uow),
+        jobs=build_jobs(
+            settings,
+            uow=given.jobs_uow or database.jobs_unit_of_work,
+            clock=clock,
+            broker=broker,
+            client=client,
+            tick_lock=tick_lock,
+            log_tasks=log_tasks,
+            purge_keys=purge_keys,
+        ),
     )
 
 

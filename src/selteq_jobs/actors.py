@@ -16,10 +16,16 @@ import dramatiq
 from dramatiq.middleware import TimeLimitExceeded
 
 from selteq_adapters.container import Container
-from selteq_core import InvalidField, NotFound, Unavailable
+from selteq_core import (
+    PURGE_IDEMPOTENCY_KEYS,
+    REPORT_USER_TASKS,
+    InvalidField,
+    NotFound,
+    Unavailable,
+)
 
-PRINT_USER_TASKS = "print_user_tasks"
-PURGE_IDEMPOTENCY_KEYS = "purge_idempotency_keys"
+PRINT_USER_TASKS = REPORT_USER_TASKS
+"""An actor's name is its job's kind in the schedules' catalogue."""
 QUEUE = "default"
 log = logging.getLogger("selteq.purge")
 
@@ -57,17 +63,21 @@ def declare_actors(
     policy = policy or ActorPolicy()
 
     def print_user_tasks(user_id: int) -> None:
-        """Log each of the user's tasks and a summary. Only reads, so a retry is harmless.
-        One span per run (each retry is a run of its own) when tracing is on."""
+        """Log each of the user's tasks and a summary; how many goes to the run history.
+        Only reads, so a retry is harmless. One span per run (each retry is a run of its
+        own) when tracing is on."""
         with container.span(PRINT_USER_TASKS, **{"messaging.system": "dramatiq"}):
-            container.log_tasks(user_id)
+            container.jobs.note_report(container.log_tasks(user_id))
 
     def purge_idempotency_keys() -> None:
-        """Forget the expired idempotency keys. Each batch commits on its own, so a run cut
-        off by the time limit (or retried) keeps what it did and the next one goes on."""
+        """Forget the expired idempotency keys, then the runs past their retention; how many.
+        Each batch commits on its own, so a run cut off by the time limit (or retried)
+        keeps what it did and the next one goes on."""
         with container.span(PURGE_IDEMPOTENCY_KEYS, **{"messaging.system": "dramatiq"}):
             purged = container.purge_idempotency_keys()
+            runs = container.jobs.purge_runs()
         log.info("purged %d expired idempotency key(s)", purged)
+        container.jobs.note_report(purged + runs)
 
     def options(name: str) -> dict[str, Any]:
         return {

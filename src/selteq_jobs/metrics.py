@@ -13,9 +13,10 @@ import logging
 from collections.abc import Callable
 
 import attrs
-from prometheus_client import Counter, start_http_server
+from prometheus_client import Counter, Histogram, start_http_server
 
 from selteq_adapters.container import Settings
+from selteq_core import JobRun
 
 log = logging.getLogger("selteq.metrics")
 
@@ -24,7 +25,6 @@ log = logging.getLogger("selteq.metrics")
 class SchedulerMetrics:
     ticks: Counter
     sent: Counter
-    skipped: Counter
     errors: Counter
 
 
@@ -40,10 +40,10 @@ def scheduler() -> SchedulerMetrics:
     made = SchedulerMetrics(
         Counter("selteq_scheduler_ticks", "Ticks run, whoever sent."),
         Counter("selteq_scheduler_messages_sent", "Messages this replica sent to the broker."),
-        Counter("selteq_scheduler_ticks_skipped", "Ticks another replica won and sent."),
         Counter("selteq_scheduler_errors", "Ticks lost to a backing service.", ["service"]),
     )
     made.errors.labels("redis")
+    made.errors.labels("database")
     return made
 
 
@@ -56,6 +56,61 @@ def watch() -> WatchMetrics:
     )
     made.errors.labels("database")
     return made
+
+
+@attrs.frozen
+class ScheduleMetrics:
+    """Per schedule (label ``schedule``, its id; empty for a run no schedule sent)."""
+
+    sent: Counter
+
+
+@functools.cache
+def schedules() -> ScheduleMetrics:
+    return ScheduleMetrics(
+        Counter("selteq_schedule_runs_sent", "Due runs this replica sent.", ["schedule"]),
+    )
+
+
+@attrs.frozen
+class RunMetrics:
+    """The worker's figures per schedule, told by the run recorder as it records each
+    attempt: runs finished by outcome, failures (given up), and how late runs started
+    after they were due."""
+
+    runs: Counter
+    failures: Counter
+    lag: Histogram
+
+    def started(self, run: JobRun) -> None:
+        lag = run.lag
+        if lag is not None:
+            self.lag.labels(_schedule(run)).observe(max(0.0, lag.total_seconds()))
+
+    def finished(self, run: JobRun) -> None:
+        self.runs.labels(_schedule(run), run.outcome).inc()
+        if run.outcome == "failed":
+            self.failures.labels(_schedule(run)).inc()
+
+
+def _schedule(run: JobRun) -> str:
+    return "" if run.schedule_id is None else str(run.schedule_id.value)
+
+
+@functools.cache
+def runs() -> RunMetrics:
+    return RunMetrics(
+        Counter(
+            "selteq_job_runs", "Attempts of job runs ended, by outcome.", ["schedule", "outcome"]
+        ),
+        Counter("selteq_job_run_failures", "Runs given up (dead letters).", ["schedule"]),
+        Histogram(
+            "selteq_job_run_lag_seconds",
+            "Seconds from a run's due time to its start.",
+            ["schedule"],
+            buckets=(0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 900),
+        ),
+    )
 
 
 def serve_metrics(settings: Settings, name: str) -> Callable[[], None]:

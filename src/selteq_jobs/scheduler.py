@@ -1,190 +1,121 @@
-"""`selteq-scheduler` (`make scheduler`): send ``print_user_tasks(user)`` once per tick,
-and ``purge_idempotency_keys()`` once per purge tick (hourly by default).
+"""`selteq-scheduler` (`make scheduler`): every second, send each due schedule's run.
 
-Ticks are aligned to the epoch (every multiple of the interval), so every replica fires
-at the same instants and names the tick the same way; a Redis ``SET NX`` per tick lets
-exactly one of them send. Needs SELTEQ_REDIS_URL: without Redis there is nothing to send
-through, and the API runs the job itself (its embedded mode).
+The schedules are rows in the database (staff edit them; see ``selteq_core`` and
+``docs/operations.md``): each tick reads the due ones, so a created, edited, paused or
+deleted schedule takes effect at the next tick of every replica, with no restart. Of
+several replicas, one sends each due run (the tick lock, keyed by schedule and due time,
+and a compare-and-set on the due time). Needs SELTEQ_REDIS_URL: without Redis there is
+nothing to send through, and the API process runs the same schedules itself (its embedded
+mode calls the same ``container.jobs.run_due_schedules``).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
-from typing import Any
 
 import attrs
-from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.triggers.interval import IntervalTrigger
 
 from selteq_adapters.container import Settings, bootstrap, configure_logging, load_settings
-from selteq_core import Clock, TickLock, Unavailable
+from selteq_core import JobRun, Unavailable
 
 from . import metrics
-from ._signals import stop_on_signals
+from ._signals import Stop, stop_on_signals
 from ._spans import SpanFactory, untraced
-from .actors import PRINT_USER_TASKS, PURGE_IDEMPOTENCY_KEYS, declare_actors
 
 log = logging.getLogger("selteq.scheduler")
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
 
 @attrs.define
-class ReportTick:
-    """One tick: win the tick's lock, then send. Redis being away costs the tick, not the
-    scheduler: the next tick tries again. An outage is logged twice, a WARNING when the
-    first tick fails and an INFO when a tick gets through again; the ticks failing in
-    between log at DEBUG, so a long outage does not fill the log (the metrics still count
+class ScheduleTick:
+    """One tick: send what is due. A backing service being away costs the tick, not the
+    scheduler, and not the run: the schedule stays due and the next tick sends it, once.
+    An outage is logged twice, a WARNING when the first tick fails and an INFO when a tick
+    gets through again; the ticks failing in between log at DEBUG (the metrics still count
     every failed tick)."""
 
-    send: Callable[..., object]
-    lock: TickLock
-    clock: Clock
-    interval: int
-    user_id: int | None
-    """The argument sent (the report's user); None for a job that takes none (the purge)."""
-    name: str = PRINT_USER_TASKS
+    run_due: Callable[[], list[JobRun]]
     span: SpanFactory = untraced
     _failing: bool = False
 
-    def tick_of(self, now: datetime) -> int:
-        """The tick a moment belongs to. APScheduler never fires before the scheduled wall
-        time, so flooring lands every replica on the same number."""
-        return int(now.timestamp() // self.interval)
+    def __call__(self) -> list[JobRun]:
+        with self.span("scheduler tick"):
+            return self._tick()
 
-    def __call__(self) -> bool:
-        tick = self.tick_of(self.clock.now())
-        with self.span("scheduler tick", **{"selteq.tick": tick}):
-            return self._tick(tick)
-
-    def _tick(self, tick: int) -> bool:
+    def _tick(self) -> list[JobRun]:
         counts = metrics.scheduler()
         counts.ticks.inc()
         try:
-            if not self.lock.acquire(self.name, str(tick), ttl=2 * self.interval):
-                log.debug("tick %d: another replica sends %s", tick, self.name)
-                counts.skipped.inc()
-                self._recovered()
-                return False
-            self.send(*self._args())
+            sent = self.run_due()
         except Unavailable as exc:
-            counts.errors.labels("redis").inc()
+            counts.errors.labels(_service(exc)).inc()
             if self._failing:
-                log.debug("tick %d: Redis still unavailable: %s", tick, exc)
+                log.debug("tick lost, still unavailable: %s", exc)
             else:
                 log.warning(
-                    "tick %d: Redis unavailable; trying every tick, logging once more when"
-                    " it is back: %s",
-                    tick,
-                    exc,
+                    "tick lost: %s; trying every tick, logging once more when it is back", exc
                 )
                 self._failing = True
-            return False
-        self._recovered()
-        log.info("tick %d: sent %s%s", tick, self.name, self.call())
-        counts.sent.inc()
-        return True
-
-    def _args(self) -> tuple[int, ...]:
-        return () if self.user_id is None else (self.user_id,)
-
-    def call(self) -> str:
-        """The arguments as a log line shows them: ``(1)``, or ``()``."""
-        return f"({', '.join(map(str, self._args()))})"
-
-    def _recovered(self) -> None:
+            return []
         if self._failing:
-            log.info("Redis is reachable again")
+            log.info("the scheduler's backing services answer again")
             self._failing = False
+        for run in sent:
+            schedule = "" if run.schedule_id is None else str(run.schedule_id.value)
+            counts.sent.inc()
+            metrics.schedules().sent.labels(schedule).inc()
+        return sent
 
 
-def schedule(
-    scheduler: Any,
-    tick: ReportTick,
-    *,
-    start: datetime | None = None,
-    end: datetime | None = None,
-) -> Any:
-    """Add the tick to an APScheduler 3 scheduler: one run at a time, missed runs merged
-    into one, and a run later than half an interval dropped (its tick would be misnamed)."""
-    scheduler.add_job(
-        tick,
-        IntervalTrigger(seconds=tick.interval, start_date=start or EPOCH, end_date=end),
-        id=tick.name,
-        name=f"send {tick.name}{tick.call()}",
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=max(1, tick.interval // 2),
-        replace_existing=True,
-    )
-    return scheduler
+def _service(error: Unavailable) -> str:
+    return "database" if "database" in str(error) else "redis"
 
 
-def _parser(settings: Settings) -> argparse.ArgumentParser:
+def run_ticks(tick: Callable[[], object], stop: Stop, every: float) -> None:
+    """Call ``tick`` on every multiple of ``every`` seconds (so replicas tick together)
+    until stopped."""
+    while not stop.wait(every - time.time() % every):
+        tick()
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="selteq-scheduler", description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--interval", type=int, default=settings.report_interval, help="seconds between sends"
-    )
-    parser.add_argument(
-        "--user", type=int, default=settings.report_user_id, help="whose tasks to report"
+        "--tick", type=float, default=1.0, help="seconds between reads of the schedules (1)"
     )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Send until SIGINT/SIGTERM. APScheduler runs in its own thread; the main thread only
-    waits for the stop (see ``_signals``) and then shuts the scheduler down itself, so no
-    signal handler ever waits for a running send."""
+    """Tick until SIGINT/SIGTERM. The main thread waits for the stop between ticks (see
+    ``_signals``), so a signal ends the wait at once and never interrupts a send."""
     settings = load_settings("selteq-scheduler")
-    parser = _parser(settings)
+    parser = _parser()
     args = parser.parse_args(argv)
     configure_logging(settings)
     if settings.redis_url is None:
         parser.exit(
             2,
             "selteq-scheduler: SELTEQ_REDIS_URL is not set. The scheduler sends through Redis;"
-            " without it, `make run` runs the minute job inside the API process.\n",
+            " without it, `make run` runs the schedules inside the API process.\n",
         )
-    if args.interval < 1 or args.user < 1:
-        parser.error("--interval and --user must be positive")
+    if args.tick <= 0:
+        parser.error("--tick must be positive")
+    return _serve(settings, args.tick)
+
+
+def _serve(settings: Settings, every: float) -> int:
     with stop_on_signals(restore=False) as stop:
         if stop.is_set():
             return 0
         container = bootstrap(settings)
         stop_metrics = metrics.serve_metrics(settings, "scheduler") if settings.metrics else None
         try:
-            broker = container.broker
-            actors = declare_actors(broker, container)
-            assert container.tick_lock is not None  # Redis is configured, checked above
-            tick = ReportTick(
-                actors.print_user_tasks.send,
-                container.tick_lock,
-                container.clock,
-                args.interval,
-                args.user,
-                name=f"{getattr(broker, 'namespace', 'local')}.{PRINT_USER_TASKS}",
-                span=container.span,
-            )
-            purge = ReportTick(
-                actors.purge_idempotency_keys.send,
-                container.tick_lock,
-                container.clock,
-                settings.purge_interval,
-                None,
-                name=f"{getattr(broker, 'namespace', 'local')}.{PURGE_IDEMPOTENCY_KEYS}",
-                span=container.span,
-            )
-            scheduler = BackgroundScheduler(timezone=UTC, daemon=True)
-            schedule(schedule(scheduler, tick), purge)
-            if not stop.is_set():
-                scheduler.start()
-                log.info("sending %s(%d) every %d s", PRINT_USER_TASKS, args.user, args.interval)
-                log.info("sending %s() every %d s", PURGE_IDEMPOTENCY_KEYS, purge.interval)
-                stop.wait()
-                scheduler.shutdown(wait=True)
+            tick = ScheduleTick(container.jobs.run_due_schedules, container.span)
+            log.info("sending the due schedules, reading them every %g s", every)
+            run_ticks(tick, stop, every)
         finally:
             if stop_metrics is not None:
                 stop_metrics()

@@ -50,6 +50,12 @@ def boot(settings: Settings | None = None) -> tuple[dramatiq.Broker, Actors]:
     broker = container.broker
     if settings.metrics:
         broker.add_middleware(prometheus)
+    observer = None
+    if settings.metrics:
+        from .metrics import runs
+
+        observer = runs()
+    container.jobs.record_runs(broker, observer)
     broker.add_middleware(CloseContainer(container))
     actors = declare_actors(broker, container)
     dramatiq.set_broker(broker)

@@ -11,6 +11,7 @@ from typing import Any
 from .connection import Connection, StatementSpan
 from .dialect import Dialect, dialect_named
 from .drivers import open_raw
+from .jobs import SqlJobsUnitOfWork
 from .migrations import apply_pending
 from .pool import Pool, PoolStats
 from .repositories import SqlTaskBatchReader
@@ -61,6 +62,10 @@ class Database:
     def unit_of_work(self) -> SqlUnitOfWork:
         """A fresh unit of work (the container's UnitOfWorkFactory is this bound method)."""
         return SqlUnitOfWork(self._pool)
+
+    def jobs_unit_of_work(self) -> SqlJobsUnitOfWork:
+        """A fresh unit of work that also holds the schedules and job runs."""
+        return SqlJobsUnitOfWork(self._pool)
 
     def batch_reader(self) -> SqlTaskBatchReader:
         """The store's optional batch read (``selteq_core.TaskBatchReader``)."""

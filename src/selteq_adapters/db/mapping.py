@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from selteq_core import (
+    OUTCOMES,
     AuditAction,
     AuditEntry,
     Duration,
     IdempotencyKey,
+    Job,
+    JobRun,
     KeyedCreate,
+    Outcome,
     RefreshRecord,
+    Schedule,
+    ScheduleId,
     Task,
     TaskId,
     Title,
+    Trigger,
     User,
     UserId,
     Username,
@@ -86,6 +95,55 @@ def audit_from_row(row: Row, dialect: Dialect) -> AuditEntry:
         detail=str(row[7]),
         id=int(row[0]),
     )
+
+
+def schedule_from_row(row: Row, dialect: Dialect) -> Schedule:
+    """Columns: id, job, user_id, every_seconds, cron, timezone, enabled, next_due_at,
+    follows_settings, created_at, updated_at."""
+    if row[3] is not None:
+        trigger = Trigger("every", every_seconds=int(row[3]))
+    else:
+        trigger = Trigger("cron", cron=str(row[4]), timezone=str(row[5]))
+    return Schedule(
+        id=ScheduleId(int(row[0])),
+        job=Job(str(row[1]), None if row[2] is None else UserId(int(row[2]))),
+        trigger=trigger,
+        enabled=_flag(row[6]),
+        next_due_at=None if row[7] is None else dialect.from_db(row[7]),
+        follows_settings=_flag(row[8]),
+        created_at=dialect.from_db(row[9]),
+        updated_at=dialect.from_db(row[10]),
+    )
+
+
+def run_from_row(row: Row, dialect: Dialect) -> JobRun:
+    """Columns: id, job, user_id, schedule_id, due_at, queued_at, outcome, started_at,
+    finished_at, retries, duration_ms, reported, error."""
+
+    def moment(value: object) -> datetime | None:
+        return None if value is None else dialect.from_db(value)
+
+    queued = dialect.from_db(row[5])
+    return JobRun(
+        id=str(row[0]),
+        job=Job(str(row[1]), None if row[2] is None else UserId(int(row[2]))),
+        schedule_id=None if row[3] is None else ScheduleId(int(row[3])),
+        due_at=moment(row[4]),
+        queued_at=queued,
+        outcome=_outcome(str(row[6])),
+        started_at=moment(row[7]),
+        finished_at=moment(row[8]),
+        retries=int(row[9]),
+        duration_ms=None if row[10] is None else int(row[10]),
+        reported=None if row[11] is None else str(row[11]),
+        error=None if row[12] is None else str(row[12]),
+    )
+
+
+def _outcome(value: str) -> Outcome:
+    if value not in OUTCOMES:
+        raise ValueError(f"unknown run outcome {value!r}")
+    return value
 
 
 def _flag(value: object) -> bool:

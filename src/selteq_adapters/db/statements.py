@@ -219,6 +219,72 @@ class Statements:
         " FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?"
     )
     """The log newest first, below an id: one range of its primary key."""
+    schedule_insert: str = (
+        "INSERT INTO schedules (job, user_id, every_seconds, cron, timezone, enabled,"
+        " next_due_at, follows_settings, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)"
+    )
+    schedule_get: str = (
+        "SELECT id, job, user_id, every_seconds, cron, timezone, enabled, next_due_at,"
+        " follows_settings, created_at, updated_at FROM schedules WHERE id = ?"
+    )
+    schedule_all: str = (
+        "SELECT id, job, user_id, every_seconds, cron, timezone, enabled, next_due_at,"
+        " follows_settings, created_at, updated_at FROM schedules ORDER BY id"
+    )
+    schedule_due: str = (
+        "SELECT id, job, user_id, every_seconds, cron, timezone, enabled, next_due_at,"
+        " follows_settings, created_at, updated_at FROM schedules"
+        " WHERE enabled = 1 AND (next_due_at IS NULL OR next_due_at <= ?)"
+        " ORDER BY next_due_at, id LIMIT ?"
+    )
+    """The enabled schedules due at a time (or not computed yet), on ``ix_schedules_due``."""
+    schedule_update: str = (
+        "UPDATE schedules SET job = ?, user_id = ?, every_seconds = ?, cron = ?, timezone = ?,"
+        " enabled = ?, next_due_at = ?, follows_settings = ?, updated_at = ?"
+        " WHERE id = ? AND updated_at = ?"
+    )
+    """A compare-and-set on updated_at: an edit made meanwhile is never overwritten."""
+    schedule_advance: str = "UPDATE schedules SET next_due_at = ? WHERE id = ? AND next_due_at = ?"
+    schedule_advance_unset: str = (
+        "UPDATE schedules SET next_due_at = ? WHERE id = ? AND next_due_at IS NULL"
+    )
+    schedule_delete: str = "DELETE FROM schedules WHERE id = ?"
+    run_insert: str = (
+        "INSERT INTO job_runs (id, job, user_id, schedule_id, due_at, queued_at, outcome,"
+        " started_at, finished_at, retries, duration_ms, reported, error)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    )
+    run_get: str = (
+        "SELECT id, job, user_id, schedule_id, due_at, queued_at, outcome, started_at,"
+        " finished_at, retries, duration_ms, reported, error FROM job_runs WHERE id = ?"
+    )
+    run_save: str = (
+        "UPDATE job_runs SET outcome = ?, started_at = ?, finished_at = ?, retries = ?,"
+        " duration_ms = ?, reported = ?, error = ? WHERE id = ?"
+    )
+    run_newest: str = (
+        "SELECT id, job, user_id, schedule_id, due_at, queued_at, outcome, started_at,"
+        " finished_at, retries, duration_ms, reported, error FROM job_runs"
+        " WHERE queued_at >= ? AND queued_at < ? AND outcome BETWEEN ? AND ?"
+        " AND queued_at <= ? AND (queued_at < ? OR id < ?)"
+        " ORDER BY queued_at DESC, id DESC LIMIT ?"
+    )
+    """Runs newest first in a queued window (from, to), with an outcome in a range (one
+    outcome, or all of them), older than a (queued_at, id) keyset, as ``task_newest``."""
+    run_newest_schedule: str = (
+        "SELECT id, job, user_id, schedule_id, due_at, queued_at, outcome, started_at,"
+        " finished_at, retries, duration_ms, reported, error FROM job_runs"
+        " WHERE schedule_id = ? AND queued_at >= ? AND queued_at < ? AND outcome BETWEEN ? AND ?"
+        " AND queued_at <= ? AND (queued_at < ? OR id < ?)"
+        " ORDER BY queued_at DESC, id DESC LIMIT ?"
+    )
+    """``run_newest`` for one schedule (the first parameter), on ``ix_job_runs_schedule``."""
+    run_purge: str = (
+        "DELETE FROM job_runs WHERE id IN"
+        " (SELECT id FROM job_runs WHERE queued_at < ? ORDER BY queued_at LIMIT ?)"
+    )
+    """At most ``LIMIT`` runs queued before a time, oldest first: one bounded batch."""
     ping: str = "SELECT 1"
     prepared: tuple[str, ...] = ()
     """Names of the hot reads a session prepares once (PostgreSQL only; see
@@ -287,6 +353,17 @@ POSTGRESQL = Statements(
     idempotency_purge=(
         "DELETE FROM idempotency_keys WHERE ctid = ANY(ARRAY(SELECT ctid FROM idempotency_keys"
         " WHERE created_at < ? ORDER BY created_at LIMIT ?))"
+    ),
+    schedule_insert=(
+        "INSERT INTO schedules (job, user_id, every_seconds, cron, timezone, enabled,"
+        " next_due_at, follows_settings, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, FALSE, ?, ?) RETURNING id"
+    ),
+    schedule_due=(
+        "SELECT id, job, user_id, every_seconds, cron, timezone, enabled, next_due_at,"
+        " follows_settings, created_at, updated_at FROM schedules"
+        " WHERE enabled AND (next_due_at IS NULL OR next_due_at <= ?)"
+        " ORDER BY next_due_at, id LIMIT ?"
     ),
     migration_lock="SELECT pg_advisory_xact_lock(?)",
     migrations_table=(
@@ -371,6 +448,37 @@ MSSQL = Statements(
     idempotency_purge=(
         "WITH batch AS (SELECT TOP (?) * FROM idempotency_keys WHERE created_at < ?"
         " ORDER BY created_at) DELETE FROM batch"
+    ),
+    schedule_insert=(
+        "INSERT INTO schedules (job, user_id, every_seconds, cron, timezone, enabled,"
+        " next_due_at, follows_settings, created_at, updated_at)"
+        " OUTPUT INSERTED.id VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)"
+    ),
+    schedule_due=(
+        "SELECT TOP (?) id, job, user_id, every_seconds, cron, timezone, enabled, next_due_at,"
+        " follows_settings, created_at, updated_at FROM schedules"
+        " WHERE enabled = 1 AND (next_due_at IS NULL OR next_due_at <= ?)"
+        " ORDER BY next_due_at, id"
+    ),
+    run_newest=(
+        "SELECT TOP (?) id, job, user_id, schedule_id, due_at, queued_at, outcome, started_at,"
+        " finished_at, retries, duration_ms, reported, error FROM job_runs"
+        " WHERE queued_at >= ? AND queued_at < ? AND outcome BETWEEN ? AND ?"
+        " AND queued_at <= ? AND (queued_at < ? OR id < ?)"
+        " ORDER BY queued_at DESC, id DESC"
+    ),
+    run_newest_schedule=(
+        "SELECT TOP (?) id, job, user_id, schedule_id, due_at, queued_at, outcome, started_at,"
+        " finished_at, retries, duration_ms, reported, error FROM job_runs"
+        " WHERE schedule_id = ? AND queued_at >= ? AND queued_at < ? AND outcome BETWEEN ? AND ?"
+        " AND queued_at <= ? AND (queued_at < ? OR id < ?)"
+        " ORDER BY queued_at DESC, id DESC"
+    ),
+    # By the key, not through a CTE: Babelfish (the T-SQL engine tested here) cannot delete
+    # through one; both forms are SQL Server's.
+    run_purge=(
+        "DELETE FROM job_runs WHERE id IN"
+        " (SELECT TOP (?) id FROM job_runs WHERE queued_at < ? ORDER BY queued_at)"
     ),
     begin=None,
     commit=None,

@@ -1,7 +1,10 @@
-"""The minute job and the purge of expired idempotency keys inside the API process, for a
-laptop without Redis (``make run``).
+"""The schedules inside the API process, for a laptop without Redis (``make run``).
 
-With Redis configured, the scheduler and Dramatiq worker processes do this instead.
+The same schedules as the scheduler process follows (the ``schedules`` table: staff edit
+them, the first tick applies the settings' report and purge intervals to the ones that
+follow them), ticked by the same core call, ``container.jobs.run_due_schedules``; here it
+also runs the due jobs in this process and records each run. With Redis configured, the
+scheduler and the Dramatiq worker processes do this instead.
 """
 
 from __future__ import annotations
@@ -18,64 +21,51 @@ from selteq_adapters.container import Container
 from selteq_core import SelteqError
 
 log = logging.getLogger("selteq.http.background")
-JOB_ID = "report-user-tasks"
-PURGE_JOB_ID = "purge-idempotency-keys"
+JOB_ID = "schedules-tick"
+TICK_SECONDS = 1
 
 
-def _report(container: Container, user_id: int) -> None:
-    try:
-        container.log_tasks(user_id)
-    except SelteqError as error:
-        log.warning("report for user %s skipped: %s", user_id, type(error).__name__)
+class _Tick:
+    """One tick: run what is due. A database that is away costs the tick, logged once
+    when the outage starts and once when a tick gets through again."""
 
+    def __init__(self, container: Container) -> None:
+        self._run_due = container.jobs.run_due_schedules
+        self._failing = False
 
-def _purge(container: Container) -> None:
-    try:
-        purged = container.purge_idempotency_keys()
-    except SelteqError as error:
-        log.warning("idempotency key purge skipped: %s", type(error).__name__)
-        return
-    log.info("purged %d expired idempotency key(s)", purged)
+    def __call__(self) -> None:
+        try:
+            self._run_due()
+        except SelteqError as error:
+            if not self._failing:
+                log.warning("schedules skipped: %s; retrying every tick", type(error).__name__)
+            self._failing = True
+            return
+        if self._failing:
+            log.info("schedules run again")
+        self._failing = False
 
 
 def report_job(container: Container) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
-    """A lifespan running ``log_tasks(settings.report_user_id)`` every
-    ``settings.report_interval`` seconds, and the idempotency key purge every
-    ``settings.purge_interval`` seconds: late runs are merged into one, never overlap,
-    and the scheduler has stopped (waiting for a running job) before the app shuts down."""
-    settings = container.settings
+    """A lifespan ticking the schedules every second in a thread of its own: late ticks
+    are merged into one and never overlap, and the ticking has stopped (waiting for a
+    running job) before the app shuts down."""
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
         scheduler = BackgroundScheduler(timezone=UTC)
         scheduler.add_job(
-            _report,
+            _Tick(container),
             "interval",
-            seconds=settings.report_interval,
-            args=(container, settings.report_user_id),
+            seconds=TICK_SECONDS,
             id=JOB_ID,
-            name="report user tasks",
+            name="run due schedules",
             coalesce=True,
             max_instances=1,
-            misfire_grace_time=max(1, settings.report_interval // 2),
-        )
-        scheduler.add_job(
-            _purge,
-            "interval",
-            seconds=settings.purge_interval,
-            args=(container,),
-            id=PURGE_JOB_ID,
-            name="purge expired idempotency keys",
-            coalesce=True,
-            max_instances=1,
-            misfire_grace_time=max(1, settings.purge_interval // 2),
+            misfire_grace_time=TICK_SECONDS,
         )
         scheduler.start()
-        log.info(
-            "reporting user %s's tasks every %ss in this process",
-            settings.report_user_id,
-            settings.report_interval,
-        )
+        log.info("running the schedules in this process (no SELTEQ_REDIS_URL)")
         try:
             yield
         finally:

@@ -18,7 +18,7 @@ FIELDS = {"time", "level", "logger", "message", "request_id"}
 # What each process has logged once it is up, and which lines are its own.
 COMMANDS = {
     "selteq-watch": (["--interval", "0.1"], "task(s) of every user", "selteq."),
-    "selteq-scheduler": ([], "sending print_user_tasks", "selteq."),
+    "selteq-scheduler": ([], "sending the due schedules", "selteq."),
     "dramatiq": (
         ["selteq_jobs.worker", "-p", "1", "-t", "1"],
         "ready for action",

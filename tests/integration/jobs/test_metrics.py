@@ -77,7 +77,7 @@ def test_worker_and_scheduler_counters_move_after_a_tick(
     wait_for(lambda: scheduler_metric("selteq_scheduler_messages_sent_total") >= 1, "a send", 30)
     ticks = scheduler_metric("selteq_scheduler_ticks_total")
     assert ticks >= 1
-    assert scheduler_metric("selteq_scheduler_ticks_skipped_total") == 0
+    assert scheduler_metric("selteq_schedule_runs_sent_total", schedule="1") >= 1
     assert scheduler_metric("selteq_scheduler_errors_total", service="redis") == 0
     wait_for(lambda: scheduler_metric("selteq_scheduler_ticks_total") > ticks, "another tick")
 
@@ -88,6 +88,13 @@ def test_worker_and_scheduler_counters_move_after_a_tick(
         "a timed message",
     )
     assert worker_metric("dramatiq_message_errors_total") == 0
+    report = {"schedule": "1"}
+    wait_for(
+        lambda: worker_metric("selteq_job_runs_total", outcome="succeeded", **report) >= 1,
+        "a run counted per schedule",
+    )
+    assert worker_metric("selteq_job_run_lag_seconds_count", **report) >= 1
+    assert worker_metric("selteq_job_run_failures_total", **report) == 0
     assert "3 task(s) of user 1" in worker.output()
     assert scheduler.stop() == 0
     assert worker.stop() == 0

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from selteq_adapters.container import Container
 from selteq_adapters.settings import Settings
 
 from .conftest import BIN, Process, free_port, job_env, wait_for
@@ -88,7 +89,7 @@ def test_the_worker_logs_an_outage_once_and_its_end_once(
 
 
 def test_the_scheduler_logs_an_outage_once_and_its_end_once(
-    settings: Settings,
+    container: Container,
     redis_server: Callable[[int], Process],
     processes: list[Process],
     tmp_path: Path,
@@ -96,17 +97,20 @@ def test_the_scheduler_logs_an_outage_once_and_its_end_once(
     port = free_port()
     server = redis_server(port)
     env = job_env(
-        settings, SELTEQ_REDIS_URL=f"redis://127.0.0.1:{port}/0", SELTEQ_REPORT_INTERVAL="1"
+        container.settings,
+        SELTEQ_REDIS_URL=f"redis://127.0.0.1:{port}/0",
+        SELTEQ_REPORT_INTERVAL="1",
     )
     scheduler = Process([str(BIN / "selteq-scheduler")], env, tmp_path, tmp_path / "s.log")
     processes.append(scheduler)
-    wait_for(lambda: bool(_lines(scheduler, ": sent ")), "a first send")
+    wait_for(lambda: bool(_lines(scheduler, "'s tasks due ")), "a first send")
 
     _outage(scheduler, port, redis_server, server)
-    wait_for(lambda: bool(_lines(scheduler, "Redis is reachable again")), "a send after", 60)
+    wait_for(lambda: bool(_lines(scheduler, "answer again")), "a send after", 60)
 
-    assert len(_lines(scheduler, "Redis unavailable")) == 1, scheduler.output()
-    assert " WARNING " in _lines(scheduler, "Redis unavailable")[0]
-    assert len(_lines(scheduler, "Redis is reachable again")) == 1
+    assert len(_lines(scheduler, "tick lost")) == 1, scheduler.output()
+    assert " WARNING " in _lines(scheduler, "tick lost")[0]
+    assert "Redis" in _lines(scheduler, "tick lost")[0]
+    assert len(_lines(scheduler, "answer again")) == 1
     scheduler.proc.send_signal(signal.SIGINT)
     assert scheduler.stop() == 0

@@ -22,7 +22,7 @@ from selteq_adapters.settings import Settings
 from .conftest import BIN, job_env
 
 RUNS = 50
-READY = {"selteq-watch": "task(s) of every user", "selteq-scheduler": "sending print_user_tasks"}
+READY = {"selteq-watch": "task(s) of every user", "selteq-scheduler": "sending the due schedules"}
 
 
 @pytest.fixture(scope="module")

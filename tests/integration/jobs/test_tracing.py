@@ -13,7 +13,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from selteq_adapters.container import Container, Overrides, bootstrap
 from selteq_adapters.settings import Settings
 from selteq_jobs.actors import PRINT_USER_TASKS, declare_actors
-from selteq_jobs.scheduler import ReportTick
+from selteq_jobs.scheduler import ScheduleTick
 from selteq_jobs.watch import Watcher
 
 
@@ -71,20 +71,10 @@ def test_a_watcher_tick_is_a_span_with_its_statements(
     assert "SELECT" in _statements_under(spans, _one(spans, "watch tick"))
 
 
-def test_a_scheduler_tick_is_a_span(
-    traced: Container, exporter: InMemorySpanExporter, namespace: str
+def test_a_scheduler_tick_is_a_span_with_its_statements(
+    traced: Container, exporter: InMemorySpanExporter
 ) -> None:
-    actors = declare_actors(traced.broker, traced)
-    assert traced.tick_lock is not None
-    tick = ReportTick(
-        actors.print_user_tasks.send,
-        traced.tick_lock,
-        traced.clock,
-        interval=60,
-        user_id=1,
-        name=f"{namespace}.{PRINT_USER_TASKS}",
-        span=traced.span,
-    )
-    assert tick()
-    span = _one(exporter.get_finished_spans(), "scheduler tick")
-    assert (span.attributes or {})["selteq.tick"] == tick.tick_of(traced.clock.now())
+    traced.migrate()
+    assert ScheduleTick(traced.jobs.run_due_schedules, traced.span)() == []
+    spans = exporter.get_finished_spans()
+    assert "SELECT" in _statements_under(spans, _one(spans, "scheduler tick"))

@@ -4,43 +4,52 @@ default registry, so each test reads how far a counter moved)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from prometheus_client import REGISTRY
 
-from selteq_core import CreateTask, LogTasks, RegisterUser, ReportTasks, Unavailable
+from selteq_core import (
+    CreateTask,
+    Job,
+    JobRun,
+    LogTasks,
+    RegisterUser,
+    ReportTasks,
+    ScheduleId,
+    Unavailable,
+)
 from selteq_core.memory import InMemoryDatabase, ManualClock
-from selteq_jobs.scheduler import ReportTick
+from selteq_jobs.scheduler import ScheduleTick
 from selteq_jobs.watch import Watcher
 from tests.fakes import FakeHasher, FakeSignupThrottle, FakeTaskLog, FaultyUnitOfWork
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def reading(*names: str, **labels: str) -> Callable[[], list[float]]:
     return lambda: [REGISTRY.get_sample_value(n, labels) or 0.0 for n in names]
 
 
-class Lock:
-    def __init__(self, answers: list[bool | Exception]) -> None:
-        self.answers = answers
+def test_each_tick_counts_once_as_it_sent_or_was_lost() -> None:
+    names = ("ticks", "messages_sent")
+    read = reading(*(f"selteq_scheduler_{name}_total" for name in names))
+    errors = reading("selteq_scheduler_errors_total", service="redis")
+    per_schedule = reading("selteq_schedule_runs_sent_total", schedule="4")
+    before, errors_before, schedule_before = read(), errors(), per_schedule()
+    run = JobRun("m", Job.of("purge_idempotency_keys"), ScheduleId(4), T0, T0)
+    answers: list[list[JobRun] | Exception] = [[run], [], Unavailable("Redis is away"), [run]]
 
-    def acquire(self, name: str, tick: str, ttl: int) -> bool:
-        answer = self.answers.pop(0)
+    def run_due() -> list[JobRun]:
+        answer = answers.pop(0)
         if isinstance(answer, Exception):
             raise answer
         return answer
 
-
-def test_each_tick_counts_once_as_sent_skipped_or_lost() -> None:
-    names = ("ticks", "messages_sent", "ticks_skipped")
-    read = reading(*(f"selteq_scheduler_{name}_total" for name in names))
-    errors = reading("selteq_scheduler_errors_total", service="redis")
-    before, errors_before = read(), errors()
-    sent: list[int] = []
-    lock = Lock([True, False, Unavailable("Redis is away"), True])
-    tick = ReportTick(sent.append, lock, ManualClock(), interval=60, user_id=1)
-    assert [tick() for _ in range(4)] == [True, False, False, True]
-    assert sent == [1, 1]
-    assert [a - b for a, b in zip(read(), before, strict=True)] == [4, 2, 1]
+    tick = ScheduleTick(run_due)
+    assert [len(tick()) for _ in range(4)] == [1, 0, 0, 1]
+    assert [a - b for a, b in zip(read(), before, strict=True)] == [4, 2]
     assert errors()[0] - errors_before[0] == 1
+    assert per_schedule()[0] - schedule_before[0] == 2
 
 
 def test_the_watcher_counts_passes_tasks_and_database_errors() -> None:

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from apscheduler.schedulers.background import BackgroundScheduler
 from dramatiq.brokers.stub import StubBroker
 
 from selteq_adapters.container import Container, Overrides, bootstrap
@@ -17,7 +16,6 @@ from selteq_adapters.settings import Settings
 from selteq_core import KEY_TTL, IdempotencyKey, UserId
 from selteq_core.memory import ManualClock
 from selteq_jobs.actors import PURGE_IDEMPOTENCY_KEYS, declare_actors
-from selteq_jobs.scheduler import ReportTick, schedule
 
 from .test_actors import FAST, Run
 
@@ -66,36 +64,18 @@ def test_the_actor_forgets_expired_keys_and_keeps_fresh_ones(
     assert kept.task == fresh
 
 
-def test_the_purge_tick_sends_no_arguments_and_says_so(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, logger="selteq.scheduler")
-    calls: list[tuple[object, ...]] = []
-
-    class Lock:
-        def acquire(self, name: str, tick: str, ttl: int) -> bool:
-            return True
-
-    tick = ReportTick(
-        lambda *args: calls.append(args),
-        Lock(),
-        ManualClock(T0),
-        interval=3600,
-        user_id=None,
-        name=PURGE_IDEMPOTENCY_KEYS,
-    )
-    assert tick()
-    assert calls == [()]
-    hour = int(T0.timestamp()) // 3600
-    assert caplog.records[-1].getMessage() == f"tick {hour}: sent purge_idempotency_keys()"
-
-
-def test_the_report_and_the_purge_are_two_jobs_of_one_scheduler() -> None:
-    def tick(name: str, interval: int, user_id: int | None) -> ReportTick:
-        return ReportTick(print, None, ManualClock(T0), interval, user_id, name=name)  # type: ignore[arg-type]
-
-    scheduler = BackgroundScheduler(timezone=UTC)
-    schedule(schedule(scheduler, tick("report", 60, 1)), tick("purge", 3600, None))
-    jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert sorted(jobs) == ["purge", "report"]
-    assert jobs["purge"].name == "send purge()"
-    assert jobs["report"].name == "send report(1)"
-    assert jobs["purge"].trigger.interval == timedelta(hours=1)
+def test_the_purge_schedule_runs_in_process_without_redis_and_is_recorded(
+    timed: Container, clock: ManualClock
+) -> None:
+    """The embedded mode: one call per tick runs the due schedules here, and records them."""
+    jobs = timed.jobs
+    clock.current = T0 + timedelta(hours=3)
+    assert jobs.run_due_schedules() == []  # the first tick only computes the next due times
+    clock.current = T0 + timedelta(hours=4)
+    ran = jobs.run_due_schedules()
+    assert sorted(r.job.kind for r in ran) == ["print_user_tasks", PURGE_IDEMPOTENCY_KEYS]
+    with timed.jobs.start_run.uow() as work:
+        recorded = {r.job.kind: r for r in (work.runs.get(run.id) for run in ran) if r}
+    purge = recorded[PURGE_IDEMPOTENCY_KEYS]
+    assert (purge.outcome, purge.reported) == ("succeeded", "0 expired record(s) purged")
+    assert recorded["print_user_tasks"].reported == "0 task(s) logged"
