@@ -14,6 +14,10 @@ Choices worth knowing:
   hand back the rows of ``INSERT … RETURNING``.
 - Waits are bounded: SQLite's busy_timeout (5 s), PostgreSQL's statement_timeout and SQL
   Server's LOCK_TIMEOUT (5 s). Past them the driver error becomes Unavailable.
+- Search terms become LIKE patterns whose wildcards match only themselves: ``ESCAPE '!'``
+  on SQLite and PostgreSQL; on SQL Server each special character inside brackets (``[_]``,
+  ``[%]``, ``[[]``) with no ESCAPE clause, which every T-SQL engine reads alike
+  (docs/decisions/0401-babelfish-differences.md).
 - SQLite transactions start with ``BEGIN IMMEDIATE`` at a unit of work's first write (reads
   before it run in autocommit, see ``connection``): SQLite has one writer, and taking the
   write lock up front means the writer waits its turn (busy_timeout) instead of failing
@@ -43,10 +47,21 @@ class Dialect:
     limit_first: bool
     text_times: bool
     migration_lock_params: tuple[int, ...]
+    bracket_like: bool = False
+    """LIKE patterns escape by brackets (T-SQL) instead of ``ESCAPE LIKE_ESCAPE``."""
 
     def limited(self, params: tuple[object, ...], limit: int) -> tuple[object, ...]:
         """Bind ``limit`` where the statement expects it: ``TOP (?)`` first, ``LIMIT ?`` last."""
         return (limit, *params) if self.limit_first else (*params, limit)
+
+    def contains_pattern(self, text: str) -> str:
+        """A LIKE pattern for this dialect's statements matching any text that holds
+        ``text``: the escape character and every wildcard in it match only themselves."""
+        if self.bracket_like:
+            escaped = "".join(f"[{ch}]" if ch in _BRACKETED else ch for ch in text)
+        else:
+            escaped = "".join(LIKE_ESCAPE + ch if ch in _LIKE_SPECIALS else ch for ch in text)
+        return f"%{escaped}%"
 
     def to_db(self, moment: datetime) -> datetime | str:
         """An aware time as the database keeps it: naive UTC, or text on SQLite."""
@@ -67,18 +82,12 @@ class Dialect:
         return value.astimezone(UTC)
 
 
-_LIKE_SPECIALS = (LIKE_ESCAPE, "%", "_", "[")  # "[" opens a character class on SQL Server
+_LIKE_SPECIALS = (LIKE_ESCAPE, "%", "_")
+_BRACKETED = ("%", "_", "[")  # "[" opens a character class on SQL Server; "]" alone does not
 EARLIEST = datetime(1753, 1, 1, tzinfo=UTC)
 """Before any task (and within SQL Server's oldest DATETIME): an open window's start."""
 LATEST = datetime(9999, 12, 30, tzinfo=UTC)
 """After any task: an open window's end, and the keyset of a first page."""
-
-
-def contains_pattern(text: str) -> str:
-    """A LIKE pattern (with ``ESCAPE LIKE_ESCAPE``) matching any text that holds ``text``:
-    the escape character and every wildcard in it match only themselves."""
-    escaped = "".join(LIKE_ESCAPE + ch if ch in _LIKE_SPECIALS else ch for ch in text)
-    return f"%{escaped}%"
 
 
 DIALECTS: dict[DialectName, Dialect] = {
@@ -102,6 +111,7 @@ DIALECTS: dict[DialectName, Dialect] = {
         limit_first=True,
         text_times=False,
         migration_lock_params=(MIGRATION_LOCK_TIMEOUT_MS,),
+        bracket_like=True,
     ),
 }
 _DBMS_MARKERS: tuple[tuple[str, DialectName], ...] = (

@@ -27,7 +27,7 @@ from selteq_core import (
 )
 
 from .connection import Connection
-from .dialect import EARLIEST, LATEST, contains_pattern
+from .dialect import EARLIEST, LATEST
 from .mapping import refresh_from_row, task_from_row, user_from_row
 from .pool import Pool
 
@@ -85,7 +85,7 @@ class SqlTaskRepository(TaskRepository):
         filters = (
             to_db(query.created_from or EARLIEST),
             to_db(query.created_to or LATEST),
-            contains_pattern(query.title_contains),
+            self._d.contains_pattern(query.title_contains),
             to_db(at),
             to_db(at),
             2**63 - 1 if before is None else before.id.value,
@@ -131,7 +131,7 @@ class SqlUserRepository(UserRepository):
 
     def page(self, search: str, after: UserId | None, limit: int) -> list[User]:
         start = 0 if after is None else after.value
-        params = self._d.limited((start, contains_pattern(search)), limit)
+        params = self._d.limited((start, self._d.contains_pattern(search)), limit)
         return [user_from_row(row, self._d) for row in self._c.all(self._sql.user_page, params)]
 
     def set_active(self, user_id: UserId, active: bool, at: datetime) -> bool:

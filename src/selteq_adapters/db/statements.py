@@ -10,8 +10,9 @@ from __future__ import annotations
 import attrs
 
 LIKE_ESCAPE = "!"
-"""The escape character of every LIKE below (``ESCAPE '!'``): a backslash means different
-things to different engines and string grammars."""
+"""The escape character of the SQLite and PostgreSQL LIKEs below (``ESCAPE '!'``): a
+backslash means different things to different engines and string grammars. SQL Server's
+patterns escape by brackets instead (``Dialect.contains_pattern``)."""
 
 
 @attrs.frozen
@@ -224,18 +225,18 @@ MSSQL = Statements(
     ),
     user_page=(
         "SELECT TOP (?) id, username, password_hash, is_active, created_at, updated_at, is_staff"
-        " FROM users WHERE id > ? AND LOWER(username) LIKE LOWER(?) ESCAPE '!' ORDER BY id"
+        " FROM users WHERE id > ? AND LOWER(username) LIKE LOWER(?) ORDER BY id"
     ),
     task_newest=(
         "SELECT TOP (?) id, user_id, title, duration, created_at, updated_at FROM tasks"
-        " WHERE created_at >= ? AND created_at < ? AND LOWER(title) LIKE LOWER(?) ESCAPE '!'"
+        " WHERE created_at >= ? AND created_at < ? AND LOWER(title) LIKE LOWER(?)"
         " AND created_at <= ? AND (created_at < ? OR id < ?)"
         " ORDER BY created_at DESC, id DESC"
     ),
     task_newest_owner=(
         "SELECT TOP (?) id, user_id, title, duration, created_at, updated_at FROM tasks"
         " WHERE user_id = ?"
-        " AND created_at >= ? AND created_at < ? AND LOWER(title) LIKE LOWER(?) ESCAPE '!'"
+        " AND created_at >= ? AND created_at < ? AND LOWER(title) LIKE LOWER(?)"
         " AND created_at <= ? AND (created_at < ? OR id < ?)"
         " ORDER BY created_at DESC, id DESC"
     ),
@@ -259,10 +260,14 @@ MSSQL = Statements(
         "SELECT TOP (?) id, user_id, title, duration, created_at, updated_at FROM tasks"
         " WHERE user_id = ? AND id > ? ORDER BY id"
     ),
-    # No row values on SQL Server: the oldest batch is deleted through a CTE over the index.
+    # No row values on SQL Server: the oldest batch, found on the index, joined back on the
+    # primary key. Not ``WITH batch AS (…) DELETE FROM batch``: Babelfish cannot delete
+    # through a CTE (docs/decisions/0401-babelfish-differences.md).
     idempotency_purge=(
-        "WITH batch AS (SELECT TOP (?) * FROM idempotency_keys WHERE created_at < ?"
-        " ORDER BY created_at) DELETE FROM batch"
+        "DELETE k FROM idempotency_keys AS k JOIN"
+        " (SELECT TOP (?) user_id AS owner, idem_key AS idem FROM idempotency_keys"
+        " WHERE created_at < ? ORDER BY created_at) AS b"
+        " ON k.user_id = b.owner AND k.idem_key = b.idem"
     ),
     begin=None,
     commit=None,
