@@ -173,8 +173,9 @@ class Connection:
         self.broken = True
 
     def _begin(self) -> None:
-        """Start the transaction before a write: BEGIN IMMEDIATE on SQLite; for the ODBC
-        servers, autocommit off (the driver sends BEGIN with the next statement)."""
+        """Start the transaction before a write: the dialect's BEGIN statement (SQLite's
+        BEGIN IMMEDIATE, SQL Server's BEGIN TRANSACTION); for PostgreSQL, autocommit off
+        (psqlODBC sends BEGIN with the next statement)."""
         if self.in_transaction:
             return
         with self._translated():

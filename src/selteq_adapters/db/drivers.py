@@ -130,7 +130,7 @@ def _odbc(url: DatabaseUrl, connect_timeout: float, statement_timeout: float) ->
     def set_autocommit(on: bool) -> None:
         raw.autocommit = on
 
-    if dialect.sql.begin is not None:
+    if dialect.name == "sqlite":
         return Opened(raw, dialect, (pyodbc.Error,), is_conflict, _sqlite_busy)
     return Opened(raw, dialect, (pyodbc.Error,), is_conflict, _never_busy, set_autocommit)
 

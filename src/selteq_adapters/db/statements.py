@@ -269,9 +269,13 @@ MSSQL = Statements(
         " WHERE created_at < ? ORDER BY created_at) AS b"
         " ON k.user_id = b.owner AND k.idem_key = b.idem"
     ),
-    begin=None,
-    commit=None,
-    rollback=None,
+    # Transactions as statements on a connection left in autocommit, not the driver's
+    # autocommit switch: under XACT_ABORT the server ends a transaction on its first error,
+    # and FreeTDS's own rollback then fails ("no transaction"), discarding a sound
+    # connection on every conflict; this ROLLBACK asks first. One round trip each way.
+    begin="BEGIN TRANSACTION",
+    commit="COMMIT TRANSACTION",
+    rollback="IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION",
     session_setup=("SET LOCK_TIMEOUT 5000", "SET XACT_ABORT ON"),
     unbounded_session=("SET LOCK_TIMEOUT -1",),
     migration_lock=(

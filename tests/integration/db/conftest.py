@@ -38,15 +38,6 @@ def postgres() -> Iterator[PostgresServer]:
         server.drop_all()
 
 
-@pytest.fixture(scope="session")
-def mssql() -> Iterator[MssqlServer]:
-    server = MssqlServer()
-    try:
-        yield server
-    finally:
-        server.drop_all()
-
-
 @pytest.fixture(scope="session", params=ENGINES)
 def engine(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -153,7 +154,14 @@ class MssqlServer:
     def create(self, engine: str) -> str:
         """A new empty database; its URL for ``engine``."""
         name = f"selteq_test_{uuid.uuid4().hex[:16]}"
-        self._admin(f"CREATE DATABASE {name}")
+        for attempt in range(3):  # Babelfish's catalog refuses two CREATE DATABASE at once
+            try:
+                self._admin(f"CREATE DATABASE {name}")
+                break
+            except Exception as exc:  # noqa: BLE001 - pyodbc's, re-raised on the last try
+                if attempt == 2 or "concurrently" not in str(exc):
+                    raise
+                time.sleep(0.5)
         self._created.append(name)
         return self.url(engine, name)
 
