@@ -158,7 +158,7 @@ class MssqlServer:
             try:
                 self._admin(f"CREATE DATABASE {name}")
                 break
-            except Exception as exc:  # noqa: BLE001 - pyodbc's, re-raised on the last try
+            except Exception as exc:  # pyodbc's, re-raised on the last try
                 if attempt == 2 or "concurrently" not in str(exc):
                     raise
                 time.sleep(0.5)
