@@ -28,8 +28,8 @@ SECRET = "test-secret-that-is-at-least-32-bytes-long"
 
 @pytest.fixture
 def settings(mssql: MssqlServer) -> Settings:
-    """Test settings on a new SQL Server database of this test's own."""
-    return Settings(env="test", database_url=mssql.create("mssql-odbc18"), jwt_secret=SECRET)
+    """Test settings on the session's SQL Server database, emptied for this test."""
+    return Settings(env="test", database_url=mssql.migrated("mssql-odbc18"), jwt_secret=SECRET)
 
 
 @pytest.fixture
