@@ -115,6 +115,8 @@ class PostgresServer:
         return sum(1 for (killed,) in rows if killed)
 
     def drop_all(self) -> None:
+        import pyodbc
+
         while self._created:
             self._admin(f"DROP DATABASE IF EXISTS {self._created.pop()} WITH (FORCE)")
 
@@ -154,12 +156,14 @@ class MssqlServer:
 
     def create(self, engine: str) -> str:
         """A new empty database; its URL for ``engine``."""
+        import pyodbc
+
         name = f"selteq_test_{uuid.uuid4().hex[:16]}"
         for attempt in range(3):  # Babelfish's catalog refuses two CREATE DATABASE at once
             try:
                 self._admin(f"CREATE DATABASE {name}")
                 break
-            except Exception as exc:  # pyodbc's, re-raised on the last try
+            except pyodbc.Error as exc:
                 if attempt == 2 or "concurrently" not in str(exc):
                     raise
                 time.sleep(0.5)
@@ -193,11 +197,13 @@ class MssqlServer:
         return len(sessions)
 
     def drop_all(self) -> None:
+        import pyodbc
+
         while self._created:
             name = self._created.pop()
             try:
                 self._admin(f"DROP DATABASE IF EXISTS {name}")
-            except Exception:  # pyodbc's "in use": a connection outlived its test
+            except pyodbc.Error:  # "in use": a connection outlived its test
                 self.kill_sessions(self.url("mssql-freetds", name))
                 self._admin(f"DROP DATABASE IF EXISTS {name}")
 
