@@ -115,7 +115,6 @@ class PostgresServer:
         return sum(1 for (killed,) in rows if killed)
 
     def drop_all(self) -> None:
-        import pyodbc
 
         while self._created:
             self._admin(f"DROP DATABASE IF EXISTS {self._created.pop()} WITH (FORCE)")
