@@ -9,7 +9,7 @@ RUN := $(UV) run --frozen
 SERVE := $(UV) run --frozen --no-dev
 export PYTHONPATH :=
 
-.PHONY: help install install-run run test lint typecheck imports unit integration e2e test-cluster migrate user watch worker scheduler bench bench-smoke bench-docs clean
+.PHONY: help install install-run babelfish babelfish-stop run test lint typecheck imports unit integration e2e test-cluster migrate user watch worker scheduler bench bench-smoke bench-docs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -20,10 +20,21 @@ help: ## list the targets
 
 install: $(if $(filter .tools/bin/uv,$(UV)),.tools/bin/uv) ## create .venv from uv.lock, test tools included
 	$(UV) sync --frozen
+	@bash scripts/register-msodbc18.sh "$${UV_PROJECT_ENVIRONMENT:-.venv}"
 
 # What running needs; --inexact leaves test tools that `make install` put there.
 install-run: $(if $(filter .tools/bin/uv,$(UV)),.tools/bin/uv)
 	$(UV) sync --frozen --no-dev --inexact
+
+# Babelfish for PostgreSQL (T-SQL over TDS on 127.0.0.1:1433) from a prebuilt tree, for the
+# SQL Server tests: docs/operations.md, "SQL Server".
+BABELFISH ?= ../shared/babelfish
+babelfish: ## start Babelfish (SQL Server for the tests) from BABELFISH; prints the URLs to export
+	@bash $(BABELFISH)/start.sh
+	@echo 'export SELTEQ_TEST_MSSQL_URL="mssql://babelfish_user:Babelfish_Pass123@127.0.0.1:1433/selteq?driver=ODBC+Driver+18+for+SQL+Server&Encrypt=no&TrustServerCertificate=yes"'
+
+babelfish-stop: ## stop the Babelfish that `make babelfish` started (its data is kept)
+	@bash $(BABELFISH)/stop.sh
 
 run: install-run ## make the dev secret, migrate the embedded SQLite database, serve on SELTEQ_HOST:SELTEQ_PORT
 	$(SERVE) selteq secret

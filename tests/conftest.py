@@ -13,6 +13,7 @@ from selteq_adapters.container import Container, bootstrap
 from selteq_adapters.settings import Settings
 from selteq_core import Task, User
 from tests import services
+from tests.integration.db.engines import MssqlServer
 
 TITLES = ("Write the report", "Water the plants", "Call Ada")
 
@@ -30,6 +31,16 @@ def settings(tmp_path: object) -> Settings:
 @pytest.fixture(autouse=True)
 def _quiet_third_party_logs() -> None:
     logging.getLogger("dramatiq").setLevel(logging.WARNING)
+
+
+@pytest.fixture(scope="session")
+def mssql() -> Iterator[MssqlServer]:
+    """The SQL Server of ``SELTEQ_TEST_MSSQL_URL``, making databases the session drops."""
+    server = MssqlServer()
+    try:
+        yield server
+    finally:
+        server.drop_all()
 
 
 @pytest.fixture

@@ -16,7 +16,12 @@ rows they touched (``RenameTask``, ``RefreshSession``).
 
 On PostgreSQL the hottest reads (``Statements.prepared``) are prepared on their first use
 in a session and run as ``EXECUTE`` after that: the server parses and plans them once per
-connection instead of once per request.
+connection instead of once per request. On SQL Server each statement with parameters keeps
+a cursor of its own on the connection: pyodbc prepares a statement once per cursor and runs
+it again with new parameters (``sp_execute``), where a new cursor per call would prepare it
+anew (``sp_prepexec``) and unprepare it when the cursor is freed (``sp_unprepare``), a round
+trip of its own. Its results are closed after each use, so the next statement on the
+connection is never kept waiting by a result set left half-read.
 """
 
 from __future__ import annotations
@@ -54,6 +59,7 @@ class Connection:
         sql = self.dialect.sql
         self._preparable = {getattr(sql, name): name for name in sql.prepared}
         self._prepared: dict[str, str] = {}
+        self._kept: dict[str, Cursor] | None = {} if opened.keeps_cursors else None
 
     def setup(self) -> None:
         """Session settings (pragmas, timeouts), in autocommit so no rollback undoes them.
@@ -66,6 +72,21 @@ class Connection:
         with self._translated():
             for statement in self.dialect.sql.session_setup:
                 self._setup_statement(statement, deadline)
+
+    def warm(self) -> None:
+        """Run the request path's hot reads once, with parameters that match no row, so
+        a new connection serves its first requests at full speed: each is prepared and
+        kept (SQL Server, PostgreSQL), and the server has loaded what it needs to plan it
+        (Babelfish pays a first-statement cost per statement and connection of up to
+        seconds under load). For pooled connections only, once the schema exists."""
+        sql, limited = self.dialect.sql, self.dialect.limited
+        for statement, params in (
+            (sql.task_get, (0,)),
+            (sql.user_get, (0,)),
+            (sql.task_recent, limited((0,), 1)),
+            (sql.task_recent_owners, ("[0]", 1)),
+        ):
+            self.all(statement, params)
 
     def unbound_timeouts(self) -> None:
         """Lift the statement timeouts set up for requests (for migrations only; such a
@@ -96,19 +117,26 @@ class Connection:
         """Execute a write; the number of rows it touched."""
         self._begin()
         with self._translated():
-            rowcount: int = self._execute(sql, params).rowcount
+            cursor = self._execute(sql, params)
+            rowcount: int = cursor.rowcount
+            self._finish(cursor)
             return rowcount
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         """Read one row (inside the transaction if a write started one, else autocommit)."""
         with self._translated():
-            row: Row | None = self._execute(sql, params).fetchone()
+            cursor = self._execute(sql, params)
+            row: Row | None = cursor.fetchone()
+            self._finish(cursor)
             return row
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         """Read every row (inside the transaction if a write started one, else autocommit)."""
         with self._translated():
-            return list(self._execute(sql, params).fetchall())
+            cursor = self._execute(sql, params)
+            rows = list(cursor.fetchall())
+            self._finish(cursor)
+            return rows
 
     def insert(self, sql: str, params: Sequence[Any]) -> int:
         """Insert one row and return its new id (RETURNING / OUTPUT / last_insert_rowid)."""
@@ -118,6 +146,7 @@ class Connection:
             if self.dialect.sql.last_id is not None:
                 cursor = self._execute(self.dialect.sql.last_id, ())
             row = cursor.fetchone()
+            self._finish(cursor)
         if row is None or row[0] is None:
             self.broken = True
             raise Unavailable("the database returned no id for the new row")
@@ -132,6 +161,7 @@ class Connection:
                 if not cursor.nextset():
                     return None
             row: Row | None = cursor.fetchone()
+            self._finish(cursor)
             return row
 
     def commit(self) -> None:
@@ -173,8 +203,9 @@ class Connection:
         self.broken = True
 
     def _begin(self) -> None:
-        """Start the transaction before a write: BEGIN IMMEDIATE on SQLite; for the ODBC
-        servers, autocommit off (the driver sends BEGIN with the next statement)."""
+        """Start the transaction before a write: the dialect's BEGIN statement (SQLite's
+        BEGIN IMMEDIATE, SQL Server's BEGIN TRANSACTION); for PostgreSQL, autocommit off
+        (psqlODBC sends BEGIN with the next statement)."""
         if self.in_transaction:
             return
         with self._translated():
@@ -190,8 +221,17 @@ class Connection:
         self._opened.set_autocommit(on)
 
     def _execute(self, sql: str, params: Sequence[Any]) -> Any:
-        """Run one statement on a new cursor (callers translate its errors)."""
-        cursor: Cursor = self.raw.cursor()
+        """Run one statement on its kept cursor (SQL Server) or a new one (callers
+        translate its errors). pyodbc re-uses a prepared statement when it is given the same
+        string object again, which the dialect's statements always are."""
+        cursor: Cursor
+        if self._kept is not None and params:
+            kept = self._kept.get(sql)
+            if kept is None:
+                kept = self._kept[sql] = self.raw.cursor()
+            cursor = kept
+        else:
+            cursor = self.raw.cursor()
         name = self._preparable.get(sql)
         if name is not None:
             sql = self._prepared.get(sql) or self._prepare(cursor, name, sql)
@@ -201,6 +241,13 @@ class Connection:
             with self._statement_span(sql):
                 cursor.execute(sql, tuple(params))
         return cursor
+
+    def _finish(self, cursor: Any) -> None:
+        """Close a kept cursor's results (the rest of its rows, its further result sets)
+        and keep its prepared statement; a new cursor is simply dropped."""
+        if self._kept is not None:
+            while cursor.nextset():
+                pass
 
     def _prepare(self, cursor: Cursor, name: str, sql: str) -> str:
         """Prepare a hot read on its first use (not at connect: the table may not exist

@@ -3,10 +3,13 @@ migrations."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
+
+from selteq_core import SelteqError
 
 from .connection import Connection, StatementSpan
 from .dialect import Dialect, dialect_named
@@ -108,6 +111,12 @@ class Database:
         except BaseException:
             connection.close()
             raise
+        if opened.dialect.name == "mssql":
+            # SQL Server (Babelfish most of all) pays a first-run cost per statement and
+            # connection: paid here, by the connection's opening, not by its first requests.
+            # Before the schema exists (a first start) there is nothing to warm.
+            with contextlib.suppress(SelteqError):
+                connection.warm()
         with self._lock:
             self._dialect = self._dialect or opened.dialect
         if self._on_connect is not None:

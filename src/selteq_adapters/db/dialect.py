@@ -14,6 +14,10 @@ Choices worth knowing:
   hand back the rows of ``INSERT … RETURNING``.
 - Waits are bounded: SQLite's busy_timeout (5 s), PostgreSQL's statement_timeout and SQL
   Server's LOCK_TIMEOUT (5 s). Past them the driver error becomes Unavailable.
+- Search terms become LIKE patterns whose wildcards match only themselves: ``ESCAPE '!'``
+  on SQLite and PostgreSQL; on SQL Server each special character inside brackets (``[_]``,
+  ``[%]``, ``[[]``) with no ESCAPE clause, which every T-SQL engine reads alike
+  (docs/decisions/0401-babelfish-differences.md).
 - SQLite transactions start with ``BEGIN IMMEDIATE`` at a unit of work's first write (reads
   before it run in autocommit, see ``connection``): SQLite has one writer, and taking the
   write lock up front means the writer waits its turn (busy_timeout) instead of failing

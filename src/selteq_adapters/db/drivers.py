@@ -63,6 +63,8 @@ class Opened:
     """A lock held by another connection, worth waiting out (SQLite's "database is locked")."""
     set_autocommit: Callable[[bool], None] | None = None
     """pyodbc's autocommit switch; None on sqlite3, whose transactions are explicit statements."""
+    keeps_cursors: bool = False
+    """Keep a cursor per statement, so each is prepared once per connection (SQL Server)."""
 
 
 def open_raw(url: DatabaseUrl, connect_timeout: float, statement_timeout: float) -> Opened:
@@ -130,9 +132,17 @@ def _odbc(url: DatabaseUrl, connect_timeout: float, statement_timeout: float) ->
     def set_autocommit(on: bool) -> None:
         raw.autocommit = on
 
-    if dialect.sql.begin is not None:
+    if dialect.name == "sqlite":
         return Opened(raw, dialect, (pyodbc.Error,), is_conflict, _sqlite_busy)
-    return Opened(raw, dialect, (pyodbc.Error,), is_conflict, _never_busy, set_autocommit)
+    return Opened(
+        raw,
+        dialect,
+        (pyodbc.Error,),
+        is_conflict,
+        _never_busy,
+        set_autocommit,
+        keeps_cursors=dialect.name == "mssql",
+    )
 
 
 def _never_busy(_exc: Exception) -> bool:

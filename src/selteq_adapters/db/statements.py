@@ -10,8 +10,9 @@ from __future__ import annotations
 import attrs
 
 LIKE_ESCAPE = "!"
-"""The escape character of every LIKE below (``ESCAPE '!'``): a backslash means different
-things to different engines and string grammars."""
+"""The escape character of the SQLite and PostgreSQL LIKEs below (``ESCAPE '!'``): a
+backslash means different things to different engines and string grammars. SQL Server's
+patterns escape by brackets instead (``Dialect.contains``)."""
 
 TASK_COLUMNS = "id, user_id, title, duration, created_at, updated_at"
 _NAMED_COLUMNS = (
@@ -444,10 +445,14 @@ MSSQL = Statements(
         "SELECT TOP (?) id, user_id, title, duration, created_at, updated_at FROM tasks"
         " WHERE user_id = ? AND id > ? ORDER BY id"
     ),
-    # No row values on SQL Server: the oldest batch is deleted through a CTE over the index.
+    # No row values on SQL Server: the oldest batch, found on the index, joined back on the
+    # primary key. Not ``WITH batch AS (…) DELETE FROM batch``: Babelfish cannot delete
+    # through a CTE (docs/decisions/0401-babelfish-differences.md).
     idempotency_purge=(
-        "WITH batch AS (SELECT TOP (?) * FROM idempotency_keys WHERE created_at < ?"
-        " ORDER BY created_at) DELETE FROM batch"
+        "DELETE k FROM idempotency_keys AS k JOIN"
+        " (SELECT TOP (?) user_id AS owner, idem_key AS idem FROM idempotency_keys"
+        " WHERE created_at < ? ORDER BY created_at) AS b"
+        " ON k.user_id = b.owner AND k.idem_key = b.idem"
     ),
     schedule_insert=(
         "INSERT INTO schedules (job, user_id, every_seconds, cron, timezone, enabled,"
@@ -480,9 +485,13 @@ MSSQL = Statements(
         "DELETE FROM job_runs WHERE id IN"
         " (SELECT TOP (?) id FROM job_runs WHERE queued_at < ? ORDER BY queued_at)"
     ),
-    begin=None,
-    commit=None,
-    rollback=None,
+    # Transactions as statements on a connection left in autocommit, not the driver's
+    # autocommit switch: under XACT_ABORT the server ends a transaction on its first error,
+    # and FreeTDS's own rollback then fails ("no transaction"), discarding a sound
+    # connection on every conflict; this ROLLBACK asks first. One round trip each way.
+    begin="BEGIN TRANSACTION",
+    commit="COMMIT TRANSACTION",
+    rollback="IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION",
     session_setup=("SET LOCK_TIMEOUT 5000", "SET XACT_ABORT ON"),
     unbounded_session=("SET LOCK_TIMEOUT -1",),
     migration_lock=(

@@ -1,13 +1,13 @@
 """Engines for the repository contract suite, and a summary line saying where it ran.
 
 Every test that takes the ``db`` or ``engine`` fixture runs once per engine: sqlite3
-always; SQLite and PostgreSQL through ODBC where their drivers (and server) exist, else
-``tests.services.missing``; SQL Server only with ``SELTEQ_TEST_MSSQL_URL`` set.
+always; SQLite and PostgreSQL through ODBC, and SQL Server through Microsoft's ODBC Driver 18
+and through FreeTDS (``SELTEQ_TEST_MSSQL_URL``), where their drivers and servers exist, else
+``tests.services.missing``. Each server engine migrates a new empty database once a session.
 """
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Generator, Iterator
 
@@ -16,8 +16,8 @@ import pytest
 from selteq_adapters.db import Database
 from tests.integration.db.engines import (
     ENGINES,
-    MSSQL_URL_VARIABLE,
     Engine,
+    MssqlServer,
     PostgresServer,
     delete_all_rows,
     open_engine,
@@ -51,10 +51,8 @@ def engine(
         server: PostgresServer = request.getfixturevalue("postgres")
         built = open_engine(name, server.create(), fresh=True)
     else:
-        url = os.environ.get(MSSQL_URL_VARIABLE, "")
-        if not url:
-            pytest.skip(f"{MSSQL_URL_VARIABLE} not set")  # even under SELTEQ_REQUIRE_SERVICES
-        built = open_engine(name, url, fresh=False)
+        sqlserver: MssqlServer = request.getfixturevalue("mssql")
+        built = open_engine(name, sqlserver.create(name), fresh=True)
     try:
         yield built
     finally:

@@ -8,21 +8,26 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote_plus
+from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit
 
 import attrs
 
 from selteq_adapters.db import Database, open_database, parse_database_url
 from tests.services import POSTGRES_HOST, POSTGRES_PORT, missing, odbc_driver, port_open
 
-ENGINES = ("sqlite3", "sqlite-odbc", "postgresql-odbc", "mssql")
+ENGINES = ("sqlite3", "sqlite-odbc", "postgresql-odbc", "mssql-odbc18", "mssql-freetds")
 PG_USER = os.environ.get("SELTEQ_TEST_PG_USER", "postgres")
 MSSQL_URL_VARIABLE = "SELTEQ_TEST_MSSQL_URL"
+"""An ``mssql://`` URL (Microsoft's ODBC Driver 18) of a login that may create databases;
+the FreeTDS variant is derived from it (same server, login and database)."""
+MSSQL_DRIVERS = {"mssql-odbc18": "ODBC Driver 18 for SQL Server", "mssql-freetds": "FreeTDS"}
+_MSODBC_ONLY = {"encrypt", "trustservercertificate", "hostnameincertificate"}
 
 
 @attrs.define
@@ -110,11 +115,99 @@ class PostgresServer:
         return sum(1 for (killed,) in rows if killed)
 
     def drop_all(self) -> None:
+
         while self._created:
             self._admin(f"DROP DATABASE IF EXISTS {self._created.pop()} WITH (FORCE)")
 
     def _admin(self, sql: str, *params: object) -> list[tuple[Any, ...]]:
         with raw_connection(self.url("postgres")) as connection:
+            cursor = connection.execute(sql, params)
+            return [tuple(row) for row in cursor.fetchall()] if cursor.description else []
+
+
+class MssqlServer:
+    """Makes uniquely named databases on the SQL Server of ``SELTEQ_TEST_MSSQL_URL`` and
+    drops them all at the end; reaches it with either driver."""
+
+    def __init__(self) -> None:
+        self.base = os.environ.get(MSSQL_URL_VARIABLE, "")
+        if not self.base:
+            missing(
+                f"{MSSQL_URL_VARIABLE} is not set (.ci/run starts Babelfish and sets it;"
+                " `make babelfish` prints one)"
+            )
+        parts = urlsplit(self.base)
+        if not port_open(parts.hostname or "127.0.0.1", parts.port or 1433):
+            missing(f"SQL Server is not reachable at {parts.hostname}:{parts.port or 1433}")
+        self._created: list[str] = []
+        self._migrated: dict[str, str] = {}
+
+    def url(self, engine: str, database: str | None = None) -> str:
+        """The base URL for ``engine``'s driver (see MSSQL_DRIVERS), on ``database``."""
+        driver = odbc_driver(MSSQL_DRIVERS[engine])
+        parts = urlsplit(self.base)
+        options = [(k, v) for k, v in parse_qsl(parts.query) if k.lower() != "driver"]
+        if driver == "FreeTDS":
+            options = [(k, v) for k, v in options if k.lower() not in _MSODBC_ONLY]
+        query = urlencode([("driver", driver), *options])
+        path = parts.path if database is None else f"/{database}"
+        return parts._replace(path=path, query=query).geturl()
+
+    def create(self, engine: str) -> str:
+        """A new empty database; its URL for ``engine``."""
+        import pyodbc
+
+        name = f"selteq_test_{uuid.uuid4().hex[:16]}"
+        for attempt in range(3):  # Babelfish's catalog refuses two CREATE DATABASE at once
+            try:
+                self._admin(f"CREATE DATABASE {name}")
+                break
+            except pyodbc.Error as exc:
+                if attempt == 2 or "concurrently" not in str(exc):
+                    raise
+                time.sleep(0.5)
+        self._created.append(name)
+        return self.url(engine, name)
+
+    def migrated(self, engine: str) -> str:
+        """A migrated database the session shares (one per driver), emptied for the caller:
+        each new database costs seconds on Babelfish (create, migrate, drop)."""
+        url = self._migrated.get(engine)
+        if url is None:
+            url = self._migrated[engine] = self.create(engine)
+            database = open_database(url)
+            try:
+                database.migrate()
+            finally:
+                database.close()
+        delete_all_rows(url)
+        return url
+
+    def kill_sessions(self, url: str) -> int:
+        """KILL every session on ``url``'s database, as a crash or failover would."""
+        name = urlsplit(url).path.lstrip("/")
+        sessions = self._admin(
+            "SELECT session_id FROM sys.dm_exec_sessions"
+            " WHERE database_id = DB_ID(?) AND session_id <> @@SPID",
+            name,
+        )
+        for (session,) in sessions:
+            self._admin(f"KILL {int(session)}")
+        return len(sessions)
+
+    def drop_all(self) -> None:
+        import pyodbc
+
+        while self._created:
+            name = self._created.pop()
+            try:
+                self._admin(f"DROP DATABASE IF EXISTS {name}")
+            except pyodbc.Error:  # "in use": a connection outlived its test
+                self.kill_sessions(self.url("mssql-freetds", name))
+                self._admin(f"DROP DATABASE IF EXISTS {name}")
+
+    def _admin(self, sql: str, *params: object) -> list[tuple[Any, ...]]:
+        with raw_connection(self.url("mssql-freetds")) as connection:
             cursor = connection.execute(sql, params)
             return [tuple(row) for row in cursor.fetchall()] if cursor.description else []
 
