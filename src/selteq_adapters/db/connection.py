@@ -39,6 +39,8 @@ from .drivers import Cursor, Opened
 from .statements import postgres_prepared
 
 log = logging.getLogger("selteq.db")
+BUSY_WAIT = BUSY_TIMEOUT_MS / 1000
+"""Seconds a write waits for this process's other writer (SQLite), as for another's lock."""
 Row = Sequence[Any]
 StatementSpan = Callable[[str], AbstractContextManager[Any]]
 
@@ -55,6 +57,7 @@ class Connection:
         self._opened = opened
         self.broken = False
         self.in_transaction = False
+        self._holds_writer = False
         self.last_used = time.monotonic()
         sql = self.dialect.sql
         self._preparable = {getattr(sql, name): name for name in sql.prepared}
@@ -174,6 +177,7 @@ class Connection:
             else:
                 self.raw.cursor().execute(self.dialect.sql.commit)
         self.in_transaction = False
+        self._release_writer()
 
     def rollback(self) -> None:
         """Roll back whatever is open. Never raises: a failure marks the connection broken."""
@@ -189,6 +193,8 @@ class Connection:
         except self._opened.errors as exc:
             log.warning("rollback failed, discarding the connection: %s", type(exc).__name__)
             self.broken = True
+        finally:
+            self._release_writer()
 
     def ping(self) -> None:
         """A cheap round trip outside any unit of work; raises Unavailable if the line is dead."""
@@ -201,6 +207,7 @@ class Connection:
         except self._opened.errors:
             log.debug("closing a dead connection failed; it is gone anyway")
         self.broken = True
+        self._release_writer()
 
     def _begin(self) -> None:
         """Start the transaction before a write: the dialect's BEGIN statement (SQLite's
@@ -208,12 +215,27 @@ class Connection:
         (psqlODBC sends BEGIN with the next statement)."""
         if self.in_transaction:
             return
-        with self._translated():
-            if self.dialect.sql.begin is not None:
-                self._execute(self.dialect.sql.begin, ())
-            else:
-                self._autocommit(False)
+        writer = self._opened.writer
+        if writer is not None and not self._holds_writer:
+            if not writer.acquire(timeout=BUSY_WAIT):
+                raise Unavailable("another write held the database for too long")
+            self._holds_writer = True
+        try:
+            with self._translated():
+                if self.dialect.sql.begin is not None:
+                    self._execute(self.dialect.sql.begin, ())
+                else:
+                    self._autocommit(False)
+        except BaseException:
+            self._release_writer()
+            raise
         self.in_transaction = True
+
+    def _release_writer(self) -> None:
+        if self._holds_writer:
+            self._holds_writer = False
+            assert self._opened.writer is not None
+            self._opened.writer.release()
 
     def _autocommit(self, on: bool) -> None:
         if self._opened.set_autocommit is None:

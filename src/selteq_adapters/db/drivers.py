@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import math
 import sqlite3
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -65,6 +66,22 @@ class Opened:
     """pyodbc's autocommit switch; None on sqlite3, whose transactions are explicit statements."""
     keeps_cursors: bool = False
     """Keep a cursor per statement, so each is prepared once per connection (SQL Server)."""
+    writer: threading.Lock | None = None
+    """Held by this process's one writing connection to the file from BEGIN to its end
+    (SQLite): the others wait for it here, woken at once, instead of in SQLite's busy
+    handler, which sleeps in growing steps and leaves a write waiting long after the lock
+    came free."""
+
+
+_WRITERS: dict[str, threading.Lock] = {}
+_WRITERS_LOCK = threading.Lock()
+
+
+def _writer(path: str) -> threading.Lock:
+    """The process's writer lock for one database file."""
+    key = str(Path(path).resolve())
+    with _WRITERS_LOCK:
+        return _WRITERS.setdefault(key, threading.Lock())
 
 
 def open_raw(url: DatabaseUrl, connect_timeout: float, statement_timeout: float) -> Opened:
@@ -87,7 +104,14 @@ def _sqlite(path: str, busy_timeout: float) -> Opened:
         )
     except (OSError, sqlite3.Error) as exc:
         raise Unavailable(f"cannot open the SQLite database ({type(exc).__name__})") from exc
-    return Opened(raw, dialect_named("sqlite"), (sqlite3.Error,), _sqlite_conflict, _sqlite_busy)
+    return Opened(
+        raw,
+        dialect_named("sqlite"),
+        (sqlite3.Error,),
+        _sqlite_conflict,
+        _sqlite_busy,
+        writer=_writer(path),
+    )
 
 
 def _sqlite_conflict(exc: Exception) -> bool:
