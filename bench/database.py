@@ -23,6 +23,7 @@ import attrs
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 USER_PREFIX = "bench-user-"
+BENCH_SUFFIX = "_bench"
 
 # Numbers {a}..{b} as rows of g(n): set-based, no round trip a row.
 _NUMBERS = {
@@ -236,8 +237,9 @@ def _tsql(connect: str, *statements: str) -> list[tuple[Any, ...]]:
 @contextmanager
 def provision(url: str | None, workdir: Path, suffix: str = "") -> Iterator[BenchDatabase]:
     """A fresh, empty database for the run, dropped afterwards: a SQLite file in the run's
-    directory, or a PostgreSQL or SQL Server database named after the URL's (``suffix``
-    appended)."""
+    directory, or a PostgreSQL or SQL Server database named after the URL's with ``_bench``
+    and ``suffix`` appended. Never the URL's own: the URL the application runs on (and
+    its data) may be handed over as it is."""
     if url is None:
         yield BenchDatabase(f"sqlite:///{workdir / f'bench{suffix}.db'}", "sqlite")
         return
@@ -246,7 +248,7 @@ def provision(url: str | None, workdir: Path, suffix: str = "") -> Iterator[Benc
         raise SystemExit(
             f"bench: --database must be a postgresql:// or mssql:// URL, not {parts.scheme}://"
         )
-    name = unquote(parts.path.lstrip("/")) + suffix
+    name = unquote(parts.path.lstrip("/")) + BENCH_SUFFIX + suffix
     if not _NAME.match(name):
         raise SystemExit(f"bench: the database name {name!r} must be a plain identifier")
     own = urlunsplit(parts._replace(path="/" + name))

@@ -13,8 +13,8 @@ from bench.config import from_args
 from bench.database import BenchDatabase, odbc_connect, provision, username
 from bench.runner import Run
 from bench.server import current_build
-from selteq_adapters.db import parse_database_url
 
+from selteq_adapters.db import parse_database_url
 from tests.services import POSTGRES_HOST, POSTGRES_PORT, missing, odbc_driver, port_open
 
 
@@ -55,15 +55,15 @@ def test_sqlite_seeding(tmp_path: Path) -> None:
 def test_postgresql_seeding_in_a_database_of_its_own(tmp_path: Path) -> None:
     if not port_open(POSTGRES_HOST, POSTGRES_PORT):
         missing(f"PostgreSQL is not reachable at {POSTGRES_HOST}:{POSTGRES_PORT}")
-    url = f"postgresql://postgres@{POSTGRES_HOST}:{POSTGRES_PORT}/selteq_bench_seed"
+    url = f"postgresql://postgres@{POSTGRES_HOST}:{POSTGRES_PORT}/selteq_seed"
     with provision(url, tmp_path, "_a") as db:
-        assert db.url.endswith("/selteq_bench_seed_a")
+        assert db.url.endswith("/selteq_seed_bench_a")  # never the URL's own database
         _seed(db, tmp_path, 7, 100)
         _check(db)
         assert db.version().startswith("PostgreSQL ")
-        assert db.scalar("SELECT current_database()") == "selteq_bench_seed_a"
-    gone = "SELECT COUNT(*) FROM pg_database WHERE datname = 'selteq_bench_seed_a'"
-    admin = url.replace("/selteq_bench_seed", "/postgres")
+        assert db.scalar("SELECT current_database()") == "selteq_seed_bench_a"
+    gone = "SELECT COUNT(*) FROM pg_database WHERE datname = 'selteq_seed_bench_a'"
+    admin = url.replace("/selteq_seed", "/postgres")
     assert BenchDatabase(admin, "postgresql").rows(gone) == [["0"]]
 
 
@@ -78,18 +78,18 @@ def test_sql_server_seeding_in_a_database_of_its_own(tmp_path: Path) -> None:
     if not port_open(parts.hostname or "127.0.0.1", parts.port or 1433):
         missing(f"SQL Server is not reachable at {parts.hostname}:{parts.port or 1433}")
     odbc_driver(BenchDatabase(base, "mssql").driver)
-    url = parts._replace(path="/selteq_bench_seed").geturl()
+    url = parts._replace(path="/selteq_seed").geturl()
     with provision(url, tmp_path, "_a") as db:
-        assert urlsplit(db.url).path == "/selteq_bench_seed_a"
+        assert urlsplit(db.url).path == "/selteq_seed_bench_a"  # never the URL's own
         assert urlsplit(db.url).query == parts.query
         _seed(db, tmp_path, 7, 100)
         _check(db)
         assert db.version().startswith("SQL Server ")
         assert db.version().endswith(f" through {db.driver}")
-        assert db.scalar("SELECT DB_NAME()") == "selteq_bench_seed_a"
+        assert db.scalar("SELECT DB_NAME()") == "selteq_seed_bench_a"
         db.settle()  # statistics again: runs on SQL Server and on Babelfish alike
     master = BenchDatabase(parts._replace(path="/master").geturl(), "mssql")
-    gone = "SELECT COUNT(*) FROM sys.databases WHERE name = 'selteq_bench_seed_a'"
+    gone = "SELECT COUNT(*) FROM sys.databases WHERE name = 'selteq_seed_bench_a'"
     assert master.rows(gone) == [["0"]]
 
 
