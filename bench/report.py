@@ -171,7 +171,9 @@ def markdown(report: dict[str, Any], also: list[dict[str, Any]] | None = None) -
         "<!-- Written by `python -m bench --render` from a run's JSON: edit bench/, not this. -->",
         "",
         "`python -m bench` seeds a fresh database, starts `selteq-api` and loads it with wrk,"
-        " one scenario at a time. " + load,
+        " one scenario at a time."
+        + (f" Each engine below is a run of its own.\n\n## On {product(m['engine'])}\n\n" if others else " ")
+        + load,
         "",
         *scenario_table(m),
         "",

@@ -114,7 +114,7 @@ def test_another_engines_run_gets_a_section_saying_which_engine_it_is() -> None:
     )
     page = markdown(_report(), [other])
     first, section = page.split("## On SQL Server\n")
-    assert "on PostgreSQL 15.20" in first
+    assert "## On PostgreSQL\n\n1,000 users and 200,000 tasks on PostgreSQL 15.20" in first
     assert "| health | 20,000 | 1.00 | 4.00 | 0 |" in first
     assert "on SQL Server (Babelfish 4.2.0) through ODBC Driver 18 for SQL Server" in section
     assert "| scenario | req/s | p50 ms | p99 ms | non-2xx | req/s ÷ PostgreSQL |" in section
