@@ -172,7 +172,11 @@ def markdown(report: dict[str, Any], also: list[dict[str, Any]] | None = None) -
         "",
         "`python -m bench` seeds a fresh database, starts `selteq-api` and loads it with wrk,"
         " one scenario at a time."
-        + (f" Each engine below is a run of its own.\n\n## On {product(m['engine'])}\n\n" if others else " ")
+        + (
+            f" Each engine is a run of its own.\n\n## On {product(m['engine'])}\n\n"
+            if others
+            else " "
+        )
         + load,
         "",
         *scenario_table(m),
