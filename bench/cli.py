@@ -71,8 +71,9 @@ def render(config: Config) -> int:
     source = newest_full_run(RESULTS) if config.render == Path() else config.render
     assert source is not None
     config.out.parent.mkdir(parents=True, exist_ok=True)
-    config.out.write_text(markdown(json.loads(source.read_text())))
-    log(f"wrote {config.out} from {source}")
+    also = [json.loads(path.read_text()) for path in config.also]
+    config.out.write_text(markdown(json.loads(source.read_text()), also))
+    log(f"wrote {config.out} from {', '.join(map(str, [source, *config.also]))}")
     return 0
 
 

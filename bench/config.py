@@ -13,7 +13,8 @@ SCENARIOS = ("floor", "health", "list", "retrieve", "create", "rename", "login",
 
 @attrs.frozen
 class Config:
-    """One run's plan. ``database`` is a PostgreSQL URL, or None for a temporary SQLite file;
+    """One run's plan. ``database`` is a PostgreSQL or SQL Server URL, or None for a
+    temporary SQLite file;
     ``scale`` the small and the large table of the size comparison, or None."""
 
     smoke: bool
@@ -32,6 +33,7 @@ class Config:
     compare: str | None
     json_out: Path | None
     render: Path | None
+    also: tuple[Path, ...]
     out: Path
 
     @property
@@ -46,7 +48,12 @@ def parser() -> argparse.ArgumentParser:
         " --render, rewrite docs/performance.md from a run's JSON.",
     )
     p.add_argument("--smoke", action="store_true", help="seconds a scenario, tiny seed")
-    p.add_argument("--database", metavar="URL", help="postgresql://... (created, then dropped)")
+    p.add_argument(
+        "--database",
+        metavar="URL",
+        help="postgresql://... or mssql://...: a database named after its own plus _bench"
+        " is created, then dropped (quote a URL with & for the shell)",
+    )
     p.add_argument("--users", type=int, help="seeded users (default 1,000; smoke 20)")
     p.add_argument("--tasks", type=int, help="seeded tasks (default 200,000; smoke 2,000)")
     p.add_argument("--logins", type=int, help="users logged in for the load (default 100)")
@@ -75,6 +82,14 @@ def parser() -> argparse.ArgumentParser:
         metavar="JSON",
         help="write the markdown"
         " from this JSON (default: the newest full run in var/bench/) and exit",
+    )
+    p.add_argument(
+        "--also",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="JSON",
+        help="for --render: another engine's run, a section of its own after the first",
     )
     p.add_argument("--out", type=Path, default=Path("docs/performance.md"), help="for --render")
     return p
@@ -110,5 +125,6 @@ def from_args(argv: list[str] | None = None) -> Config:
         compare=args.compare,
         json_out=args.json_out,
         render=args.render,
+        also=tuple(args.also),
         out=args.out,
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -56,21 +57,39 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     return lines + ["| " + " | ".join(row) + " |" for row in rows]
 
 
-def scenario_table(report: dict[str, Any]) -> list[str]:
+def product(engine: str) -> str:
+    """The engine's name without its version: "PostgreSQL 15.20" is "PostgreSQL"."""
+    for name in ("SQL Server", "PostgreSQL", "SQLite"):
+        if engine.startswith(name):
+            return name
+    return engine
+
+
+def scenario_table(report: dict[str, Any], base: dict[str, Any] | None = None) -> list[str]:
+    """One row a scenario; with ``base`` (another engine's run) a column of this run's
+    req/s over that one's, scenario by scenario."""
     medians = summary(report["runs"], "build")
     compared = BEFORE in report["builds"]
     header = ["scenario", "req/s", "p50 ms", "p99 ms", "non-2xx"]
     if compared:
         header += ["req/s ÷ before", "p50 ÷ before", "p99 ÷ before"]
+    base_medians = summary(base["runs"], "build") if base else {}
+    if base:
+        header.append(f"req/s ÷ {product(base['engine'])}")
     rows = []
     for name in SCENARIOS:
-        now = medians.get((name, "floor" if name == "floor" else "current"))
+        key = (name, "floor" if name == "floor" else "current")
+        now = medians.get(key)
         if now is None:
             continue
         row = [name, *_figures(now)]
         then = medians.get((name, BEFORE))
-        if compared and then is not None:
-            row += [_ratio(now[k], then[k]) for k in ("rps", "p50_ms", "p99_ms")]
+        if compared:
+            keys = ("rps", "p50_ms", "p99_ms")
+            row += [_ratio(now[k], then[k]) if then else "" for k in keys]
+        if base:
+            other = base_medians.get(key)
+            row.append(_ratio(now["rps"], other["rps"]) if other else "")
         rows.append(row)
     return _table(header, rows)
 
@@ -87,7 +106,8 @@ def scale_table(report: dict[str, Any]) -> list[str]:
 
 
 def _command(argv: list[str]) -> str:
-    """The run's flags as a ``make bench`` line: the other build as ``<before>``."""
+    """The run's flags as a ``make bench`` line: the other build as ``<before>``, and a
+    flag the shell would split or expand (a URL's ``&``) quoted."""
     out: list[str] = []
     args = iter(argv)
     for arg in args:
@@ -97,7 +117,7 @@ def _command(argv: list[str]) -> str:
         if flag in _HIDDEN:
             out += [flag, "<before>"]
         elif flag not in _DROPPED:
-            out.append(arg)
+            out.append(shlex.quote(arg))
     return f'make bench ARGS="{" ".join(out)}"' if out else "make bench"
 
 
@@ -113,22 +133,51 @@ def _before(argv: list[str]) -> str:
     return "the other build"
 
 
-def markdown(report: dict[str, Any]) -> str:
-    m = report
-    compared = BEFORE in m["builds"]
-    load = (
+def _load(m: dict[str, Any]) -> str:
+    return (
         f"{m['users']:,} users and {m['tasks']:,} tasks on {m['engine']}, {m['workers']} server"
         f" worker(s) on {m['cpus']} CPUs, wrk -t{m['threads']} -c{m['connections']} for"
         f" {m['duration_s']:g} s a scenario, "
         + ("one run each." if m["repeat"] == 1 else f"the median of {m['repeat']} runs.")
     )
+
+
+def _engine_section(m: dict[str, Any], base: dict[str, Any]) -> list[str]:
+    """Another engine's run: its own load, its table, and its req/s over ``base``'s."""
+    lines = [
+        f"## On {product(m['engine'])}",
+        "",
+        f"The same scenarios, {_load(m)}",
+        "",
+        *scenario_table(m, base),
+        "",
+        f"The last column divides by the {product(base['engine'])} run above: a run of its"
+        " own, not loaded in turns with it, so the machine's drift between the two is in it.",
+        "",
+    ]
+    if m["scale"]:
+        lines += ["The list, on a small and on a large table in turns:", "", *scale_table(m), ""]
+    return lines
+
+
+def markdown(report: dict[str, Any], also: list[dict[str, Any]] | None = None) -> str:
+    """The page for ``report``; each of ``also`` (another engine's run) a section after it."""
+    m, others = report, also or []
+    compared = BEFORE in m["builds"]
+    load = _load(m)
     lines = [
         "# Performance",
         "",
         "<!-- Written by `python -m bench --render` from a run's JSON: edit bench/, not this. -->",
         "",
         "`python -m bench` seeds a fresh database, starts `selteq-api` and loads it with wrk,"
-        " one scenario at a time. " + load,
+        " one scenario at a time."
+        + (
+            f" Each engine is a run of its own.\n\n## On {product(m['engine'])}\n\n"
+            if others
+            else " "
+        )
+        + load,
         "",
         *scenario_table(m),
         "",
@@ -151,18 +200,20 @@ def markdown(report: dict[str, Any]) -> str:
     if m["scale"]:
         lines += ["## Table size", "", "The list, on a small and on a large table in turns:"]
         lines += ["", *scale_table(m), ""]
-    if m["failures"]:
-        lines += ["## Failures", "", *[f"- {f}" for f in m["failures"]], ""]
+    for other in others:
+        lines += _engine_section(other, m)
+    failures = list(m["failures"])
+    failures += [f"{product(o['engine'])}: {f}" for o in others for f in o["failures"]]
+    if failures:
+        lines += ["## Failures", "", *[f"- {f}" for f in failures], ""]
     lines += ["## Scenarios", "", *[f"- **{k}**: {v}" for k, v in WHAT.items()], ""]
-    lines += [
-        "## Reproduce",
-        "",
-        "```sh",
-        _command(m["argv"]) + "   # writes var/bench/<time>.json",
-        "uv run --frozen python -m bench --render   # rewrites this file from the newest full run",
-        "```",
-        "",
-    ]
+    runs = [_command(r["argv"]) + "   # writes var/bench/<time>.json" for r in [m, *others]]
+    render = "uv run --frozen python -m bench --render"
+    if others:
+        render += " <run>.json" + " --also <run>.json" * len(others) + "   # rewrites this file"
+    else:
+        render += "   # rewrites this file from the newest full run"
+    lines += ["## Reproduce", "", "```sh", *runs, render, "```", ""]
     return "\n".join(lines)
 
 

@@ -27,6 +27,7 @@ import attrs
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 15.0
 UNLIMITED = "1000000/second"
+LOGIN_ATTEMPTS = 5
 
 
 @attrs.frozen
@@ -155,7 +156,17 @@ class Server:
         return response.status, json.loads(data) if data.startswith(b"{") else None
 
     def login(self, name: str, password: str) -> str:
-        status, body = self.request("POST", "/api/token/", {"username": name, "password": password})
+        """A real login's access token. A 503 is asked again: a server just started may
+        still be opening its database connections (SQL Server's are slow to open), and
+        these logins only prepare the load, they are not measured."""
+        credentials = {"username": name, "password": password}
+        for _ in range(LOGIN_ATTEMPTS - 1):
+            status, body = self.request("POST", "/api/token/", credentials)
+            if status != 503:
+                break
+            time.sleep(1.0)
+        else:
+            status, body = self.request("POST", "/api/token/", credentials)
         if status != 200 or "access_token" not in body:
             raise RuntimeError(f"login of {name} answered {status} {body}\n{self.log_tail()}")
         return str(body["access_token"])

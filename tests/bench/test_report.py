@@ -3,10 +3,11 @@ with, the size comparison, and commands that name no revision, path or password.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from bench.cli import _redacted
-from bench.report import markdown, median, scenario_table
+from bench.cli import _redacted, main
+from bench.report import markdown, median, scenario_table, write_json
 
 
 def _run(scenario: str, build: str, rps: float, p50: float = 1.0, **extra: Any) -> dict[str, Any]:
@@ -99,3 +100,38 @@ def test_a_password_in_a_database_url_is_not_recorded() -> None:
         "postgres://u:***@h/y",
     ]
     assert _redacted(["--tasks", "100"]) == ["--tasks", "100"]
+
+
+def test_another_engines_run_gets_a_section_saying_which_engine_it_is() -> None:
+    mssql_url = (
+        "mssql://u:***@127.0.0.1:1433/selteq?driver=ODBC+Driver+18+for+SQL+Server&Encrypt=no"
+    )
+    other = _report(
+        engine="SQL Server (Babelfish 4.2.0) through ODBC Driver 18 for SQL Server",
+        argv=["--database", mssql_url],
+        runs=[_run("health", "current", 18_000.0), _run("list", "current", 4_000.0, 5.0)],
+        failures=["list on current: non-2xx {'503': 2}"],
+    )
+    page = markdown(_report(), [other])
+    first, section = page.split("## On SQL Server\n")
+    assert "## On PostgreSQL\n\n1,000 users and 200,000 tasks on PostgreSQL 15.20" in first
+    assert "| health | 20,000 | 1.00 | 4.00 | 0 |" in first
+    assert "on SQL Server (Babelfish 4.2.0) through ODBC Driver 18 for SQL Server" in section
+    assert "| scenario | req/s | p50 ms | p99 ms | non-2xx | req/s ÷ PostgreSQL |" in section
+    assert "| health | 18,000 | 1.00 | 4.00 | 0 | 0.90 |" in section
+    assert "| list | 4,000 | 5.00 | 20.00 | 0 | 0.50 |" in section
+    assert "- SQL Server: list on current: non-2xx {'503': 2}" in section
+    # Each run's command, the URL quoted for the shell that make hands it to.
+    assert f"make bench ARGS=\"--database '{mssql_url}'\"" in section
+    assert 'make bench ARGS="--database postgresql://postgres@127.0.0.1:5432/selteq_bench"' in page
+    assert "--render <run>.json --also <run>.json" in section
+
+
+def test_the_cli_renders_a_second_run_given_with_also(tmp_path: Path) -> None:
+    first, second, out = tmp_path / "pg.json", tmp_path / "mssql.json", tmp_path / "perf.md"
+    write_json(_report(), first)
+    write_json(_report(engine="SQL Server 16.0.1000.6 through FreeTDS"), second)
+    assert main(["--render", str(first), "--also", str(second), "--out", str(out)]) == 0
+    page = out.read_text()
+    assert page.count("| scenario | req/s |") == 2
+    assert "## On SQL Server\n\nThe same scenarios, 1,000 users and 200,000 tasks on SQL" in page
