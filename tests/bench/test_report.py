@@ -76,7 +76,9 @@ def test_ratios_are_this_build_over_the_one_before() -> None:
     assert "| list | 9,000 | 2.00 | 8.00 | 0 | 0.90 | 0.80 | 0.80 |" in page
     assert "| retrieve | 6,000 | 1.00 | 4.00 | 0 | 1.20 | 1.00 | 1.00 |" in page
     assert 'make bench ARGS="--repeat 3 --compare <before>"' in page
-    assert "abc1234" not in page
+    # The page names the build it was compared with, once; its command keeps the flag only.
+    assert page.count("abc1234") == 1
+    assert "over build `abc1234`'s" in page
     assert "/tmp/x.json" not in page
 
 
