@@ -175,8 +175,10 @@ async def list_runs(
     backend = backend_of(request)
     keyset = read_run_cursor(before)
     call = backend.cases.jobs.list_runs
-    size = 20 if limit is None else limit
-    page = await backend.run(call, user_id, schedule_id, outcome, since, until, keyset, size)
+    if limit is None:  # the core's page size
+        page = await backend.run(call, user_id, schedule_id, outcome, since, until, keyset)
+    else:
+        page = await backend.run(call, user_id, schedule_id, outcome, since, until, keyset, limit)
     return Response(
         [RunOut.of(run) for run in page.runs],
         headers=next_link(request, "before", run_cursor(page.next_before)),
@@ -193,7 +195,10 @@ async def list_dead_letters(
 ) -> list[DeadLetterOut]:
     backend = backend_of(request)
     call = backend.cases.jobs.list_dead_letters
-    found = await backend.run(call, user_id, 50 if limit is None else limit)
+    if limit is None:  # the core's page size
+        found = await backend.run(call, user_id)
+    else:
+        found = await backend.run(call, user_id, limit)
     return [DeadLetterOut.of(letter) for letter in found]
 
 

@@ -24,6 +24,26 @@ from .conftest import PASSWORD, Api, bearer, invalid_names, problem, running
 SCHEDULES = "/api/admin/schedules/"
 
 
+BODY = {"job": "purge_idempotency_keys", "every_seconds": 600}
+JOB_ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
+    ("GET", SCHEDULES, None),
+    ("POST", SCHEDULES, BODY),
+    ("GET", f"{SCHEDULES}{{id}}/", None),
+    ("PUT", f"{SCHEDULES}{{id}}/", BODY),
+    ("DELETE", f"{SCHEDULES}{{id}}/", None),
+    ("POST", f"{SCHEDULES}{{id}}/pause", None),
+    ("POST", f"{SCHEDULES}{{id}}/resume", None),
+    ("POST", f"{SCHEDULES}{{id}}/run", None),
+    ("GET", "/api/admin/runs/", None),
+    ("GET", "/api/admin/dead-letters/", None),
+    ("POST", "/api/admin/dead-letters/x/replay", None),
+    ("DELETE", "/api/admin/dead-letters/x/", None),
+    ("POST", "/api/admin/dead-letters/replay", None),
+    ("DELETE", "/api/admin/dead-letters/", None),
+]
+"""Every staff jobs route, ``{id}`` a schedule's."""
+
+
 def staff(api: Api) -> dict[str, str]:
     api.container.register_user("root", PASSWORD, staff=True)
     return bearer(api.login("root")["access_token"])
@@ -119,24 +139,8 @@ def test_non_staff_get_403_and_nothing_changes(api: Api) -> None:
     made = create(api, root, job="purge_idempotency_keys", every_seconds=60)
     alice = api.user("alice")
     before = api.snapshot()
-    base = f"{SCHEDULES}{made['id']}"
-    body = {"job": "purge_idempotency_keys", "every_seconds": 600}
-    for method, url, payload in [
-        ("GET", SCHEDULES, None),
-        ("POST", SCHEDULES, body),
-        ("GET", f"{base}/", None),
-        ("PUT", f"{base}/", body),
-        ("DELETE", f"{base}/", None),
-        ("POST", f"{base}/pause", None),
-        ("POST", f"{base}/resume", None),
-        ("POST", f"{base}/run", None),
-        ("GET", "/api/admin/runs/", None),
-        ("GET", "/api/admin/dead-letters/", None),
-        ("POST", "/api/admin/dead-letters/x/replay", None),
-        ("DELETE", "/api/admin/dead-letters/x/", None),
-        ("POST", "/api/admin/dead-letters/replay", None),
-        ("DELETE", "/api/admin/dead-letters/", None),
-    ]:
+    for method, path, payload in JOB_ROUTES:
+        url = path.format(id=made["id"])
         answer = api.client.request(method, url, json=payload, headers=alice)
         problem(answer, 403)
     assert api.snapshot() == before
