@@ -79,10 +79,12 @@ from ._schedule_ports import (
     TriggerCalendar,
 )
 from ._schedules import (
+    CRON_MAX,
     JOBS,
     MIN_INTERVAL,
     PURGE_IDEMPOTENCY_KEYS,
     REPORT_USER_TASKS,
+    TIMEZONE_MAX,
     Job,
     Schedule,
     ScheduleId,
@@ -119,6 +121,7 @@ from ._values import (
 
 __all__ = [
     "ADMIN_PAGE",
+    "CRON_MAX",
     "DEFAULT_RECENT",
     "DURATION_MAX",
     "JOBS",
@@ -133,6 +136,7 @@ __all__ = [
     "REPORT_USER_TASKS",
     "RUN_RETENTION",
     "SEARCH_MAX",
+    "TIMEZONE_MAX",
     "TITLE_MAX",
     "USERNAME_MAX",
     "WEB_PAGE_SIZE",

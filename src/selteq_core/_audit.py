@@ -27,11 +27,33 @@ class AuditAction(enum.Enum):
     MAKE_STAFF = "make_staff"
     UNMAKE_STAFF = "unmake_staff"
     DELETE_TASK = "delete_task"
+    CREATE_SCHEDULE = "create_schedule"
+    EDIT_SCHEDULE = "edit_schedule"
+    PAUSE_SCHEDULE = "pause_schedule"
+    RESUME_SCHEDULE = "resume_schedule"
+    RUN_SCHEDULE_NOW = "run_schedule_now"
+    DELETE_SCHEDULE = "delete_schedule"
+    REPLAY_DEAD_LETTER = "replay_dead_letter"
+    DISCARD_DEAD_LETTER = "discard_dead_letter"
+    REPLAY_ALL_DEAD_LETTERS = "replay_all_dead_letters"
+    DISCARD_ALL_DEAD_LETTERS = "discard_all_dead_letters"
 
     @property
     def on_task(self) -> bool:
-        """Whether ``target_id`` is a task's id (else a user's)."""
+        """Whether ``target_id`` is a task's id (see ``target_kind``)."""
         return self is AuditAction.DELETE_TASK
+
+    @property
+    def target_kind(self) -> str:
+        """What ``target_id`` names: a ``user``, a ``task``, a ``schedule``, or for a
+        ``dead letter`` nothing (0; the message's id is the target's name)."""
+        if self.on_task:
+            return "task"
+        if "schedule" in self.value:
+            return "schedule"
+        if "dead_letter" in self.value:
+            return "dead letter"
+        return "user"
 
 
 AUDIT_TEXT_MAX = 200

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Protocol
 
 import attrs
 
+from ._audit import AuditAction, record
 from ._errors import Conflict, InvalidField, NotFound
 from ._paging import page_limit
 from ._ports import Clock
@@ -250,16 +252,15 @@ def _explained(work: JobsUnitOfWork, letter: DeadLetter) -> DeadLetter:
 @attrs.frozen
 class ReplayDeadLetter:
     """Queue a dead letter again with its retries reset (after the cause was fixed).
-    NotFound when it is gone (replayed or discarded by someone else)."""
+    NotFound when it is gone (replayed or discarded by someone else). The audit entry is
+    committed once the queue took the letter back: a refused replay writes none."""
 
     uow: JobsUnitOfWorkFactory
     letters: DeadLetterQueue
+    clock: Clock
 
     def __call__(self, actor_id: int, letter_id: str) -> None:
-        with self.uow() as work:
-            require_staff(work, actor_id)
-        if not self.letters.replay(letter_id):
-            raise NotFound("dead letter")
+        _one(self, actor_id, letter_id, self.letters.replay, AuditAction.REPLAY_DEAD_LETTER)
 
 
 @attrs.frozen
@@ -268,12 +269,10 @@ class DiscardDeadLetter:
 
     uow: JobsUnitOfWorkFactory
     letters: DeadLetterQueue
+    clock: Clock
 
     def __call__(self, actor_id: int, letter_id: str) -> None:
-        with self.uow() as work:
-            require_staff(work, actor_id)
-        if not self.letters.discard(letter_id):
-            raise NotFound("dead letter")
+        _one(self, actor_id, letter_id, self.letters.discard, AuditAction.DISCARD_DEAD_LETTER)
 
 
 @attrs.frozen
@@ -282,11 +281,10 @@ class ReplayAllDeadLetters:
 
     uow: JobsUnitOfWorkFactory
     letters: DeadLetterQueue
+    clock: Clock
 
     def __call__(self, actor_id: int) -> int:
-        with self.uow() as work:
-            require_staff(work, actor_id)
-        return self.letters.replay_all()
+        return _all(self, actor_id, self.letters.replay_all, AuditAction.REPLAY_ALL_DEAD_LETTERS)
 
 
 @attrs.frozen
@@ -295,8 +293,42 @@ class DiscardAllDeadLetters:
 
     uow: JobsUnitOfWorkFactory
     letters: DeadLetterQueue
+    clock: Clock
 
     def __call__(self, actor_id: int) -> int:
-        with self.uow() as work:
-            require_staff(work, actor_id)
-        return self.letters.discard_all()
+        return _all(self, actor_id, self.letters.discard_all, AuditAction.DISCARD_ALL_DEAD_LETTERS)
+
+
+class _LetterCase(Protocol):
+    @property
+    def uow(self) -> JobsUnitOfWorkFactory: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+
+def _one(
+    case: _LetterCase,
+    actor_id: int,
+    letter_id: str,
+    act: Callable[[str], bool],
+    action: AuditAction,
+) -> None:
+    """A dead letter's id names the audit entry's target (a message has no number)."""
+    now = require_utc(case.clock.now())
+    with case.uow() as work:
+        actor = require_staff(work, actor_id)
+        if not act(letter_id):
+            raise NotFound("dead letter")
+        record(work, now, actor, action, 0, f"dead letter {letter_id}")
+        work.commit()
+
+
+def _all(case: _LetterCase, actor_id: int, act: Callable[[], int], action: AuditAction) -> int:
+    now = require_utc(case.clock.now())
+    with case.uow() as work:
+        actor = require_staff(work, actor_id)
+        count = act()
+        record(work, now, actor, action, 0, "every dead letter", f"{count} letter(s)")
+        work.commit()
+    return count

@@ -5,6 +5,8 @@ A change is written with the schedule's next due time, so every scheduler replic
 it at its next tick, with no restart. Bad input is refused with every offending field
 named at once: a job outside the catalogue, a user that does not exist, an interval under
 ten seconds, a cron expression that does not parse or never fires, an unknown time zone.
+Every accepted change is written to the staff audit log in its own transaction
+(docs/decisions/0440-jobs-in-the-audit-log.md); a refused one writes nothing.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from datetime import datetime
 
 import attrs
 
+from ._audit import AuditAction, record
+from ._entities import User
 from ._errors import Conflict, InvalidField, NotFound
 from ._ports import Clock
 from ._schedule_ports import JobsUnitOfWork, JobsUnitOfWorkFactory, TriggerCalendar
@@ -87,6 +91,19 @@ def _schedule(work: JobsUnitOfWork, schedule_id: int) -> Schedule:
     return found
 
 
+def _logged(
+    work: JobsUnitOfWork,
+    at: datetime,
+    actor: User,
+    action: AuditAction,
+    schedule: Schedule,
+    detail: str = "",
+) -> None:
+    """The audit entry of a change to ``schedule``, named by what it runs and when."""
+    what = f"{schedule.job.describe()}, {schedule.trigger.describe()}"
+    record(work, at, actor, action, schedule.id.value, what, detail)
+
+
 @attrs.frozen
 class ListSchedules:
     """Staff see every schedule, in id order."""
@@ -121,9 +138,12 @@ class CreateSchedule:
     def __call__(self, actor_id: int, spec: ScheduleSpec, enabled: bool = True) -> Schedule:
         now = require_utc(self.clock.now())
         with self.uow() as work:
-            require_staff(work, actor_id)
+            actor = require_staff(work, actor_id)
             job, trigger, first = _checked(work, self.calendar, spec, now)
             made = work.schedules.add(job, trigger, enabled, first, now)
+            _logged(
+                work, now, actor, AuditAction.CREATE_SCHEDULE, made, "" if enabled else "paused"
+            )
             work.commit()
             return made
 
@@ -141,12 +161,14 @@ class EditSchedule:
     def __call__(self, actor_id: int, schedule_id: int, spec: ScheduleSpec) -> Schedule:
         now = require_utc(self.clock.now())
         with self.uow() as work:
-            require_staff(work, actor_id)
+            actor = require_staff(work, actor_id)
             before = _schedule(work, schedule_id)
             job, trigger, first = _checked(work, self.calendar, spec, now)
             after = before.edited(job, trigger, first, now)
             if not work.schedules.update(after, before):
                 raise Conflict("the schedule changed since it was read")
+            was = f"was: {before.job.describe()}, {before.trigger.describe()}"
+            _logged(work, now, actor, AuditAction.EDIT_SCHEDULE, after, was)
             work.commit()
             return after
 
@@ -154,7 +176,8 @@ class EditSchedule:
 @attrs.frozen
 class PauseSchedule:
     """Stop a schedule from running; its next due time stays, so resuming runs what was
-    missed once (not once per missed time)."""
+    missed once (not once per missed time). Pausing a paused schedule changes nothing and
+    is logged all the same, as staff did it."""
 
     uow: JobsUnitOfWorkFactory
     clock: Clock
@@ -179,14 +202,15 @@ def _set_enabled(
     uow: JobsUnitOfWorkFactory, clock: Clock, actor_id: int, schedule_id: int, enabled: bool
 ) -> Schedule:
     now = require_utc(clock.now())
+    action = AuditAction.RESUME_SCHEDULE if enabled else AuditAction.PAUSE_SCHEDULE
     with uow() as work:
-        require_staff(work, actor_id)
-        before = _schedule(work, schedule_id)
-        if before.enabled == enabled:
-            return before
-        after = attrs.evolve(before, enabled=enabled, updated_at=now)
-        if not work.schedules.update(after, before):
-            raise Conflict("the schedule changed since it was read")
+        actor = require_staff(work, actor_id)
+        before = after = _schedule(work, schedule_id)
+        if before.enabled != enabled:
+            after = attrs.evolve(before, enabled=enabled, updated_at=now)
+            if not work.schedules.update(after, before):
+                raise Conflict("the schedule changed since it was read")
+        _logged(work, now, actor, action, after)
         work.commit()
         return after
 
@@ -196,12 +220,16 @@ class DeleteSchedule:
     """Delete a schedule; runs already queued still run, and its run history stays."""
 
     uow: JobsUnitOfWorkFactory
+    clock: Clock
 
     def __call__(self, actor_id: int, schedule_id: int) -> None:
+        now = require_utc(self.clock.now())
         with self.uow() as work:
-            require_staff(work, actor_id)
-            if not work.schedules.remove(_schedule(work, schedule_id).id):
+            actor = require_staff(work, actor_id)
+            gone = _schedule(work, schedule_id)
+            if not work.schedules.remove(gone.id):
                 raise NotFound("schedule")
+            _logged(work, now, actor, AuditAction.DELETE_SCHEDULE, gone)
             work.commit()
 
 
@@ -216,13 +244,15 @@ class RunScheduleNow:
     def __call__(self, actor_id: int, schedule_id: int) -> Schedule:
         now = require_utc(self.clock.now())
         with self.uow() as work:
-            require_staff(work, actor_id)
+            actor = require_staff(work, actor_id)
             before = _schedule(work, schedule_id)
             if not before.enabled:
                 raise Conflict("the schedule is paused: resume it first")
-            if before.next_due_at is not None and before.next_due_at <= now:
-                return before
-            if not work.schedules.advance(before.id, before.next_due_at, now):
-                raise Conflict("the schedule changed since it was read")
+            after = before
+            if before.next_due_at is None or before.next_due_at > now:
+                if not work.schedules.advance(before.id, before.next_due_at, now):
+                    raise Conflict("the schedule changed since it was read")
+                after = attrs.evolve(before, next_due_at=now)
+            _logged(work, now, actor, AuditAction.RUN_SCHEDULE_NOW, after)
             work.commit()
-            return attrs.evolve(before, next_due_at=now)
+            return after

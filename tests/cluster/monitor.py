@@ -1,9 +1,10 @@
 """What the schedulers and the worker did, read from Redis itself with ``MONITOR``.
 
-Redis sees every tick-lock attempt (a ``SET`` whose key names the tick), every message a
-scheduler enqueues (Dramatiq's dispatch script called with ``enqueue`` and the message)
-and every acknowledgement by the worker (the script called with ``ack`` and the message's
-id). Counting there needs no log format: it is the broker's own traffic.
+Redis sees every tick-lock attempt (a ``SET`` whose key names the schedule and its due
+time), every message a scheduler enqueues (Dramatiq's dispatch script called with
+``enqueue`` and the message) and every acknowledgement by the worker (the script called
+with ``ack`` and the message's id). Counting there needs no log format: it is the
+broker's own traffic.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import re
 import socket
 import threading
+from datetime import datetime
 from typing import Any
 
 import attrs
@@ -21,7 +23,9 @@ _LINE = re.compile(r"^\+(\d+\.\d+) \[\d+ ([^\]]+)\] (.*)$")
 _ARG = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|.)")
 _SIMPLE = {"n": "\n", "r": "\r", "t": "\t", "a": "\a", "b": "\b"}
-_TICK_KEY = re.compile(r"^selteq:tick:.*print_user_tasks:(\d+)$")
+_TICK_KEY = re.compile(r"^selteq:tick:.*\.schedule:(\d+):(.+)$")
+REPORT_SCHEDULE = 1
+"""The report of user 1, as the migration creates it (the first schedule)."""
 
 
 def _unescape(text: str) -> str:
@@ -53,7 +57,8 @@ def parse(line: str) -> Command | None:
 
 @attrs.define
 class Ledger:
-    """Per tick: which hosts tried the lock and which messages were sent; per message: acks."""
+    """Per tick of user 1's report: which hosts tried the lock and which messages were
+    sent; per message: acks; per (schedule, due time): who claimed it; every message."""
 
     interval: int
     user_id: int
@@ -61,13 +66,19 @@ class Ledger:
     sends: dict[int, list[str]] = attrs.Factory(lambda: collections.defaultdict(list))
     senders: dict[str, str] = attrs.Factory(dict)
     acks: collections.Counter[str] = attrs.Factory(collections.Counter)
+    claims: dict[tuple[int, str], set[str]] = attrs.Factory(lambda: collections.defaultdict(set))
+    messages: dict[str, dict[str, Any]] = attrs.Factory(dict)
 
     def add(self, command: Command) -> None:
         args = command.args
         if len(args) >= 3 and args[0].upper() == "SET":
-            tick = _TICK_KEY.match(args[1])
-            if tick:
-                self.attempts[int(tick[1])].add(command.address)
+            key = _TICK_KEY.match(args[1])
+            if key:
+                schedule, due = int(key[1]), key[2]
+                self.claims[(schedule, due)].add(command.address)
+                if schedule == REPORT_SCHEDULE:
+                    tick = int(datetime.fromisoformat(due).timestamp()) // self.interval
+                    self.attempts[tick].add(command.address)
         elif len(args) > 5 and args[0].upper() in {"EVALSHA", "EVAL"}:
             if args[4] == "enqueue":
                 self._enqueued(command.address, args[-2], args[-1])
@@ -81,8 +92,19 @@ class Ledger:
         """How many times the worker acknowledged each message sent in ``ticks``."""
         return [self.acks[m] for t in ticks for m in self.sends.get(t, [])]
 
+    def sent_for(self, schedule_id: int) -> dict[str, dict[str, Any]]:
+        """The messages sent for a schedule's due runs by the broker's id for each (what
+        an acknowledgement names), in the order they were sent."""
+        return {
+            key: m
+            for key, m in self.messages.items()
+            if m.get("options", {}).get("selteq_schedule_id") == schedule_id
+        }
+
     def _enqueued(self, sender: str, message_id: str, data: str) -> None:
         message: dict[str, Any] = json.loads(data)
+        if not message.get("queue_name", "").endswith(".DQ"):  # a retry's delay is not a send
+            self.messages[message_id] = message
         if message.get("actor_name") == "print_user_tasks" and message.get("args") == [
             self.user_id
         ]:
@@ -143,6 +165,8 @@ class RedisMonitor:
                 {t: list(s) for t, s in self.ledger.sends.items()},
                 dict(self.ledger.senders),
                 collections.Counter(self.ledger.acks),
+                {k: set(v) for k, v in self.ledger.claims.items()},
+                dict(self.ledger.messages),
             )
 
     def close(self) -> None:

@@ -8,6 +8,8 @@ back, the one before it kills a scheduler for good.
 from __future__ import annotations
 
 import time
+from datetime import datetime
+from typing import Any
 
 import httpx
 import pytest
@@ -93,6 +95,77 @@ def test_refresh_token_rotated_on_one_host_is_refused_as_reused_on_another(
     assert family.status_code == 401, "reuse must revoke the whole family on every host"
 
 
+def test_a_schedule_changed_through_one_host_runs_once_and_shows_in_the_history(
+    cluster: Cluster, accounts: Accounts, numbers: Numbers
+) -> None:
+    """Staff create a paused schedule on api1 and change it there to every 10 s; both
+    schedulers follow at their next tick, the next due run is sent once, the worker runs
+    it once, and api3 shows it in the run history."""
+    cluster.selteq(
+        "user", "--username", "steerer", "--no-input", "--admin", SELTEQ_PASSWORD=PASSWORD
+    )
+    api1 = httpx.Client(base_url=cluster.api_url(0), timeout=10)
+    api3 = httpx.Client(base_url=cluster.api_url(2), timeout=10)
+    monitor = RedisMonitor(cluster.cache.address, REDIS_PORT, Ledger(REPORT_INTERVAL, 1))
+    try:
+        staff = bearer(login(api1, "steerer"))
+        body = {"job": "purge_idempotency_keys", "every_seconds": 3600, "enabled": False}
+        made = api1.post("/api/admin/schedules/", json=body, headers=staff)
+        assert made.status_code == 201, made.text
+        ident = made.json()["id"]
+        edit = {"job": "purge_idempotency_keys", "every_seconds": 10}
+        edited = api1.put(f"/api/admin/schedules/{ident}/", json=edit, headers=staff)
+        assert edited.status_code == 200, edited.text
+        resumed = api1.post(f"/api/admin/schedules/{ident}/resume", headers=staff)
+        due = resumed.json()["next_due_at"]
+        changed_at = time.monotonic()
+
+        def history() -> list[dict[str, Any]]:
+            answer = api3.get(f"/api/admin/runs/?schedule_id={ident}", headers=staff)
+            assert answer.status_code == 200, answer.text
+            runs: list[dict[str, Any]] = answer.json()
+            return runs
+
+        wait_for(
+            "the changed schedule's run in the history",
+            lambda: any(r["outcome"] == "succeeded" for r in history()),
+            30,
+            every=0.25,
+        )
+        ran_after = time.monotonic() - changed_at
+        api1.post(f"/api/admin/schedules/{ident}/pause", headers=staff)
+        time.sleep(1)  # the last acknowledgements reach the monitor
+    finally:
+        monitor.close()
+        api1.close()
+    ledger = monitor.snapshot()
+    first = [r for r in history() if r["due_at"] == due]
+    api3.close()
+    sent = {
+        key: m
+        for key, m in ledger.sent_for(ident).items()
+        if _same_instant(m["options"]["selteq_due_at"], due)
+    }
+    claims = {k: v for k, v in ledger.claims.items() if k[0] == ident}
+    numbers.add(
+        f"a schedule changed on api1: run {ran_after:.1f} s later, due {due};"
+        f" claimed by {sorted(set().union(*claims.values()))}; sends {len(sent)};"
+        f" acks {[ledger.acks[key] for key in sent]}; history on api3 {first}"
+    )
+    assert len(sent) == 1, sent
+    ((key, message),) = sent.items()
+    assert ledger.acks[key] == 1
+    assert len(first) == 1, first
+    assert first[0]["id"] == message["message_id"]
+    assert first[0]["outcome"] == "succeeded"
+    assert first[0]["reported"].endswith("purged")
+    assert set().union(*claims.values()) <= {h.address for h in cluster.scheduler_hosts}
+
+
+def _same_instant(text: str, rfc3339: str) -> bool:
+    return datetime.fromisoformat(text) == datetime.fromisoformat(rfc3339.replace("Z", "+00:00"))
+
+
 def test_killing_one_scheduler_leaves_one_report_per_tick(
     cluster: Cluster, accounts: Accounts, numbers: Numbers
 ) -> None:
@@ -152,7 +225,9 @@ def test_killing_one_scheduler_leaves_one_report_per_tick(
     assert len(alone) >= 3, (killed_tick, alone)
     assert set(sends.values()) == {1}, sends
     schedulers = {h.address for h in cluster.scheduler_hosts}
-    assert set().union(*(ledger.attempts[t] for t in both)) == schedulers, ledger.attempts
+    # A replica that reads the schedule after the winner moved it on does not even try the
+    # lock, so both need not show in every tick: only that no one else ever does.
+    assert set().union(*(ledger.attempts[t] for t in both)) <= schedulers, ledger.attempts
     assert all(ledger.attempts[t] == {survivor} for t in alone), ledger.attempts
     assert acked == [1] * len(window)
     assert executed - executed_before >= len(window)

@@ -64,7 +64,7 @@ class Jobs:
         self.edit = EditSchedule(uow, clock, calendar)
         self.pause = PauseSchedule(uow, clock)
         self.resume = ResumeSchedule(uow, clock)
-        self.delete = DeleteSchedule(uow)
+        self.delete = DeleteSchedule(uow, clock)
         self.run_now = RunScheduleNow(uow, clock)
         self.tick = self.replica()
         self.start = StartRun(uow, clock)
@@ -72,10 +72,10 @@ class Jobs:
         self.runs = ListRuns(uow)
         self.purge_runs = PurgeRuns(uow, clock, batch_size=2)
         self.dead = ListDeadLetters(uow, self.letters)
-        self.replay = ReplayDeadLetter(uow, self.letters)
-        self.replay_all = ReplayAllDeadLetters(uow, self.letters)
-        self.discard = DiscardDeadLetter(uow, self.letters)
-        self.discard_all = DiscardAllDeadLetters(uow, self.letters)
+        self.replay = ReplayDeadLetter(uow, self.letters, clock)
+        self.replay_all = ReplayAllDeadLetters(uow, self.letters, clock)
+        self.discard = DiscardDeadLetter(uow, self.letters, clock)
+        self.discard_all = DiscardAllDeadLetters(uow, self.letters, clock)
 
     def replica(self) -> RunDueSchedules:
         """Another scheduler on the same store, lock and dispatcher."""

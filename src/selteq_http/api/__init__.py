@@ -7,6 +7,7 @@ from litestar.handlers import HTTPRouteHandler
 
 from selteq_http.api.accounts import account_routers
 from selteq_http.api.admin import admin_router
+from selteq_http.api.admin_jobs import admin_jobs_router
 from selteq_http.api.health import health_router
 from selteq_http.api.me import me_router
 from selteq_http.api.root import api_root
@@ -20,6 +21,7 @@ def api_routers(signup: bool) -> list[Router | HTTPRouteHandler]:
         me_router(),
         task_router(),
         admin_router(),
+        admin_jobs_router(),
         api_root(signup),
         health_router(),
     ]

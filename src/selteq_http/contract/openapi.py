@@ -30,6 +30,11 @@ SLASHED = frozenset(
         "/api/admin/users",
         "/api/admin/users/{target}",
         "/api/admin/tasks",
+        "/api/admin/schedules",
+        "/api/admin/schedules/{schedule_id}",
+        "/api/admin/runs",
+        "/api/admin/dead-letters",
+        "/api/admin/dead-letters/{letter_id}",
     }
 )
 

@@ -191,10 +191,24 @@ def test_every_documented_path_answers_as_spelled(api: Api) -> None:
         "activateUser": (root, None, 204),
         "resetPassword": (root, new_password, 204),
         "deleteUser": (root, None, 204),
+        "listSchedules": (root, None, 200),
+        "createSchedule": (root, {"job": "purge_idempotency_keys", "every_seconds": 60}, 201),
+        "getSchedule": (root, None, 200),
+        "editSchedule": (root, {"job": "purge_idempotency_keys", "every_seconds": 120}, 200),
+        "pauseSchedule": (root, None, 200),
+        "resumeSchedule": (root, None, 200),
+        "runScheduleNow": (root, None, 200),
+        "listRuns": (root, None, 200),
+        "listDeadLetters": (root, None, 200),
+        "replayDeadLetter": (root, None, 404),  # no Redis, so no dead letters
+        "discardDeadLetter": (root, None, 404),
+        "replayAllDeadLetters": (root, None, 200),
+        "discardAllDeadLetters": (root, None, 200),
+        "deleteSchedule": (root, None, 204),
     }
     found = {op["operationId"]: (method, path) for method, path, op in operations(document(api))}
     assert found.keys() == steps.keys()
-    values = {"task_id": task, "target": carol_id}
+    values = {"task_id": task, "target": carol_id, "schedule_id": 1, "letter_id": "gone"}
     for operation_id, (headers, body, status) in steps.items():
         method, path = found[operation_id]
         url = path.format(**values)
