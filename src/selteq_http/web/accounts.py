@@ -3,32 +3,45 @@ hashing gate, with the same client address for the login and sign-up throttles."
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from litestar import Request, get, post
-from litestar.params import FromQuery
+from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from selteq_core import SelteqError
 from selteq_http.facade import backend_of
 from selteq_http.layers.clients import client_address
 
+from .drafts import kept_draft
 from .forms import failure, fields
 from .render import page, see_other, signed_out
 from .security import SESSION_COOKIE
 from .session import Visit
+from .wayfinding import REASONS, local_path
 
 
 @get("/sign-in", name="sign_in")
-async def sign_in_form(request: Request[Any, Any, Any], username: FromQuery[str] = "") -> Template:
-    context = {"values": {"username": username}, "welcome": bool(username)}
+async def sign_in_form(
+    request: Request[Any, Any, Any],
+    username: FromQuery[str] = "",
+    next_path: Annotated[str, QueryParameter(name="next")] = "/",
+    why: FromQuery[str] = "",
+) -> Template:
+    context = {
+        "values": {"username": username, "next": local_path(next_path)},
+        "welcome": bool(username),
+        "reason": REASONS.get(why, ""),
+        "draft": kept_draft(request) is not None,
+    }
     return page(request, "sign_in", context)
 
 
 @post("/sign-in")
 async def sign_in(request: Request[Any, Any, Any]) -> Template | Redirect:
-    values = await fields(request, "username", "password")
+    values = await fields(request, "username", "password", "next")
+    values["username"] = values["username"].strip()
     backend = backend_of(request)
     login = backend.cases.login
     try:
@@ -38,9 +51,11 @@ async def sign_in(request: Request[Any, Any, Any]) -> Template | Redirect:
         user = backend.cases.authenticate.verify(session.access_token)
     except SelteqError as error:
         refused = failure(error)
-        context = {"values": {"username": values["username"]}, "failure": refused}
+        kept = {"username": values["username"], "next": local_path(values["next"])}
+        context = {"values": kept, "failure": refused, "draft": kept_draft(request) is not None}
         return page(request, "sign_in", context, status=refused.status, headers=refused.headers)
-    return see_other(request, "/", visit=Visit(user.value, session))
+    after = "/draft" if kept_draft(request) is not None else local_path(values["next"])
+    return see_other(request, after, visit=Visit(user.value, session))
 
 
 @get("/sign-up")

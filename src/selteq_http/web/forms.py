@@ -15,6 +15,7 @@ import attrs
 from litestar import Request
 
 from selteq_core import (
+    AccountDeactivated,
     AuthenticationFailed,
     Conflict,
     Forbidden,
@@ -107,6 +108,8 @@ def failure(error: SelteqError) -> Failure:
     elif isinstance(error, RateLimited):
         wait = error.retry_after
         message = f"Too many attempts. Try again in {wait} {'second' if wait == 1 else 'seconds'}."
+    elif isinstance(error, AccountDeactivated):
+        message = "This account was deactivated — ask an administrator."
     elif isinstance(error, AuthenticationFailed):
         message = "That username and password do not match an account."
     elif isinstance(error, Unavailable):

@@ -19,7 +19,7 @@ def _field_error(page: str, field: str) -> str:
 
 
 def test_the_page_and_the_links_everyone_signed_in_gets(browser: Browser) -> None:
-    assert browser.get("/account/password", status=303).headers["location"] == "/sign-in"
+    assert browser.get("/account/password", status=303).headers["location"].startswith("/sign-in")
     browser.person("alice")
     tasks = browser.get("/").text
     assert '<a href="/account/password">Change password</a>' in tasks
@@ -46,7 +46,7 @@ def test_a_change_keeps_this_browser_and_ends_my_other_sessions(web: Web) -> Non
     assert "Your password was changed." in done
     assert "<h1>My tasks</h1>" in here.get("/").text  # this browser is still signed in
 
-    assert elsewhere.get("/", status=303).headers["location"] == "/sign-in"
+    assert elsewhere.get("/", status=303).headers["location"].startswith("/sign-in")
     refresh = web.api.client.post("/api/token/refresh/", json={"refresh": api_session["refresh"]})
     assert refresh.status_code == 401
     old = web.api.client.post("/api/token/", json={"username": "alice", "password": PASSWORD})
@@ -95,5 +95,5 @@ def test_signed_out_the_form_goes_to_sign_in(web: Web, browser: Browser) -> None
     response = browser.post(
         "/account/password", {"current_password": PASSWORD, "new_password": NEW}, status=303
     )
-    assert response.headers["location"] == "/sign-in"
+    assert response.headers["location"].startswith("/sign-in")
     web.api.login("alice", PASSWORD)
