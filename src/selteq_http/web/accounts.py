@@ -15,11 +15,13 @@ from selteq_http.facade import backend_of
 from selteq_http.layers.clients import client_address
 
 from .drafts import kept_draft
-from .forms import failure, fields
+from .flash import refused as refused_at
+from .flash import shown, taken
+from .forms import confirmed, failure, fields
 from .render import page, see_other, signed_out
 from .security import SESSION_COOKIE
 from .session import Visit
-from .wayfinding import REASONS, local_path
+from .wayfinding import REASONS, local_path, sign_in_address
 
 
 @get("/sign-in", name="sign_in")
@@ -29,13 +31,17 @@ async def sign_in_form(
     next_path: Annotated[str, QueryParameter(name="next")] = "/",
     why: FromQuery[str] = "",
 ) -> Template:
+    failed, kept = taken(request)
+    values = {"username": username, "next": local_path(next_path), **kept}
     context = {
-        "values": {"username": username, "next": local_path(next_path)},
-        "welcome": bool(username),
+        "values": values,
+        "welcome": bool(username) and failed is None,
         "reason": REASONS.get(why, ""),
         "draft": kept_draft(request) is not None,
+        "failure": failed,
     }
-    return page(request, "sign_in", context)
+    status, headers = (200, {}) if failed is None else (failed.status, failed.headers)
+    return shown(request, page(request, "sign_in", context, status=status, headers=headers))
 
 
 @post("/sign-in")
@@ -51,31 +57,34 @@ async def sign_in(request: Request[Any, Any, Any]) -> Template | Redirect:
         user = backend.cases.authenticate.verify(session.access_token)
     except SelteqError as error:
         refused = failure(error)
-        kept = {"username": values["username"], "next": local_path(values["next"])}
-        context = {"values": kept, "failure": refused, "draft": kept_draft(request) is not None}
-        return page(request, "sign_in", context, status=refused.status, headers=refused.headers)
+        back = local_path(values["next"])
+        kept = {"username": values["username"], "next": back}
+        return refused_at(request, sign_in_address(back), refused, kept)
     after = "/draft" if kept_draft(request) is not None else local_path(values["next"])
     return see_other(request, after, visit=Visit(user.value, session))
 
 
 @get("/sign-up")
 async def sign_up_form(request: Request[Any, Any, Any]) -> Template:
-    return page(request, "sign_up", {"values": {"username": ""}})
+    failed, kept = taken(request)
+    context = {"values": {"username": "", **kept}, "failure": failed}
+    status, headers = (200, {}) if failed is None else (failed.status, failed.headers)
+    return shown(request, page(request, "sign_up", context, status=status, headers=headers))
 
 
 @post("/sign-up")
-async def sign_up(request: Request[Any, Any, Any]) -> Template | Redirect:
+async def sign_up(request: Request[Any, Any, Any]) -> Redirect:
     backend = backend_of(request)
-    values = await fields(request, "username", "password")
+    values = await fields(request, "username", "password", "password_confirm")
+    values["username"] = values["username"].strip()
     register = backend_of(request).cases.register_user
     try:
+        confirmed(values, "password", "password_confirm")
         user = await backend.hashing(
             register, values["username"], values["password"], client_address(request)
         )
     except SelteqError as error:
-        refused = failure(error)
-        context = {"values": {"username": values["username"]}, "failure": refused}
-        return page(request, "sign_up", context, status=refused.status, headers=refused.headers)
+        return refused_at(request, "/sign-up", failure(error), {"username": values["username"]})
     return see_other(request, "/sign-in?" + urlencode({"username": user.username.value}))
 
 
