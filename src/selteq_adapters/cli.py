@@ -106,13 +106,14 @@ def _create_user(
             return 2
     else:
         try:
-            username, password = _ask(username)
+            username, typed = _ask(username)
         except (EOFError, OSError):
             print(NO_TERMINAL, file=sys.stderr)  # noqa: T201
             return 2
-        if password is None:
+        if typed is None:
             print("selteq: the passwords did not match", file=sys.stderr)  # noqa: T201
             return 1
+        password = typed
     container = bootstrap(settings)
     try:
         user = container.register_user(username, password, staff=staff)
