@@ -56,7 +56,7 @@ async def sign_in(request: Request[Any, Any, Any]) -> Template | Redirect:
         )
         user = backend.cases.authenticate.verify(session.access_token)
     except SelteqError as error:
-        refused = failure(error)
+        refused = failure(error, values)
         back = local_path(values["next"])
         kept = {"username": values["username"], "next": back}
         return refused_at(request, sign_in_address(back), refused, kept)
@@ -84,7 +84,8 @@ async def sign_up(request: Request[Any, Any, Any]) -> Redirect:
             register, values["username"], values["password"], client_address(request)
         )
     except SelteqError as error:
-        return refused_at(request, "/sign-up", failure(error), {"username": values["username"]})
+        kept = {"username": values["username"]}
+        return refused_at(request, "/sign-up", failure(error, values), kept)
     return see_other(request, "/sign-in?" + urlencode({"username": user.username.value}))
 
 

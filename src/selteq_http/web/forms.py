@@ -124,11 +124,16 @@ class Failure:
     headers: dict[str, str] = attrs.field(factory=dict)
 
 
-def failure(error: SelteqError) -> Failure:
-    """The page's words for a refusal; its status and headers are the API's."""
+def failure(error: SelteqError, typed: dict[str, str] | None = None) -> Failure:
+    """The page's words for a refusal; its status and headers are the API's. With what was
+    ``typed``, a field left blank is said to be required, whatever rule it broke."""
     status, headers = status_of(error)
     if isinstance(error, InvalidField):
-        errors = {name: in_words(name, reason) for name, reason in error.fields.items()}
+        blank = {n for n, v in (typed or {}).items() if not v.strip()}
+        errors = {
+            name: in_words(name, "must not be blank" if name in blank else reason)
+            for name, reason in error.fields.items()
+        }
         return Failure(status, errors, "Please correct the fields marked below.", headers)
     if isinstance(error, KeyReused):
         message = "This was already sent with other values. Nothing was changed."

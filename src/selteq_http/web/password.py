@@ -46,7 +46,7 @@ async def change_password(request: Request[Any, Any, Any]) -> Redirect:
         confirmed(values, "new_password", "new_password_confirm")
         await _change(request, visit, values)
     except SelteqError as error:
-        return refused_at(request, PATH, _words(failure(error)), {}, visit_of(request))
+        return refused_at(request, PATH, _words(failure(error, values)), {}, visit_of(request))
     return see_other(request, f"{PATH}?changed=true", visit=visit)
 
 
