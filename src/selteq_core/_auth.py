@@ -187,15 +187,22 @@ class RefreshSession:
     def __call__(self, refresh_token: str) -> Session:
         claims = verified(self.codec, self.clock, refresh_token, REFRESH, self.policy.refresh_ttl)
         user_id = subject(claims)
+        try:
+            return self._trade(claims.jti, user_id)
+        except SessionEnded as ended:
+            ended.user_id = user_id.value
+            raise
+
+    def _trade(self, jti: str, user_id: UserId) -> Session:
         now = require_utc(self.clock.now())
         with self.uow() as uow:
-            record = uow.refresh_tokens.get(claims.jti)
+            record = uow.refresh_tokens.get(jti)
             if record is None or record.user_id != user_id:
                 raise AuthenticationFailed("refresh token revoked")
             user = uow.users.get(user_id)
             self._check(record, user)
-            if not uow.refresh_tokens.mark_used(claims.jti, now):
-                spent = uow.refresh_tokens.get(claims.jti)
+            if not uow.refresh_tokens.mark_used(jti, now):
+                spent = uow.refresh_tokens.get(jti)
                 self._check(spent, user)
                 if not self._reusable(spent, now):
                     uow.refresh_tokens.revoke_family(record.family, now)

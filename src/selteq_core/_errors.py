@@ -72,11 +72,14 @@ class SessionEnded(AuthenticationFailed):
     """A refresh token that the server issued no longer buys a session, and ``why`` says
     why in one word an edge can put in a person's words: ``"ended"`` (signed out, revoked,
     replayed or deleted), ``"password"`` (the password was changed since), or
-    ``"deactivated"``. Only the holder of a token the server issued learns it."""
+    ``"deactivated"``. Only the holder of a token the server issued learns it, and
+    ``user_id`` names whose session it was (so an edge can keep their unsaved work for them
+    alone)."""
 
-    def __init__(self, why: str = "ended") -> None:
+    def __init__(self, why: str = "ended", user_id: int | None = None) -> None:
         super().__init__("session ended")
         self.why = why
+        self.user_id = user_id
 
 
 class AccountDeactivated(AuthenticationFailed):

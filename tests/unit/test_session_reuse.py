@@ -67,6 +67,7 @@ def test_a_password_changed_elsewhere_is_named(core: Core) -> None:
     with pytest.raises(SessionEnded) as ended:
         browser(core)(here.refresh_token)
     assert ended.value.why == "password"
+    assert ended.value.user_id == alice.id.value
 
 
 def test_a_deactivation_is_named_and_told_at_sign_in_after_the_right_password(

@@ -60,7 +60,9 @@ async def sign_in(request: Request[Any, Any, Any]) -> Template | Redirect:
         back = local_path(values["next"])
         kept = {"username": values["username"], "next": back}
         return refused_at(request, sign_in_address(back), refused, kept)
-    after = "/draft" if kept_draft(request) is not None else local_path(values["next"])
+    draft = kept_draft(request)
+    offered = draft is not None and draft.for_user(user.value)
+    after = "/draft" if offered else local_path(values["next"])
     return see_other(request, after, visit=Visit(user.value, session))
 
 

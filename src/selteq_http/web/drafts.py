@@ -38,8 +38,15 @@ _ACTIONS = {
 
 @attrs.frozen
 class Draft:
+    """A form's text kept for ``owner`` (None when the ended session's owner is unknown, as
+    after its token expired: then it is offered to whoever signs in on this browser)."""
+
     action: str
     values: dict[str, str]
+    owner: int | None = None
+
+    def for_user(self, user_id: int) -> bool:
+        return self.owner is None or self.owner == user_id
 
 
 def fields_of(path: str) -> tuple[str, ...]:
@@ -50,12 +57,12 @@ def fields_of(path: str) -> tuple[str, ...]:
     return ()
 
 
-def draft_of(path: str, form: dict[str, str]) -> Draft | None:
+def draft_of(path: str, form: dict[str, str], owner: int | None = None) -> Draft | None:
     """What a refused form held, when it is one whose text is kept."""
     names = fields_of(path)
     if not names or not form:
         return None
-    return Draft(path, {name: form.get(name, "")[:FIELD_MAX] for name in names})
+    return Draft(path, {name: form.get(name, "")[:FIELD_MAX] for name in names}, owner)
 
 
 def _sign(settings: Settings, body: bytes) -> str:
@@ -89,7 +96,9 @@ def kept_draft(request: Request[Any, Any, Any]) -> Draft | None:
         return None
     try:
         data = json.loads(base64.urlsafe_b64decode(body))
-        draft = Draft(str(data["action"]), {str(k): str(v) for k, v in data["values"].items()})
+        values = {str(k): str(v) for k, v in data["values"].items()}
+        owner = data.get("owner")
+        draft = Draft(str(data["action"]), values, None if owner is None else int(owner))
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
     return draft if fields_of(draft.action) else None
@@ -100,7 +109,7 @@ async def draft_page(request: Request[Any, Any, Any]) -> Template | Redirect:
     """The kept text, in a form that posts where it was meant to go; shown once."""
     visit = await open_visit(request)
     draft = kept_draft(request)
-    if draft is None:
+    if draft is None or not draft.for_user(visit.user_id):
         return see_other(request, "/", visit=visit)
     answer = page(request, "draft", {"draft": draft}, visit=visit)
     answer.cookies.append(_cookie(backend_of(request).settings, "", 0))

@@ -67,7 +67,7 @@ def sign_in_required(request: Request[Any, Any, Any], error: Exception) -> Respo
     text kept as a draft."""
     assert isinstance(error, SignInRequired)
     answer = signed_out(request, sign_in_address(came_from(request), error.why))
-    draft = draft_of(request.url.path, error.form)
+    draft = draft_of(request.url.path, error.form, error.owner)
     if draft is not None:
         answer.cookies.append(draft_cookie(backend_of(request).settings, draft))
     return answer

@@ -31,10 +31,13 @@ class SignInRequired(Exception):
     """No session, or one the core no longer accepts: the browser goes to the sign-in page,
     told ``why`` when a session it had ended (the core's ``SessionEnded.why``)."""
 
-    def __init__(self, why: str = "", form: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, why: str = "", form: dict[str, str] | None = None, owner: int | None = None
+    ) -> None:
         super().__init__(why)
         self.why = why
         self.form = form or {}
+        self.owner = owner
 
 
 @attrs.frozen
@@ -63,7 +66,7 @@ async def open_visit(request: Request[Any, Any, Any]) -> Visit:
     try:
         visit = await backend.run(_trade, backend, token)
     except SessionEnded as ended:
-        raise SignInRequired(ended.why, await _posted(request)) from None
+        raise SignInRequired(ended.why, await _posted(request), ended.user_id) from None
     except AuthenticationFailed:
         raise SignInRequired("ended", await _posted(request)) from None
     request.state[VISIT_KEY] = visit  # an error page after the trade still hands it back

@@ -131,3 +131,15 @@ def test_a_cookie_copied_before_sign_out_never_works_after_it(web: Web, browser:
     thief = Browser(TestClient(browser.client.app))
     thief.client.cookies.set(SESSION, copied)
     assert thief.get("/", status=303).headers["location"].startswith("/sign-in")
+
+
+def test_a_draft_is_offered_only_to_the_person_who_typed_it(web: Web, browser: Browser) -> None:
+    web.api.sign_up("bob")
+    browser.person("alice")
+    browser.get("/")
+    web.api.client.post("/api/token/revoke/", json={"refresh_token": browser.session})
+    browser.post("/tasks", {"title": "Alice's secret plan", "duration": "5"})
+    browser.get("/sign-in")
+    signed = browser.post("/sign-in", {"username": "bob", "password": PASSWORD})
+    assert signed.headers["location"] == "/"
+    assert browser.get("/draft", status=303).headers["location"] == "/"
