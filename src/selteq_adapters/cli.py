@@ -79,6 +79,23 @@ def _migrate(settings: Settings) -> int:
     return 0
 
 
+NO_TERMINAL = (
+    "selteq: there is no terminal to ask for a username and password; in a script, run"
+    " `selteq user --username NAME --no-input` with the password in SELTEQ_PASSWORD"
+)
+
+
+def _ask(username: str | None) -> tuple[str, str | None]:
+    """The username and the password typed twice (None when the two differ). Without a
+    terminal, or with its input closed, this raises EOFError or OSError."""
+    if sys.stdin is None or sys.stdin.closed:
+        raise EOFError
+    username = username or input("Username: ").strip()
+    password = getpass.getpass("Password: ")
+    again = getpass.getpass("Password (again): ")
+    return username, password if again == password else None
+
+
 def _create_user(
     settings: Settings, username: str | None, *, no_input: bool, staff: bool = False
 ) -> int:
@@ -88,11 +105,15 @@ def _create_user(
             print("selteq: --no-input needs --username and SELTEQ_PASSWORD", file=sys.stderr)  # noqa: T201
             return 2
     else:
-        username = username or input("Username: ").strip()
-        password = getpass.getpass("Password: ")
-        if getpass.getpass("Password (again): ") != password:
+        try:
+            username, typed = _ask(username)
+        except (EOFError, OSError):
+            print(NO_TERMINAL, file=sys.stderr)  # noqa: T201
+            return 2
+        if typed is None:
             print("selteq: the passwords did not match", file=sys.stderr)  # noqa: T201
             return 1
+        password = typed
     container = bootstrap(settings)
     try:
         user = container.register_user(username, password, staff=staff)

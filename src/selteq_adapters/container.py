@@ -91,6 +91,11 @@ __all__ = [
 
 log = logging.getLogger("selteq.ready")
 
+BROWSER_REUSE_WINDOW = 30
+"""Seconds in which the browser's just-spent refresh token still buys a sibling pair: long
+enough for tabs restored together and a request overtaken in a busy queue, short enough
+that a cookie replayed later is caught (docs/decisions/0430)."""
+
 
 @attrs.frozen
 class Overrides:
@@ -132,6 +137,8 @@ class Container:
     login: Login
     authenticate: Authenticate
     refresh_session: RefreshSession
+    resume_session: RefreshSession
+    """The browser's: the same rotation with a short reuse window (docs/decisions/0430)."""
     logout: Logout
     change_password: ChangePassword
     list_users: ListUsers
@@ -242,6 +249,7 @@ def bootstrap(settings: Settings | None = None, overrides: Overrides | None = No
         login=Login(uow, hasher, codec, clock, throttle, policy),
         authenticate=authenticate,
         refresh_session=RefreshSession(uow, codec, clock, policy),
+        resume_session=RefreshSession(uow, codec, clock, policy, BROWSER_REUSE_WINDOW),
         logout=Logout(uow, codec, clock),
         change_password=ChangePassword(uow, hasher, clock, rule=rule),
         list_users=ListUsers(uow),

@@ -10,6 +10,7 @@ from ._auth import Login, Logout, RefreshSession, RegisterUser, SessionPolicy
 from ._authenticate import Authenticate
 from ._entities import KeyedCreate, RefreshRecord, Session, Task, TokenClaims, User
 from ._errors import (
+    AccountDeactivated,
     AuthenticationFailed,
     Conflict,
     Forbidden,
@@ -19,6 +20,7 @@ from ._errors import (
     PreconditionFailed,
     RateLimited,
     SelteqError,
+    SessionEnded,
     Unavailable,
 )
 from ._idempotency import KEY_TTL, PurgeIdempotencyKeys
@@ -140,6 +142,7 @@ __all__ = [
     "TITLE_MAX",
     "USERNAME_MAX",
     "WEB_PAGE_SIZE",
+    "AccountDeactivated",
     "AuditAction",
     "AuditEntry",
     "AuditLog",
@@ -229,6 +232,7 @@ __all__ = [
     "ScheduleSpec",
     "SelteqError",
     "Session",
+    "SessionEnded",
     "SessionPolicy",
     "SetUserActive",
     "SetUserStaff",

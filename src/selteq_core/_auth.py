@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 import attrs
 
 from ._entities import RefreshRecord, Session, TokenClaims, User
-from ._errors import AuthenticationFailed, Conflict
+from ._errors import AccountDeactivated, AuthenticationFailed, Conflict, SessionEnded
 from ._password_rule import BASIC_RULE, PasswordRule
 from ._ports import (
     Clock,
@@ -123,8 +123,10 @@ class RegisterUser:
 class Login:
     """A user signs in with username and password and gets a session.
 
-    An unknown or inactive username costs one full password check, like a wrong password,
-    and gets the same answer. A hash made with old parameters is replaced.
+    An unknown username costs one full password check, like a wrong password, and gets the
+    same answer. A deactivated account is told so, but only after its right password (and
+    the attempt still counts as a failure), so a guesser learns nothing new.
+    A hash made with old parameters is replaced.
 
     Failed attempts are counted per client address and username (and, more loosely, per
     address); past a limit the login is refused before any check, the correct password
@@ -148,10 +150,13 @@ class Login:
         self.throttle.check(client, username)
         with self.uow() as uow:
             user = uow.users.by_username(name)
-        stored_hash = user.password_hash if user is not None and user.is_active else None
+        stored_hash = user.password_hash if user is not None else None
         if not self.hasher.verify(stored_hash, secret) or user is None:
             self.throttle.failed(client, username)
             raise AuthenticationFailed()
+        if not user.is_active:
+            self.throttle.failed(client, username)
+            raise AccountDeactivated()
         self.throttle.succeeded(client, username)
         now = require_utc(self.clock.now())
         with self.uow() as uow:
@@ -164,32 +169,70 @@ class Login:
 
 @attrs.frozen
 class RefreshSession:
-    """A refresh token buys a new pair once. Presenting it a second time means it was
-    stolen or replayed: its whole family is revoked and the call fails."""
+    """A refresh token buys a new pair once. Presenting it again after ``reuse_window``
+    seconds means it was stolen or replayed: its whole family is revoked and the call fails.
+
+    Within the window (0 for the API's clients; a few seconds for the browser's cookie,
+    docs/decisions/0430) the spent token buys a sibling pair in the same family, as the
+    OAuth 2.0 security BCP allows: requests sent together with one cookie all succeed, and
+    a revoke of the family still ends every sibling. A session that ended says why
+    (``SessionEnded.why``): deactivated, password changed, or ended."""
 
     uow: UnitOfWorkFactory
     codec: TokenCodec
     clock: Clock
     policy: SessionPolicy = SessionPolicy()
+    reuse_window: int = 0
 
     def __call__(self, refresh_token: str) -> Session:
         claims = verified(self.codec, self.clock, refresh_token, REFRESH, self.policy.refresh_ttl)
         user_id = subject(claims)
+        try:
+            return self._trade(claims.jti, user_id)
+        except SessionEnded as ended:
+            ended.user_id = user_id.value
+            raise
+
+    def _trade(self, jti: str, user_id: UserId) -> Session:
         now = require_utc(self.clock.now())
         with self.uow() as uow:
-            record = uow.refresh_tokens.get(claims.jti)
-            if record is None or record.revoked or record.user_id != user_id:
+            record = uow.refresh_tokens.get(jti)
+            if record is None or record.user_id != user_id:
                 raise AuthenticationFailed("refresh token revoked")
-            if not uow.refresh_tokens.mark_used(claims.jti, now):
-                uow.refresh_tokens.revoke_family(record.family, now)
-                uow.commit()
-                raise AuthenticationFailed("refresh token reused; session revoked")
             user = uow.users.get(user_id)
-            if user is None or not user.is_active:
-                raise AuthenticationFailed()
+            self._check(record, user)
+            if not uow.refresh_tokens.mark_used(jti, now):
+                spent = uow.refresh_tokens.get(jti)
+                self._check(spent, user)
+                if not self._reusable(spent, now):
+                    uow.refresh_tokens.revoke_family(record.family, now)
+                    uow.commit()
+                    raise SessionEnded()
             session = _Issuer(self.codec, self.policy).issue(uow, user_id, record.family, now)
             uow.commit()
         return session
+
+    @staticmethod
+    def _check(record: RefreshRecord | None, user: User | None) -> None:
+        if record is None or user is None:
+            raise SessionEnded()
+        if not user.is_active:
+            raise SessionEnded("deactivated")
+        if record.revoked:
+            raise SessionEnded(_why_revoked(record, user))
+
+    def _reusable(self, record: RefreshRecord | None, now: datetime) -> bool:
+        if record is None or record.used_at is None or self.reuse_window <= 0:
+            return False
+        return now - record.used_at <= timedelta(seconds=self.reuse_window)
+
+
+def _why_revoked(record: RefreshRecord, user: User) -> str:
+    """A password change (the user's own or a staff reset) stores the new hash and revokes
+    the user's families at one instant, kept at the same precision in both rows; a revoke at
+    the instant of the user's last change since sign-up is one."""
+    changed = user.updated_at != user.created_at
+    return "password" if changed and record.revoked_at == user.updated_at else "ended"
 
 
 @attrs.frozen

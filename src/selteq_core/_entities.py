@@ -80,6 +80,8 @@ class RefreshRecord:
     expires_at: datetime
     used: bool
     revoked: bool
+    used_at: datetime | None = None
+    revoked_at: datetime | None = None
 
 
 @attrs.frozen(slots=True, repr=False)

@@ -68,6 +68,28 @@ class AuthenticationFailed(SelteqError):
         super().__init__(message)
 
 
+class SessionEnded(AuthenticationFailed):
+    """A refresh token that the server issued no longer buys a session, and ``why`` says
+    why in one word an edge can put in a person's words: ``"ended"`` (signed out, revoked,
+    replayed or deleted), ``"password"`` (the password was changed since), or
+    ``"deactivated"``. Only the holder of a token the server issued learns it, and
+    ``user_id`` names whose session it was (so an edge can keep their unsaved work for them
+    alone)."""
+
+    def __init__(self, why: str = "ended", user_id: int | None = None) -> None:
+        super().__init__("session ended")
+        self.why = why
+        self.user_id = user_id
+
+
+class AccountDeactivated(AuthenticationFailed):
+    """The right password for an account that staff deactivated. Told only after the
+    password matched, as Django's sign-in form does, so it reveals nothing to a guesser."""
+
+    def __init__(self) -> None:
+        super().__init__("account deactivated")
+
+
 class RateLimited(AuthenticationFailed):
     """Too many attempts (failed logins, sign-ups); try again after ``retry_after`` seconds."""
 

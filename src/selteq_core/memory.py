@@ -259,7 +259,9 @@ class _RefreshTokens(RefreshTokenStore):
         self._t = tables
 
     def add(self, record: RefreshRecord, at: datetime) -> None:
-        self._t.refresh[record.jti] = record
+        used_at = at if record.used else None
+        revoked_at = at if record.revoked else None
+        self._t.refresh[record.jti] = attrs.evolve(record, used_at=used_at, revoked_at=revoked_at)
 
     def get(self, jti: str) -> RefreshRecord | None:
         return self._t.refresh.get(jti)
@@ -268,13 +270,13 @@ class _RefreshTokens(RefreshTokenStore):
         record = self._t.refresh.get(jti)
         if record is None or record.used or record.revoked:
             return False
-        self._t.refresh[jti] = attrs.evolve(record, used=True)
+        self._t.refresh[jti] = attrs.evolve(record, used=True, used_at=at)
         return True
 
     def revoke_family(self, family: str, at: datetime) -> int:
         members = [r for r in self._t.refresh.values() if r.family == family and not r.revoked]
         for record in members:
-            self._t.refresh[record.jti] = attrs.evolve(record, revoked=True)
+            self._t.refresh[record.jti] = attrs.evolve(record, revoked=True, revoked_at=at)
         return len(members)
 
     def revoke_user(self, user_id: UserId, at: datetime, keep_family: str | None = None) -> int:
@@ -284,7 +286,7 @@ class _RefreshTokens(RefreshTokenStore):
             if r.user_id == user_id and r.family != keep_family and not r.revoked
         ]
         for record in members:
-            self._t.refresh[record.jti] = attrs.evolve(record, revoked=True)
+            self._t.refresh[record.jti] = attrs.evolve(record, revoked=True, revoked_at=at)
         return len(members)
 
 

@@ -123,3 +123,32 @@ def test_user_admin_makes_a_staff_user(env: dict[str, str], tmp_path: Path) -> N
     with sqlite3.connect(tmp_path / "cli.db") as db:
         roles = db.execute("SELECT username, is_staff FROM users ORDER BY id").fetchall()
     assert roles == [("root", 1), ("bob", 0)]
+
+
+@pytest.mark.parametrize("stdin", [subprocess.DEVNULL, None], ids=["empty", "closed"])
+def test_user_without_a_terminal_says_to_use_no_input(
+    env: dict[str, str], stdin: int | None
+) -> None:
+    """A script or CI job runs ``selteq user`` with nothing to read: a sentence, no traceback."""
+    selteq(env, "migrate")
+    command = [*SELTEQ, "user"]
+    if stdin is None:  # the input closed outright, as some runners start a command
+        command = [
+            sys.executable,
+            "-c",
+            "import os, runpy, sys; os.close(0); sys.argv = ['selteq', 'user'];"
+            " runpy.run_module('selteq_adapters.cli', run_name='__main__')",
+        ]
+    result = subprocess.run(
+        command,
+        env=env,
+        stdin=subprocess.DEVNULL if stdin is not None else None,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        start_new_session=True,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "--no-input" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -64,6 +64,8 @@ def refresh_from_row(row: Row, dialect: Dialect) -> RefreshRecord:
         expires_at=dialect.from_db(row[3]),
         used=row[4] is not None,
         revoked=row[5] is not None,
+        used_at=None if row[4] is None else dialect.from_db(row[4]),
+        revoked_at=None if row[5] is None else dialect.from_db(row[5]),
     )
 
 

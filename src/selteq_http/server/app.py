@@ -73,12 +73,12 @@ def create_app(container: Container, *, background_jobs: bool = False) -> Litest
     lifespan = [_closing(backend)]
     if background_jobs:
         lifespan.append(report_job(container))
-    plugins: list[PluginProtocol] = [problem_details()]
+    web = web_app(settings)
+    plugins: list[PluginProtocol] = [problem_details(), web.errors]
     if container.tracer_provider is not None:  # SELTEQ_OTLP_ENDPOINT: spans (layers/tracing.py)
         from selteq_http.layers.tracing import tracing_plugins
 
         plugins += tracing_plugins(container.tracer_provider)
-    web = web_app(settings)
     cors = cors_config(settings.cors_origins)  # SELTEQ_CORS_ORIGINS (layers/cors.py)
     app = Litestar(
         route_handlers=[*api_routers(settings.signup), swagger_assets(), *web.routers],

@@ -25,10 +25,12 @@ from .accounts import account_pages
 from .admin_jobs import JOB_PAGES
 from .admin_tasks import TASK_ADMIN_PAGES
 from .admin_users import USER_PAGES
-from .errors import EXCEPTION_HANDLERS
+from .drafts import DRAFT_PAGES
+from .errors import EXCEPTION_HANDLERS, PageErrors
 from .password import PASSWORD_PAGES
 from .security import csrf_config
 from .tasks import TASK_PAGES
+from .wayfinding import WAYFINDING_PAGES
 
 STATIC = Path(__file__).with_name("static")
 
@@ -37,6 +39,9 @@ STATIC = Path(__file__).with_name("static")
 class WebApp:
     routers: list[Router]
     templates: TemplateConfig[JinjaTemplateEngine]
+    errors: PageErrors
+    """Listed after the problem-details plugin: app-level errors on a page's address
+    (an unknown path, a method the route does not take) answer as pages."""
 
 
 def _templates() -> TemplateConfig[JinjaTemplateEngine]:
@@ -59,6 +64,8 @@ def web_app(settings: Settings) -> WebApp:
             *USER_PAGES,
             *TASK_ADMIN_PAGES,
             *JOB_PAGES,
+            *WAYFINDING_PAGES,
+            *DRAFT_PAGES,
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[DefineMiddleware(CSRFMiddleware, config=csrf_config(settings))],
@@ -68,4 +75,4 @@ def web_app(settings: Settings) -> WebApp:
     static = create_static_files_router(
         path="/static", directories=[STATIC], include_in_schema=False
     )
-    return WebApp([pages, static], _templates())
+    return WebApp([pages, static], _templates(), PageErrors())

@@ -3,32 +3,51 @@ hashing gate, with the same client address for the login and sign-up throttles."
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from litestar import Request, get, post
-from litestar.params import FromQuery
+from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from selteq_core import SelteqError
 from selteq_http.facade import backend_of
 from selteq_http.layers.clients import client_address
 
-from .forms import failure, fields
+from .drafts import kept_draft
+from .flash import refused as refused_at
+from .flash import shown, taken
+from .forms import confirmed, failure, fields
 from .render import page, see_other, signed_out
 from .security import SESSION_COOKIE
 from .session import Visit
+from .wayfinding import REASONS, local_path, sign_in_address
 
 
 @get("/sign-in", name="sign_in")
-async def sign_in_form(request: Request[Any, Any, Any], username: FromQuery[str] = "") -> Template:
-    context = {"values": {"username": username}, "welcome": bool(username)}
-    return page(request, "sign_in", context)
+async def sign_in_form(
+    request: Request[Any, Any, Any],
+    username: FromQuery[str] = "",
+    next_path: Annotated[str, QueryParameter(name="next")] = "/",
+    why: FromQuery[str] = "",
+) -> Template:
+    failed, kept = taken(request)
+    values = {"username": username, "next": local_path(next_path), **kept}
+    context = {
+        "values": values,
+        "welcome": bool(username) and failed is None,
+        "reason": REASONS.get(why, ""),
+        "draft": kept_draft(request) is not None,
+        "failure": failed,
+    }
+    status, headers = (200, {}) if failed is None else (failed.status, failed.headers)
+    return shown(request, page(request, "sign_in", context, status=status, headers=headers))
 
 
 @post("/sign-in")
 async def sign_in(request: Request[Any, Any, Any]) -> Template | Redirect:
-    values = await fields(request, "username", "password")
+    values = await fields(request, "username", "password", "next")
+    values["username"] = values["username"].strip()
     backend = backend_of(request)
     login = backend.cases.login
     try:
@@ -37,30 +56,38 @@ async def sign_in(request: Request[Any, Any, Any]) -> Template | Redirect:
         )
         user = backend.cases.authenticate.verify(session.access_token)
     except SelteqError as error:
-        refused = failure(error)
-        context = {"values": {"username": values["username"]}, "failure": refused}
-        return page(request, "sign_in", context, status=refused.status, headers=refused.headers)
-    return see_other(request, "/", visit=Visit(user.value, session))
+        refused = failure(error, values)
+        back = local_path(values["next"])
+        kept = {"username": values["username"], "next": back}
+        return refused_at(request, sign_in_address(back), refused, kept)
+    draft = kept_draft(request)
+    offered = draft is not None and draft.for_user(user.value)
+    after = "/draft" if offered else local_path(values["next"])
+    return see_other(request, after, visit=Visit(user.value, session))
 
 
 @get("/sign-up")
 async def sign_up_form(request: Request[Any, Any, Any]) -> Template:
-    return page(request, "sign_up", {"values": {"username": ""}})
+    failed, kept = taken(request)
+    context = {"values": {"username": "", **kept}, "failure": failed}
+    status, headers = (200, {}) if failed is None else (failed.status, failed.headers)
+    return shown(request, page(request, "sign_up", context, status=status, headers=headers))
 
 
 @post("/sign-up")
-async def sign_up(request: Request[Any, Any, Any]) -> Template | Redirect:
+async def sign_up(request: Request[Any, Any, Any]) -> Redirect:
     backend = backend_of(request)
-    values = await fields(request, "username", "password")
+    values = await fields(request, "username", "password", "password_confirm")
+    values["username"] = values["username"].strip()
     register = backend_of(request).cases.register_user
     try:
+        confirmed(values, "password", "password_confirm")
         user = await backend.hashing(
             register, values["username"], values["password"], client_address(request)
         )
     except SelteqError as error:
-        refused = failure(error)
-        context = {"values": {"username": values["username"]}, "failure": refused}
-        return page(request, "sign_up", context, status=refused.status, headers=refused.headers)
+        kept = {"username": values["username"]}
+        return refused_at(request, "/sign-up", failure(error, values), kept)
     return see_other(request, "/sign-in?" + urlencode({"username": user.username.value}))
 
 

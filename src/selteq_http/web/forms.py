@@ -9,14 +9,17 @@ next.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import attrs
 from litestar import Request
 
 from selteq_core import (
+    AccountDeactivated,
     AuthenticationFailed,
     Conflict,
+    Duration,
     Forbidden,
     InvalidField,
     KeyReused,
@@ -41,6 +44,8 @@ LABELS = {
     "owner": "Owner",
     "created_from": "From",
     "created_to": "To",
+    "password_confirm": "Password confirmation",
+    "new_password_confirm": "New password confirmation",
 }
 
 
@@ -66,14 +71,47 @@ def task_input(title: str, duration: str) -> tuple[str, int]:
     value = minutes(duration)
     if value is None:
         problems["duration"] = "must be a whole number"
-    try:
-        Title(title)
-    except InvalidField as error:
-        problems.update(error.fields)
+    checks: list[Callable[[], object]] = [lambda: Title(title)]
+    if value is not None:
+        checks.append(lambda: Duration(value))
+    for check in checks:
+        try:
+            check()
+        except InvalidField as error:
+            problems.update(error.fields)
     if problems:
         raise InvalidField.of(problems)
     assert value is not None
     return title, value
+
+
+_BETWEEN = re.compile(r"must be between 1 and ([0-9]+)")
+_CHARACTERS = re.compile(r"must be 1 to ([0-9]+) characters")
+_BYTES = re.compile(r"must be ([0-9]+) to ([0-9]+) bytes long")
+
+
+def in_words(name: str, reason: str) -> str:
+    """The core's reason for ``name`` as a person would say it: characters, not bytes; "1
+    or more", not a range ending in the largest integer; "is required" for a blank."""
+    label = LABELS.get(name, name.replace("_", " ").capitalize())
+    if reason in ("must not be blank", "must be a string"):
+        return f"{label} is required."
+    if reason == "must be a whole number":
+        return f"{label} must be a whole number of minutes, 1 or more."
+    if found := _BETWEEN.fullmatch(reason):
+        return f"{label} must be 1 or more (at most {int(found[1]):,})."
+    if found := _CHARACTERS.fullmatch(reason):
+        return f"{label} must be {int(found[1]):,} characters or fewer."
+    if found := _BYTES.fullmatch(reason):
+        return f"{label} must be at least {found[1]} characters."
+    return f"{label} {reason}."
+
+
+def confirmed(values: dict[str, str], name: str, confirmation: str) -> None:
+    """A new password typed twice the same, refused before the core is asked; the other
+    fields are still checked by the core in the same answer when they match."""
+    if values[name] != values[confirmation]:
+        raise InvalidField.of({confirmation: "does not match the password typed above"})
 
 
 @attrs.frozen
@@ -86,12 +124,15 @@ class Failure:
     headers: dict[str, str] = attrs.field(factory=dict)
 
 
-def failure(error: SelteqError) -> Failure:
-    """The page's words for a refusal; its status and headers are the API's."""
+def failure(error: SelteqError, typed: dict[str, str] | None = None) -> Failure:
+    """The page's words for a refusal; its status and headers are the API's. With what was
+    ``typed``, a field left blank is said to be required, whatever rule it broke."""
     status, headers = status_of(error)
     if isinstance(error, InvalidField):
+        blank = {n for n, v in (typed or {}).items() if not v.strip()}
         errors = {
-            name: f"{LABELS.get(name, name)} {reason}." for name, reason in error.fields.items()
+            name: in_words(name, "must not be blank" if name in blank else reason)
+            for name, reason in error.fields.items()
         }
         return Failure(status, errors, "Please correct the fields marked below.", headers)
     if isinstance(error, KeyReused):
@@ -107,6 +148,8 @@ def failure(error: SelteqError) -> Failure:
     elif isinstance(error, RateLimited):
         wait = error.retry_after
         message = f"Too many attempts. Try again in {wait} {'second' if wait == 1 else 'seconds'}."
+    elif isinstance(error, AccountDeactivated):
+        message = "This account was deactivated — ask an administrator."
     elif isinstance(error, AuthenticationFailed):
         message = "That username and password do not match an account."
     elif isinstance(error, Unavailable):

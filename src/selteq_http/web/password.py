@@ -16,7 +16,9 @@ from litestar.response import Redirect, Template
 from selteq_core import SelteqError
 from selteq_http.facade import backend_of
 
-from .forms import Failure, failure, fields
+from .flash import refused as refused_at
+from .flash import shown, taken
+from .forms import Failure, confirmed, failure, fields
 from .render import page, see_other
 from .session import Visit, open_visit, visit_of
 from .tasks import SIGNED_IN, Signed
@@ -29,25 +31,22 @@ NOT_CURRENT = "That is not your current password. Nothing was changed."
 async def password_form(
     request: Request[Any, Any, Any], visit: Signed, changed: FromQuery[bool] = False
 ) -> Template:
-    return page(request, "password", {"changed": changed}, visit=visit)
+    failed, _ = taken(request)
+    context = {"changed": changed, "failure": failed}
+    status, headers = (200, {}) if failed is None else (failed.status, failed.headers)
+    answer = page(request, "password", context, visit=visit, status=status, headers=headers)
+    return shown(request, answer)
 
 
 @post(PATH)
-async def change_password(request: Request[Any, Any, Any]) -> Template | Redirect:
-    values = await fields(request, "current_password", "new_password")
+async def change_password(request: Request[Any, Any, Any]) -> Redirect:
+    values = await fields(request, "current_password", "new_password", "new_password_confirm")
     try:
         visit = await open_visit(request)
+        confirmed(values, "new_password", "new_password_confirm")
         await _change(request, visit, values)
     except SelteqError as error:
-        refused = _words(failure(error))
-        return page(
-            request,
-            "password",
-            {"failure": refused},
-            visit=visit_of(request),
-            status=refused.status,
-            headers=refused.headers,
-        )
+        return refused_at(request, PATH, _words(failure(error, values)), {}, visit_of(request))
     return see_other(request, f"{PATH}?changed=true", visit=visit)
 
 

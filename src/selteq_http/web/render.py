@@ -16,7 +16,7 @@ from .security import PAGE_HEADERS, ended_session_cookie, session_cookie
 from .session import Visit
 
 
-def _cookies(request: Request[Any, Any, Any], visit: Visit | None) -> list[Cookie]:
+def session_cookies(request: Request[Any, Any, Any], visit: Visit | None) -> list[Cookie]:
     if visit is None:
         return []
     session = visit.session
@@ -46,7 +46,7 @@ def page(
         context={**shared, **(context or {})},
         status_code=status,
         headers={**PAGE_HEADERS, **(headers or {})},
-        cookies=_cookies(request, visit),
+        cookies=session_cookies(request, visit),
     )
 
 
@@ -55,7 +55,9 @@ def see_other(
 ) -> Redirect:
     """Post, redirect, get: a successful form answers 303 so reloading the next page never
     posts the form again."""
-    return Redirect(path, status_code=303, headers=PAGE_HEADERS, cookies=_cookies(request, visit))
+    return Redirect(
+        path, status_code=303, headers=PAGE_HEADERS, cookies=session_cookies(request, visit)
+    )
 
 
 def signed_out(request: Request[Any, Any, Any], path: str = "/sign-in") -> Redirect:

@@ -42,7 +42,7 @@ PAGE_HEADERS = {
 }
 
 
-def _derived_key(settings: Settings, purpose: bytes) -> str:
+def derived_key(settings: Settings, purpose: bytes) -> str:
     """A key for one purpose, derived from the JWT secret so no new secret must be managed;
     knowing it does not reveal the JWT secret."""
     return hmac.new(settings.jwt_secret.encode(), purpose, hashlib.sha256).hexdigest()
@@ -50,7 +50,7 @@ def _derived_key(settings: Settings, purpose: bytes) -> str:
 
 def csrf_config(settings: Settings) -> CSRFConfig:
     return CSRFConfig(
-        secret=_derived_key(settings, b"selteq web csrf"),
+        secret=derived_key(settings, b"selteq web csrf"),
         cookie_name=CSRF_COOKIE,
         cookie_secure=settings.production,
         cookie_httponly=True,  # only forms carry it; no page script needs to read it
@@ -59,12 +59,18 @@ def csrf_config(settings: Settings) -> CSRFConfig:
     )
 
 
+COOKIE_OUTLIVES_TOKEN = 86_400
+"""The cookie is kept a day past its token, so an expired session comes back to the server,
+which can then say that it ended (and keep a posted form's text) instead of showing a bare
+sign-in page as to a stranger."""
+
+
 def session_cookie(settings: Settings, refresh_token: str, max_age: int) -> Cookie:
     """The browser's session: the refresh token itself, out of reach of page scripts."""
     return Cookie(
         key=SESSION_COOKIE,
         value=refresh_token,
-        max_age=max_age,
+        max_age=max_age + COOKIE_OUTLIVES_TOKEN,
         path="/",
         httponly=True,
         secure=settings.production,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
+import attrs
+
 from selteq_adapters.db import Database
 from selteq_core import RefreshRecord, UserId
 from tests.integration.db import given
@@ -30,7 +32,7 @@ def test_add_then_get_round_trips(db: Database) -> None:
         uow.refresh_tokens.add(used, T0)
         uow.commit()
     assert stored(db, "jti-1") == record(alice.id)
-    assert stored(db, "jti-2") == used
+    assert stored(db, "jti-2") == attrs.evolve(used, used_at=T0, revoked_at=T0)
     assert stored(db, "unknown") is None
 
 
@@ -108,3 +110,17 @@ def test_a_revoked_token_cannot_be_marked_used(db: Database) -> None:
         uow.commit()
     with db.unit_of_work() as uow:
         assert uow.refresh_tokens.mark_used("jti-1", T0) is False
+
+
+def test_used_and_revoked_times_are_kept(db: Database) -> None:
+    """The web's reuse window and its reasons read when a token was spent and revoked."""
+    alice = given.user(db)
+    later = T0 + timedelta(seconds=7)
+    with db.unit_of_work() as uow:
+        uow.refresh_tokens.add(record(alice.id), T0)
+        uow.refresh_tokens.mark_used("jti-1", T0)
+        uow.refresh_tokens.revoke_family("fam-1", later)
+        uow.commit()
+    after = stored(db, "jti-1")
+    assert after is not None
+    assert (after.used_at, after.revoked_at) == (T0, later)

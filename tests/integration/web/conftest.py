@@ -27,6 +27,11 @@ def csrf_token(html: str) -> str:
     return found[1]
 
 
+def _refused_back(path: str, response: Any) -> bool:
+    """A refusal sent back to the form's own page to be shown there (post/redirect/get)."""
+    return bool(response.headers["location"].split("?", 1)[0] == path.split("?", 1)[0])
+
+
 @attrs.define
 class Browser:
     """One browser: its own cookies, the CSRF token of the last page it read."""
@@ -46,6 +51,8 @@ class Browser:
         token = extra.pop("token", self.token)
         form = data if token is None else {**data, "_csrf_token": token}
         response = self.client.post(path, data=form, follow_redirects=False, **extra)
+        if response.status_code == 303 and status != 303 and _refused_back(path, response):
+            return self.get(response.headers["location"], status=status)  # post/redirect/get
         assert response.status_code == status, response.text
         if "_csrf_token" in response.text:
             self.token = csrf_token(response.text)
@@ -53,7 +60,10 @@ class Browser:
 
     def sign_up(self, username: str, password: str = PASSWORD) -> None:
         self.get("/sign-up")
-        self.post("/sign-up", {"username": username, "password": password})
+        self.post(
+            "/sign-up",
+            {"username": username, "password": password, "password_confirm": password},
+        )
 
     def sign_in(self, username: str, password: str = PASSWORD) -> None:
         self.get("/sign-in")

@@ -85,10 +85,10 @@ def test_the_signed_out_are_sent_to_sign_in(web: Web, browser: Browser) -> None:
     before = web.accounts_and_tasks()
     for path in PAGES:
         response = browser.get(path.format(victim=victim), status=303)
-        assert response.headers["location"] == "/sign-in"
+        assert response.headers["location"].startswith("/sign-in")
     for path, data in POSTS.items():
         response = browser.post(path.format(victim=victim), data, status=303)
-        assert response.headers["location"] == "/sign-in"
+        assert response.headers["location"].startswith("/sign-in")
     assert web.accounts_and_tasks() == before
 
 
@@ -102,4 +102,4 @@ def test_a_staff_account_deactivated_loses_the_pages_at_once(web: Web) -> None:
     root.sign_in("root", PASSWORD)
     root.get("/admin/users")
     root.post(f"/admin/users/{web.user_id('second')}/deactivate", {"search": "", "after": ""})
-    assert second.get("/admin/users", status=303).headers["location"] == "/sign-in"
+    assert second.get("/admin/users", status=303).headers["location"].startswith("/sign-in")

@@ -53,7 +53,11 @@ def _stranger(web: Web, browser: Browser) -> None:
 
 FORMS: dict[str, Form] = {
     "sign-in": (_stranger, lambda _: "/sign-in", {"username": "alice", "password": PASSWORD}),
-    "sign-up": (_stranger, lambda _: "/sign-up", {"username": "carol", "password": PASSWORD}),
+    "sign-up": (
+        _stranger,
+        lambda _: "/sign-up",
+        {"username": "carol", "password": PASSWORD, "password_confirm": PASSWORD},
+    ),
     "sign-out": (_signed_in_with_a_task, lambda _: "/sign-out", {}),
     "create": (_signed_in_with_a_task, lambda _: "/tasks", {"title": "Forged", "duration": "5"}),
     "rename": (_signed_in_with_a_task, _task_path("rename"), {"title": "Forged"}),
@@ -61,7 +65,11 @@ FORMS: dict[str, Form] = {
     "change-password": (
         _on_the_password_page,
         lambda _: "/account/password",
-        {"current_password": PASSWORD, "new_password": "another password"},
+        {
+            "current_password": PASSWORD,
+            "new_password": "another password",
+            "new_password_confirm": "another password",
+        },
     ),
     "deactivate-user": (_staff_with_alice, _alice_path("deactivate"), {"search": ""}),
     "activate-user": (_staff_with_alice_inactive, _alice_path("activate"), {"search": ""}),

@@ -53,11 +53,17 @@ def test_every_form_says_503_and_keeps_the_input(
                 "/sign-in", {"username": "alice", "password": PASSWORD}, status=503
             )
             signing_up = stranger.post(
-                "/sign-up", {"username": "newcomer", "password": PASSWORD}, status=503
+                "/sign-up",
+                {"username": "newcomer", "password": PASSWORD, "password_confirm": PASSWORD},
+                status=503,
             )
             password = browser.post(
                 "/account/password",
-                {"current_password": PASSWORD, "new_password": "a new password"},
+                {
+                    "current_password": PASSWORD,
+                    "new_password": "a new password",
+                    "new_password_confirm": "a new password",
+                },
                 status=503,
             )
             reset = root.post(

@@ -24,11 +24,11 @@ def _field_error(page: str, field: str) -> str:
 @pytest.mark.parametrize(
     ("title", "duration", "field", "words"),
     [
-        ("   ", "30", "title", "Title must not be blank."),
+        ("   ", "30", "title", "Title is required."),
         ("x" * 201, "30", "title", "Title must be at most 200 characters."),
-        ("Fine", "ten", "duration", "Duration must be a whole number."),
-        ("Fine", "0", "duration", "Duration must be between 1 and 2147483647."),
-        ("Fine", "2147483648", "duration", "Duration must be between 1 and 2147483647."),
+        ("Fine", "ten", "duration", "Duration must be a whole number of minutes, 1 or more."),
+        ("Fine", "0", "duration", "Duration must be 1 or more (at most 2,147,483,647)."),
+        ("Fine", "2147483648", "duration", "Duration must be 1 or more (at most 2,147,483,647)."),
     ],
 )
 def test_a_bad_task_is_refused_beside_its_field_with_the_input_kept(
@@ -46,8 +46,10 @@ def test_a_bad_task_is_refused_beside_its_field_with_the_input_kept(
 def test_both_fields_wrong_are_both_named(browser: Browser) -> None:
     browser.person("alice")
     page = browser.post("/tasks", {"title": "", "duration": "-3"}, status=400).text
-    assert _field_error(page, "title") == "Title must not be blank."
-    assert _field_error(page, "duration") == "Duration must be a whole number."
+    assert _field_error(page, "title") == "Title is required."
+    assert (
+        _field_error(page, "duration") == "Duration must be a whole number of minutes, 1 or more."
+    )
 
 
 def test_a_bad_rename_keeps_the_typed_title(web: Web, browser: Browser) -> None:
@@ -65,12 +67,20 @@ def test_a_bad_rename_keeps_the_typed_title(web: Web, browser: Browser) -> None:
 def test_a_taken_username_and_a_short_password(browser: Browser) -> None:
     browser.sign_up("alice")
     browser.get("/sign-up")
-    page = browser.post("/sign-up", {"username": "alice", "password": PASSWORD}, status=409).text
+    page = browser.post(
+        "/sign-up",
+        {"username": "alice", "password": PASSWORD, "password_confirm": PASSWORD},
+        status=409,
+    ).text
     assert _field_error(page, "username") == "That username is taken; choose another."
     assert 'value="alice"' in page
-    page = browser.post("/sign-up", {"username": "bob!", "password": "short"}, status=400).text
+    page = browser.post(
+        "/sign-up",
+        {"username": "bob!", "password": "short", "password_confirm": "short"},
+        status=400,
+    ).text
     assert "may hold only letters" in _field_error(page, "username")
-    assert "8 to 1024 bytes" in _field_error(page, "password")
+    assert "at least 8 characters" in _field_error(page, "password")
     assert 'value="bob!"' in page
     assert "short" not in page.split("<main>", 1)[1]  # a password is never sent back
 
