@@ -127,3 +127,8 @@ def test_the_decision_index_lists_every_record() -> None:
 def test_decision_numbers_are_unique() -> None:
     numbers = [path.name[:4] for path in DECISIONS.glob("[0-9][0-9][0-9][0-9]-*.md")]
     assert sorted(numbers) == sorted(set(numbers))
+
+
+def test_the_decision_index_is_in_number_order() -> None:
+    listed = re.findall(r"^\| \[(\d{4})\]", (DECISIONS / "README.md").read_text(), re.MULTILINE)
+    assert listed == sorted(listed)
