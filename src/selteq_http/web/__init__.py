@@ -24,6 +24,7 @@ from selteq_adapters.container import Settings
 from .accounts import account_pages
 from .admin_tasks import TASK_ADMIN_PAGES
 from .admin_users import USER_PAGES
+from .assets import asset, fingerprinted
 from .errors import EXCEPTION_HANDLERS
 from .password import PASSWORD_PAGES
 from .security import csrf_config
@@ -45,6 +46,7 @@ def _templates() -> TemplateConfig[JinjaTemplateEngine]:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.globals["asset"] = asset
     return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment))
 
 
@@ -66,4 +68,5 @@ def web_app(settings: Settings) -> WebApp:
     static = create_static_files_router(
         path="/static", directories=[STATIC], include_in_schema=False
     )
-    return WebApp([pages, static], _templates())
+    assets = Router(path="/", route_handlers=[fingerprinted], include_in_schema=False)
+    return WebApp([pages, static, assets], _templates())
