@@ -22,6 +22,7 @@ from litestar.template.config import TemplateConfig
 from selteq_adapters.container import Settings
 
 from .accounts import account_pages
+from .admin_audit import AUDIT_PAGES
 from .admin_tasks import TASK_ADMIN_PAGES
 from .admin_users import USER_PAGES
 from .assets import asset, fingerprinted
@@ -59,6 +60,7 @@ def web_app(settings: Settings) -> WebApp:
             *PASSWORD_PAGES,
             *USER_PAGES,
             *TASK_ADMIN_PAGES,
+            *AUDIT_PAGES,
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[DefineMiddleware(CSRFMiddleware, config=csrf_config(settings))],
