@@ -30,6 +30,8 @@ SLASHED = frozenset(
         "/api/admin/users",
         "/api/admin/users/{target}",
         "/api/admin/tasks",
+        "/api/admin/tasks/{task_id}",
+        "/api/admin/audit",
     }
 )
 
