@@ -47,7 +47,7 @@ def test_fingerprinted_assets_are_cached_for_a_year(api: Api) -> None:
         answer = api.client.get(asset)
         assert answer.status_code == 200
         assert answer.headers["cache-control"] == "public, max-age=31536000, immutable"
-    css = [a for a in assets if a.endswith(".css")][0]
+    css = next(a for a in assets if a.endswith(".css"))
     assert api.client.get(css, headers=GZIP).headers["content-encoding"] == "gzip"
     stale = re.sub(r"/assets/[0-9a-f]{16}/", "/assets/0000000000000000/", css)
     assert api.client.get(stale).status_code == 404
