@@ -145,6 +145,21 @@ def test_a_generated_client_signs_up_and_works_every_task_and_session_route(
     following = tasks["list"].sync_detailed(client=authed, before=_cursor(first.headers["Link"]))
     assert [task.id for task in following.parsed] == ids[::-1][4:]
     assert "Link" not in following.headers
+    (ordering,) = [getattr(models, name) for name in dir(models) if name.endswith("Ordering")]
+    longest = tasks["list"].sync_detailed(
+        client=authed, search="TASK", ordering=ordering("-duration"), limit=4
+    )
+    assert [task.duration for task in longest.parsed] == [15, 14, 13, 12]
+    rest = tasks["list"].sync_detailed(
+        client=authed,
+        search="TASK",
+        ordering=ordering("-duration"),
+        limit=4,
+        before=_cursor(longest.headers["Link"]),
+    )
+    assert [task.duration for task in rest.parsed] == [11, 10]
+    searched = tasks["list"].sync_detailed(client=authed, search="task 3")
+    assert [task.id for task in searched.parsed] == [ids[3]]
 
     target = ids[0]
     got = tasks["get"].sync_detailed(target, client=authed)

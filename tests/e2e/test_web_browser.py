@@ -67,7 +67,7 @@ def test_a_person_works_with_tasks_from_the_keyboard(
         me.check("tasks-empty")
         for number in range(1, 6):
             _create(me, f"Task {number}", str(number * 10))
-        assert _titles(me) == ["Task 5", "Task 4", "Task 3", "Task 2"]
+        assert _titles(me) == ["Task 5", "Task 4", "Task 3", "Task 2", "Task 1"]
         me.check("tasks")
 
         _create(me, "   ", "ten")
@@ -79,7 +79,7 @@ def test_a_person_works_with_tasks_from_the_keyboard(
         me.check("rename")
         me.type_into("#title", "Task 3, renamed")
         me.press_enter()
-        assert _titles(me) == ["Task 5", "Task 4", "Task 3, renamed", "Task 2"]
+        assert _titles(me) == ["Task 5", "Task 4", "Task 3, renamed", "Task 2", "Task 1"]
 
         _follow(me, 'a[href$="/delete"]:has-text("Task 4")')
         me.check("delete")

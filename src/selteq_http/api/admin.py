@@ -1,5 +1,6 @@
-"""The staff API under /api/admin/: users (list, deactivate, activate, reset password,
-delete) and every task.
+"""The staff API under /api/admin/: users (list, filtered by search, active and staff;
+deactivate, activate, make or unmake staff, reset password, delete), every task (filtered
+by owner id or name, window and title; delete any) and the audit log.
 
 Handlers only parse and map: who is staff, and that nothing changes for anyone else
 (403), is the core's rule, checked before anything is read or written. Pages answer bare
@@ -20,7 +21,12 @@ from selteq_http.api.auth import REQUIRED, BearerAuth, Caller, CallerId, caller
 from selteq_http.contract.bodies import StrictJson
 from selteq_http.contract.paging import LINK, Cursor, Limit, next_link
 from selteq_http.contract.problems import problem_specs
-from selteq_http.contract.schemas import AdminTaskOut, AdminUserOut, PasswordReset
+from selteq_http.contract.schemas import (
+    AdminTaskOut,
+    AdminUserOut,
+    AuditEntryOut,
+    PasswordReset,
+)
 from selteq_http.facade import backend_of
 
 _COMMON = (400, 401, 403, 503)
@@ -32,6 +38,7 @@ Search = Annotated[
 @get(
     "/users",
     summary="Users in id order, a page at a time, optionally searched by username",
+    description="`active` and `staff` keep only the users with that flag.",
     response_headers=LINK,
     responses=problem_specs(*_COMMON),
 )
@@ -43,10 +50,13 @@ async def list_users(
         int | None, Parameter(ge=1, description="The last user id of the page before")
     ] = None,
     limit: Limit = None,
+    active: Annotated[bool | None, Parameter(description="Only active (true) or inactive")] = None,
+    staff: Annotated[bool | None, Parameter(description="Only staff (true) or not staff")] = None,
 ) -> Response[list[AdminUserOut]]:
     backend = backend_of(request)
     size = ADMIN_PAGE if limit is None else limit
-    page = await backend.run(backend.cases.list_users, user_id, search, after, size)
+    listed = backend.cases.list_users
+    page = await backend.run(listed, user_id, search, after, size, active=active, staff=staff)
     return Response(
         [AdminUserOut.of(user) for user in page.users],
         headers=next_link(request, "after", page.next),
@@ -76,6 +86,30 @@ async def deactivate_user(target: FromPath[int], request: Caller) -> None:
 )
 async def activate_user(target: FromPath[int], request: Caller) -> None:
     await _set_active(request, target, True)
+
+
+async def _set_staff(request: Caller, target: int, staff: bool) -> None:
+    backend = backend_of(request)
+    await backend.run(backend.cases.set_user_staff, request.user, target, staff)
+
+
+@put(
+    "/users/{target:int}/staff",
+    status_code=204,
+    summary="Make a user staff",
+    responses=problem_specs(*_COMMON, 404),
+)
+async def make_staff(target: FromPath[int], request: Caller) -> None:
+    await _set_staff(request, target, True)
+
+
+@delete(
+    "/users/{target:int}/staff",
+    summary="Make a staff user an ordinary one (never the last active staff: 409)",
+    responses=problem_specs(*_COMMON, 404, 409),
+)
+async def unmake_staff(target: FromPath[int], request: Caller) -> None:
+    await _set_staff(request, target, False)
 
 
 @put(
@@ -110,8 +144,9 @@ async def delete_user(target: FromPath[int], request: Caller) -> None:
     "/tasks",
     summary="Every task, newest first, filtered by owner, creation date and title",
     description=(
+        "`owner` is a user id, `owner_name` a username (one nobody has finds no task); "
         "`created_from` and `created_to` are dates (UTC), both included; `search` is a "
-        "case-insensitive substring of the title."
+        "case-insensitive substring of the title. Each task names its owner."
     ),
     response_headers=LINK,
     responses=problem_specs(*_COMMON),
@@ -129,6 +164,9 @@ async def list_all_tasks(
     search: Search = None,
     before: Cursor = None,
     limit: Limit = None,
+    owner_name: Annotated[
+        str | None, Parameter(max_length=150, description="The owner's username")
+    ] = None,
 ) -> Response[list[AdminTaskOut]]:
     backend = backend_of(request)
     size = ADMIN_PAGE if limit is None else limit
@@ -141,9 +179,44 @@ async def list_all_tasks(
         search,
         before,
         size,
+        owner_name=owner_name,
     )
+    names = {user.value: name.value for user, name in page.owners.items()}
     return Response(
-        [AdminTaskOut.of(task) for task in page.tasks],
+        [AdminTaskOut.of(task, names.get(task.owner_id.value)) for task in page.tasks],
+        headers=next_link(request, "before", page.next),
+    )
+
+
+@delete(
+    "/tasks/{task_id:int}",
+    summary="Delete any user's task",
+    responses=problem_specs(*_COMMON, 404),
+)
+async def delete_any_task(task_id: FromPath[int], request: Caller) -> None:
+    backend = backend_of(request)
+    await backend.run(backend.cases.delete_any_task, request.user, task_id)
+
+
+@get(
+    "/audit",
+    summary="The staff audit log, newest first: who did what to whom, and when",
+    response_headers=LINK,
+    responses=problem_specs(*_COMMON),
+)
+async def audit_log(
+    request: Request[Any, Any, Any],
+    user_id: CallerId,
+    before: Annotated[
+        int | None, Parameter(ge=1, description="The last entry id of the page before")
+    ] = None,
+    limit: Limit = None,
+) -> Response[list[AuditEntryOut]]:
+    backend = backend_of(request)
+    sized = () if limit is None else (limit,)  # the core's page size unless told
+    page = await backend.run(backend.cases.list_audit_log, user_id, before, *sized)
+    return Response(
+        [AuditEntryOut.of(entry) for entry in page.entries],
         headers=next_link(request, "before", page.next),
     )
 
@@ -158,7 +231,11 @@ def admin_router() -> Router:
             activate_user,
             reset_password,
             delete_user,
+            make_staff,
+            unmake_staff,
             list_all_tasks,
+            delete_any_task,
+            audit_log,
         ],
         middleware=[BearerAuth],
         dependencies={"user_id": Provide(caller, sync_to_thread=False)},

@@ -21,7 +21,7 @@ from selteq_http.contract.bodies import StrictBody
 from selteq_http.contract.bodydocs import AnyEncoding
 from selteq_http.contract.conditional import ETAG, IfMatch, IfNoneMatch, etag, unchanged, versions
 from selteq_http.contract.idempotency import IdempotencyKey, key_of
-from selteq_http.contract.paging import LINK, Cursor, Limit, next_link
+from selteq_http.contract.paging import LINK, Cursor, Limit, Ordering, Search, next_link
 from selteq_http.contract.problems import problem_specs
 from selteq_http.contract.schemas import Task, TaskCreate, TaskRename
 from selteq_http.facade import backend_of
@@ -67,22 +67,30 @@ async def create_task(
     "/",
     summary="The caller's tasks, newest first: the 4 newest unless told otherwise",
     description=(
-        "A bare array, as before paging existed. When older tasks exist, a "
+        "A bare array, as before paging existed. When more tasks follow, a "
         '`Link: <…>; rel="next"` header (RFC 8288) names the next page; `before` is its '
-        "opaque cursor."
+        "opaque cursor, valid only with the `ordering` it was given in. `search` keeps the "
+        "tasks whose title holds it (case-insensitive), `ordering` sorts them as Django "
+        "REST framework names it (`-created_at`, the default, `created_at`, `-duration`, "
+        "`duration`); the next page's link keeps both."
     ),
     response_headers=LINK,
     responses=problem_specs(400, *_COMMON),
 )
 async def list_tasks(
-    request: Caller, limit: Limit = None, before: Cursor = None
+    request: Caller,
+    limit: Limit = None,
+    before: Cursor = None,
+    search: Search = None,
+    ordering: Ordering = "-created_at",
 ) -> Response[list[Task]]:
     backend, user_id = backend_of(request), request.user
-    if limit is None and before is None:
-        page = await backend.newest_tasks(user_id)
+    if limit is None and before is None and search is None and ordering == "-created_at":
+        page = await backend.newest_tasks(user_id)  # the hot path: read in batches
     else:
         size = DEFAULT_RECENT if limit is None else limit
-        page = await backend.run(backend.cases.list_task_page, user_id, before, size)
+        listed = backend.cases.list_task_page
+        page = await backend.run(listed, user_id, before, size, search=search, ordering=ordering)
     return Response(
         [Task.of(task) for task in page.tasks],
         headers=next_link(request, "before", page.next),

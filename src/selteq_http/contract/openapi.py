@@ -35,6 +35,8 @@ SLASHED = frozenset(
         "/api/admin/runs",
         "/api/admin/dead-letters",
         "/api/admin/dead-letters/{letter_id}",
+        "/api/admin/tasks/{task_id}",
+        "/api/admin/audit",
     }
 )
 

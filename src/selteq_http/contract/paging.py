@@ -8,7 +8,7 @@ against the request's own URL, so it stays right behind a proxy that rewrites th
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from litestar import Request
@@ -26,6 +26,24 @@ Cursor = Annotated[
     Parameter(
         max_length=100,
         description='Where the page starts: the cursor of a `Link: rel="next"` header',
+    ),
+]
+Search = Annotated[
+    str | None,
+    Parameter(
+        max_length=200,
+        description="Only tasks whose title holds this text (case-insensitive)",
+    ),
+]
+OrderingName = Literal["-created_at", "created_at", "-duration", "duration"]
+"""The core's ``ORDERINGS``, spelled out so the document states them as an enum."""
+Ordering = Annotated[
+    OrderingName,
+    Parameter(
+        description=(
+            "The order, as Django REST framework names it: `-created_at` (newest first, "
+            "the default), `created_at`, `-duration` (longest first) or `duration`"
+        ),
     ),
 ]
 LINK = [

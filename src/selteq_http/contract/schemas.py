@@ -195,22 +195,53 @@ class AdminUserOut(msgspec.Struct):
 
 
 class AdminTaskOut(msgspec.Struct):
-    """A task as staff see it: with its owner's id."""
+    """A task as staff see it: with its owner's id and username (read with the task)."""
 
     id: int
     owner_id: int
+    owner_username: str | None
     title: str
     duration: int
     created_at: datetime
     updated_at: datetime
 
     @classmethod
-    def of(cls, task: core.Task) -> AdminTaskOut:
+    def of(cls, task: core.Task, owner: str | None = None) -> AdminTaskOut:
         return cls(
             id=task.id.value,
             owner_id=task.owner_id.value,
+            owner_username=owner,
             title=task.title.value,
             duration=task.duration.minutes,
             created_at=utc(task.created_at),
             updated_at=utc(task.updated_at),
+        )
+
+
+class AuditEntryOut(msgspec.Struct):
+    """One staff action: ``actor`` did ``action`` to ``target`` (a username, or a task's
+    title; ``target_kind`` says which) at ``at``."""
+
+    id: int
+    at: datetime
+    actor_id: int
+    actor: str
+    action: str
+    target_kind: str
+    target_id: int
+    target: str
+    detail: str
+
+    @classmethod
+    def of(cls, entry: core.AuditEntry) -> AuditEntryOut:
+        return cls(
+            id=entry.id or 0,
+            at=utc(entry.at),
+            actor_id=entry.actor_id.value,
+            actor=entry.actor.value,
+            action=entry.action.value,
+            target_kind="task" if entry.action.on_task else "user",
+            target_id=entry.target_id,
+            target=entry.target,
+            detail=entry.detail,
         )

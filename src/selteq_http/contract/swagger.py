@@ -57,9 +57,22 @@ def content_security_policy(page: bytes) -> str:
 OAUTH2_REDIRECT_POLICY = content_security_policy(SwaggerRenderPlugin.render_oauth2_redirect())
 
 
+SETTINGS = b"""
+                  persistAuthorization: true,
+                  deepLinking: true,"""
+"""Swagger UI keeps an authorization across reloads of the page (in its local storage)."""
+
+
 class _SwaggerPage(SwaggerRenderPlugin):
     def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
         page = super().render(request, openapi_schema).replace(b"<html>", b'<html lang="en">', 1)
+        page = page.replace(b"\n                  deepLinking: true,", SETTINGS, 1)
+        page = page.replace(
+            b'<meta charset="utf-8"/>',
+            b'<meta charset="utf-8"/><meta name="description" content="Selteq\'s API, '
+            b'documented and callable: sign in with Authorize, then try each route.">',
+            1,
+        )
         request.state[POLICY_KEY] = content_security_policy(page)
         return page
 
@@ -85,6 +98,9 @@ def swagger_plugin() -> SwaggerRenderPlugin:
         css_url=f"{ASSETS_PATH}/{ASSETS['css_url']}",
         standalone_preset_js_url=f"{ASSETS_PATH}/{ASSETS['standalone_preset_js_url']}",
         favicon=icon,
+        oauth2_redirect_url=OAUTH2_REDIRECT_PATH,
+        # The password flow needs no client: Authorize shows the username and password.
+        init_oauth={"appName": "Selteq", "usePkceWithAuthorizationCodeGrant": False},
     )
 
 

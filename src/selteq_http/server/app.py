@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from litestar import Litestar
+from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.spec import Components
@@ -64,6 +65,11 @@ def _openapi() -> SelteqOpenAPIConfig:
     )
 
 
+COMPRESSION = CompressionConfig(backend="gzip", minimum_size=1400, gzip_compress_level=6)
+"""gzip for answers of a packet or more (pages, Swagger UI's files, long lists): the
+hot path's few-task arrays stay as they are, sent as they were written (decision 0436)."""
+
+
 def create_app(container: Container, *, background_jobs: bool = False) -> Litestar:
     """The HTTP API over ``container``. With ``background_jobs`` the app also runs the
     minute report job (for a process without Redis). Shutting the app down closes the
@@ -89,6 +95,7 @@ def create_app(container: Container, *, background_jobs: bool = False) -> Litest
         # Nothing is wrapped around every answer unless a feature that needs it is on.
         before_send=[] if cors is None else [cors_only_when_allowed(cors)],
         request_max_body_size=settings.max_body_bytes,
+        compression_config=COMPRESSION,
         openapi_config=_openapi(),
         lifespan=lifespan,
         logging_config=None,

@@ -22,9 +22,11 @@ from litestar.template.config import TemplateConfig
 from selteq_adapters.container import Settings
 
 from .accounts import account_pages
+from .admin_audit import AUDIT_PAGES
 from .admin_jobs import JOB_PAGES
 from .admin_tasks import TASK_ADMIN_PAGES
 from .admin_users import USER_PAGES
+from .assets import asset, fingerprinted
 from .drafts import DRAFT_PAGES
 from .errors import EXCEPTION_HANDLERS, PageErrors
 from .password import PASSWORD_PAGES
@@ -51,6 +53,7 @@ def _templates() -> TemplateConfig[JinjaTemplateEngine]:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.globals["asset"] = asset
     return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment))
 
 
@@ -66,6 +69,7 @@ def web_app(settings: Settings) -> WebApp:
             *JOB_PAGES,
             *WAYFINDING_PAGES,
             *DRAFT_PAGES,
+            *AUDIT_PAGES,
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[DefineMiddleware(CSRFMiddleware, config=csrf_config(settings))],
@@ -75,4 +79,5 @@ def web_app(settings: Settings) -> WebApp:
     static = create_static_files_router(
         path="/static", directories=[STATIC], include_in_schema=False
     )
-    return WebApp([pages, static], _templates(), PageErrors())
+    assets = Router(path="/", route_handlers=[fingerprinted], include_in_schema=False)
+    return WebApp([pages, static, assets], _templates(), PageErrors())

@@ -17,13 +17,21 @@ from .forms import Failure, failure
 
 USERS = "/admin/users"
 TASKS = "/admin/tasks"
+AUDIT = "/admin/audit"
 
 NOTICES = {
-    "deactivated": "The user was deactivated: every session of theirs ended.",
-    "activated": "The user was activated: they can sign in again.",
-    "reset": "The password was reset: every session of that user ended.",
-    "deleted": "The user was deleted, with their tasks.",
+    "deactivated": "{who} was deactivated: every session of theirs ended.",
+    "activated": "{who} was activated: they can sign in again.",
+    "reset": "The password of {who} was reset: every session of theirs ended.",
+    "deleted": "{who} was deleted, with their tasks.",
+    "staffed": "{who} is staff now.",
+    "unstaffed": "{who} is no longer staff.",
+    "task_deleted": "The task {who} was deleted.",
 }
+"""The sentence after each action; ``{who}`` is the user or task it was done to."""
+USER_STATE = ("search", "after", "active", "staff")
+"""What the users page's address holds, carried by every row's form."""
+FLAGS = {"yes": True, "no": False}
 
 
 def query(path: str, **params: str | int | None) -> str:
@@ -32,14 +40,33 @@ def query(path: str, **params: str | int | None) -> str:
     return f"{path}?{urlencode(kept)}" if kept else path
 
 
-def users_back(search: str, after: str, notice: str | None = None) -> str:
-    """The users page a row's form was on (its search and page), with a notice."""
-    return query(USERS, search=search, after=after if after.isdigit() else None, notice=notice)
+def users_back(state: dict[str, str], notice: str | None = None, who: str = "") -> str:
+    """The users page a row's form was on (its search, filters and page), with a notice
+    naming whom it was about."""
+    after = state.get("after", "")
+    return query(
+        USERS,
+        search=state.get("search", ""),
+        active=state.get("active") if state.get("active") in FLAGS else None,
+        staff=state.get("staff") if state.get("staff") in FLAGS else None,
+        after=after if after.isdigit() else None,
+        notice=notice,
+        who=who if notice else None,
+    )
 
 
-def notice_of(code: str | None) -> str | None:
-    """A notice's words, from the fixed list only: a link cannot make the page say anything."""
-    return NOTICES.get(code or "")
+def notice_of(code: str | None, who: str | None = None) -> dict[str, str] | None:
+    """A notice from the fixed list only: a link chooses the sentence and whom it names
+    (shown isolated, escaped), nothing else. ``before`` and ``after`` surround the name."""
+    text = NOTICES.get(code or "")
+    if text is None:
+        return None
+    before, _, after = text.partition("{who}")
+    name = (who or "").strip()[:200]
+    if not name:
+        plain = text.replace("{who} ", "The user " if not before else "").replace(" {who}", "")
+        return {"before": plain, "who": "", "after": ""}
+    return {"before": before, "who": name, "after": after}
 
 
 def refusal(error: SelteqError) -> Failure:

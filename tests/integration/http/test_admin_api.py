@@ -104,6 +104,7 @@ def test_staff_filter_every_task(api: Api) -> None:
     assert set(every.json()[0]) == {
         "id",
         "owner_id",
+        "owner_username",
         "title",
         "duration",
         "created_at",
@@ -133,6 +134,10 @@ ADMIN_ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("PUT", "/api/admin/users/{id}/password", {"new_password": NEW}),
     ("DELETE", "/api/admin/users/{id}", None),
     ("GET", "/api/admin/tasks/", None),
+    ("PUT", "/api/admin/users/{id}/staff", None),
+    ("DELETE", "/api/admin/users/{id}/staff", None),
+    ("DELETE", "/api/admin/tasks/{id}", None),
+    ("GET", "/api/admin/audit/", None),
 ]
 
 
