@@ -73,28 +73,3 @@ class UserStates:
         if len(self._seen) >= self.size:
             self._seen.clear()
         self._seen[user_id.value] = (active, now)
-
-
-class VerifiedTokens:
-    """Access tokens this process has verified, and whom each names, until it expires.
-
-    A client sends the same access token with every request for its lifetime; checking its
-    signature and claims once is enough, since of its rules only expiry changes with time
-    (``iat`` and ``nbf`` only grow more valid). Keyed by the whole token, so only a token
-    already verified here is ever found. Bounded like ``UserStates``, and shared the same
-    way, with single dict operations only."""
-
-    def __init__(self, size: int = 10_000) -> None:
-        self.size = size
-        self._seen: dict[str, tuple[UserId, int]] = {}
-
-    def get(self, token: str, now: int) -> UserId | None:
-        seen = self._seen.get(token)
-        if seen is None or seen[1] <= now:
-            return None
-        return seen[0]
-
-    def put(self, token: str, user_id: UserId, expires: int) -> None:
-        if len(self._seen) >= self.size:
-            self._seen.clear()
-        self._seen[token] = (user_id, expires)

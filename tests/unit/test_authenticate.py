@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from selteq_core import Authenticate, AuthenticationFailed, TokenClaims, UserId
+from selteq_core import AuthenticationFailed, TokenClaims, UserId
 from selteq_core._authenticate import RECHECK_AFTER
-from selteq_core._tokens import LEEWAY, UserStates, VerifiedTokens
-from tests.fakes import FakeTokenCodec
+from selteq_core._tokens import LEEWAY, UserStates
 from tests.unit.conftest import Core
 
 PASSWORD = "correct horse"
@@ -84,42 +83,3 @@ def test_the_memory_of_users_is_bounded() -> None:
     states.put(UserId(4), False, 1.0)
     assert [states.get(UserId(n), 1.0) for n in range(1, 5)] == [None, None, None, False]
     assert states.get(UserId(4), 6.0) is None
-
-
-class CountingCodec(FakeTokenCodec):
-    def __init__(self) -> None:
-        self.decoded = 0
-
-    def decode(self, token: str) -> TokenClaims:
-        self.decoded += 1
-        return super().decode(token)
-
-
-def test_a_token_is_verified_once_then_only_its_expiry_is_checked(core: Core) -> None:
-    codec = CountingCodec()
-    authenticate = Authenticate(codec, core.clock, core.db.unit_of_work)
-    token = access(core, "7", lifetime=60)
-    assert [authenticate.verify(token) for _ in range(3)] == [UserId(7)] * 3
-    assert codec.decoded == 1
-    core.clock.advance(60)  # the token's exp: refused, though verified before
-    with pytest.raises(AuthenticationFailed, match="expired"):
-        authenticate.verify(token)
-    assert codec.decoded == 2
-
-
-def test_a_token_never_verified_is_checked_in_full(core: Core) -> None:
-    authenticate = Authenticate(CountingCodec(), core.clock, core.db.unit_of_work)
-    good = access(core, "7")
-    assert authenticate.verify(good) == UserId(7)
-    forged = good.replace("fake-signature", "forged")
-    with pytest.raises(AuthenticationFailed):
-        authenticate.verify(forged)
-
-
-def test_the_memory_of_tokens_is_bounded() -> None:
-    tokens = VerifiedTokens(size=2)
-    tokens.put("a", UserId(1), 100)
-    tokens.put("b", UserId(2), 100)
-    tokens.put("c", UserId(3), 100)  # full: starts over
-    assert (tokens.get("a", 0), tokens.get("c", 0)) == (None, UserId(3))
-    assert tokens.get("c", 100) is None
