@@ -122,13 +122,14 @@ def _command(argv: list[str]) -> str:
 
 
 def _before(argv: list[str]) -> str:
-    """The build compared with, as the run named it (``--compare REV`` or ``--against PATH``)."""
+    """The build compared with: the revision of ``--compare REV``; a path given with
+    ``--against`` belongs to one machine, so it is not named."""
     for flag, value in itertools.pairwise(argv):
-        if flag in _HIDDEN:
+        if flag == "--compare":
             return f"build `{value}`"
     for arg in argv:
         flag, eq, value = arg.partition("=")
-        if eq and flag in _HIDDEN:
+        if eq and flag == "--compare":
             return f"build `{value}`"
     return "the other build"
 
