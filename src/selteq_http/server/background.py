@@ -9,19 +9,19 @@ scheduler and the Dramatiq worker processes do this instead.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from datetime import UTC
 
-from apscheduler.schedulers.background import BackgroundScheduler
 from litestar import Litestar
 
 from selteq_adapters.container import Container
 from selteq_core import SelteqError
 
 log = logging.getLogger("selteq.http.background")
-JOB_ID = "schedules-tick"
+THREAD_NAME = "selteq-schedules"
 TICK_SECONDS = 1
 
 
@@ -47,28 +47,26 @@ class _Tick:
 
 
 def report_job(container: Container) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
-    """A lifespan ticking the schedules every second in a thread of its own: late ticks
-    are merged into one and never overlap, and the ticking has stopped (waiting for a
-    running job) before the app shuts down."""
+    """A lifespan ticking the schedules every second in a thread of its own (never on the
+    event loop): a tick that runs long delays the next, never overlaps it, and the
+    ticking has stopped (a running job finished) before the app shuts down."""
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
-        scheduler = BackgroundScheduler(timezone=UTC)
-        scheduler.add_job(
-            _Tick(container),
-            "interval",
-            seconds=TICK_SECONDS,
-            id=JOB_ID,
-            name="run due schedules",
-            coalesce=True,
-            max_instances=1,
-            misfire_grace_time=TICK_SECONDS,
-        )
-        scheduler.start()
+        stop = threading.Event()
+        tick = _Tick(container)
+
+        def loop() -> None:
+            while not stop.wait(TICK_SECONDS):
+                tick()
+
+        thread = threading.Thread(target=loop, name=THREAD_NAME, daemon=True)
+        thread.start()
         log.info("running the schedules in this process (no SELTEQ_REDIS_URL)")
         try:
             yield
         finally:
-            scheduler.shutdown(wait=True)
+            stop.set()
+            await asyncio.to_thread(thread.join)
 
     return lifespan

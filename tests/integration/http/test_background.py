@@ -19,10 +19,11 @@ from selteq_adapters.settings import Settings
 from selteq_core import KEY_TTL, Unavailable
 from selteq_core.memory import ManualClock
 from selteq_http.server.app import create_app
+from selteq_http.server.background import THREAD_NAME
 
 
 def _scheduler_threads() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name.startswith("APScheduler")]
+    return [t for t in threading.enumerate() if t.name == THREAD_NAME]
 
 
 def test_background_jobs_report_the_users_tasks_and_stop_on_shutdown(
