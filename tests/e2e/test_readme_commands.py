@@ -208,7 +208,7 @@ def test_the_worker_runs_what_the_scheduler_sends(
     )
     assert shell("make migrate", env).returncode == 0
     _seed(env)
-    sent = re.compile(r"sent \S*print_user_tasks\(1\)")
+    sent = re.compile(r"schedule \d+: report user 1's tasks due \S+ sent")
     with (
         running("make worker", env, tmp_path / "worker.log") as worker,
         running("make scheduler", env, tmp_path / "scheduler.log") as scheduler,
