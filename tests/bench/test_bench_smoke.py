@@ -19,7 +19,7 @@ import pytest
 from tests.services import missing
 
 ROOT = Path(__file__).resolve().parents[2]
-SCENARIOS = ["health", "list", "retrieve", "create", "rename", "login", "mixed"]
+SCENARIOS = ["floor", "health", "list", "retrieve", "create", "rename", "login", "mixed"]
 BUDGET = 180
 
 

@@ -39,6 +39,22 @@ _Call = tuple[
 ]
 
 
+class _Expiry:
+    """The deadline's timer callback: cancels the waiting future and remembers that it
+    did, so a cancellation by the deadline is told apart from the request's own."""
+
+    __slots__ = ("fired", "future")
+
+    def __init__(self, future: asyncio.Future[Any]) -> None:
+        self.future = future
+        self.fired = False
+
+    def __call__(self) -> None:
+        if not self.future.done():
+            self.fired = True
+            self.future.cancel()
+
+
 def _deliver(future: asyncio.Future[Any], result: Any) -> None:
     if not future.done():
         future.set_result(result)
@@ -72,11 +88,12 @@ class DatabaseThreads:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
         self._calls.put((future, loop, contextvars.copy_context(), fn, args, kwargs))
-        timer = loop.call_later(deadline, future.cancel)
+        expired = _Expiry(future)
+        timer = loop.call_later(deadline, expired)
         try:
             return await future
         except asyncio.CancelledError:
-            if future.cancelled() and loop.time() >= timer.when():  # the timer cancelled it
+            if expired.fired:  # the deadline, not the request, cancelled it
                 raise Unavailable("the database did not answer in time") from None
             raise
         finally:
