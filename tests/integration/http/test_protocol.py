@@ -70,7 +70,9 @@ def test_json_with_a_charset_or_a_json_suffix_is_accepted(api: Api) -> None:
 def test_an_unknown_route_is_a_404_problem(api: Api) -> None:
     body = problem(api.client.get("/api/nothing-here/"), 404)
     assert body["type"] == "about:blank"
-    problem(api.client.get("/nothing-here"), 404)  # "/" is the web app
+    page = api.client.get("/nothing-here")  # "/" is the web app: a page, not a problem
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
 
 
 def test_a_wrong_method_is_405_with_allow(api: Api) -> None:
