@@ -11,6 +11,7 @@ which take OAuth2 forms, through ``read_json_or_form``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
@@ -104,7 +105,7 @@ def struct_of(document: object, into: type[S], *, form: bool = False) -> S:
         raise InvalidField("body", "must be a JSON object")
     values: dict[str, object] = {}
     errors: dict[str, str] = {}
-    for field in msgspec.structs.fields(into):
+    for field in _fields(into):
         if field.encode_name not in document:
             if field.required:
                 errors[field.name] = "is required"
@@ -118,10 +119,21 @@ def struct_of(document: object, into: type[S], *, form: bool = False) -> S:
     return into(**values)
 
 
+@functools.cache
+def _fields(into: type[msgspec.Struct]) -> tuple[msgspec.structs.FieldInfo, ...]:
+    # Reading a struct's fields resolves its annotations: once a type, not once a body.
+    return msgspec.structs.fields(into)
+
+
+@functools.cache
+def _kinds_of(annotation: Any) -> list[tuple[type, str]]:
+    return _kinds(msgspec.inspect.type_info(annotation))
+
+
 def _converted(value: object, annotation: Any, form: bool) -> object:
     if isinstance(value, list) and form:
         raise _Refused("must be given once")
-    kinds = _kinds(msgspec.inspect.type_info(annotation))
+    kinds = _kinds_of(annotation)
     if form and isinstance(value, str) and any(kind is int for kind, _ in kinds):
         decimal = value.isascii() and value.isdigit() and len(value) <= _FORM_DIGITS
         value = int(value) if decimal else value
