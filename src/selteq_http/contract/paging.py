@@ -62,7 +62,13 @@ def next_link(request: Request[Any, Any, Any], name: str, value: object) -> dict
     ``value``; no header when ``value`` is None (there is no next page)."""
     if value is None:
         return {}
-    query = [(k, v) for k, v in request.query_params.multi_items() if k != name]
+    scope = request.scope
+    # The scope's own path and query, not ``request.url``: a full URL is built for nothing.
+    query = (
+        [(k, v) for k, v in request.query_params.multi_items() if k != name]
+        if scope.get("query_string")
+        else []
+    )
     query.append((name, str(value)))
-    path = request.url.path.rstrip("/") + "/"  # every route's documented form
+    path = (scope.get("root_path", "") + scope["path"]).rstrip("/") + "/"  # documented form
     return {"Link": f'<{path}?{urlencode(query)}>; rel="next"'}
