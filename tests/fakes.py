@@ -44,6 +44,7 @@ from selteq_core import (
     SignupThrottle,
     Task,
     TaskBatchReader,
+    TaskId,
     TaskLog,
     TaskRepository,
     TickLock,
@@ -256,6 +257,12 @@ class FakeTaskBatchReader(TaskBatchReader):
         self.reads += 1
         with self._uow() as uow:
             return {owner: uow.tasks.recent(owner, limit) for owner in owner_ids}
+
+    def by_ids(self, task_ids: Sequence[TaskId]) -> dict[TaskId, Task]:
+        self.reads += 1
+        with self._uow() as uow:
+            found = (uow.tasks.get(task_id) for task_id in task_ids)
+            return {task.id: task for task in found if task is not None}
 
 
 class FakeTaskLog(TaskLog):

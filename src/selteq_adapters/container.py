@@ -26,6 +26,7 @@ from selteq_core import (
     DeleteTask,
     DeleteUser,
     GetTask,
+    GetTasksBatch,
     GetUser,
     IsStaff,
     JobsUnitOfWorkFactory,
@@ -131,6 +132,8 @@ class Container:
     """The batch read when the store offers one and ``SELTEQ_LIST_BATCH`` > 1, else None."""
     list_task_page: ListTaskPage
     get_task: GetTask
+    get_tasks_batch: GetTasksBatch | None
+    """``get_task`` read in batches, on the same terms as ``list_recent_tasks_batch``."""
     rename_task: RenameTask
     delete_task: DeleteTask
     register_user: RegisterUser
@@ -243,6 +246,11 @@ def bootstrap(settings: Settings | None = None, overrides: Overrides | None = No
         ),
         list_task_page=ListTaskPage(uow),
         get_task=GetTask(uow),
+        get_tasks_batch=(
+            GetTasksBatch(batch_reader)
+            if batch_reader is not None and settings.list_batch > 1
+            else None
+        ),
         rename_task=RenameTask(uow, clock),
         delete_task=DeleteTask(uow),
         register_user=RegisterUser(uow, hasher, clock, signup_throttle, rule=rule),

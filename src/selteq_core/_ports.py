@@ -92,6 +92,11 @@ class TaskBatchReader(Protocol):
         without tasks maps to an empty list), each list ordered as ``recent``'s."""
         ...
 
+    def by_ids(self, task_ids: Sequence[TaskId]) -> dict[TaskId, Task]:
+        """``TaskRepository.get`` for several ids: each stored task asked for, by its id (an
+        id without a task is not a key)."""
+        ...
+
 
 class UserRepository(Protocol):
     def add(

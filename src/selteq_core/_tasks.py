@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Collection, Iterator, Sequence
 
 import attrs
@@ -98,6 +99,30 @@ class ListRecentTasksBatch:
         # One row more than the page, so the page can tell whether an older one exists.
         found = self.reader.recent_by_owner(owners, self.limit + 1)
         return {owner.value: TaskPage.of(found.get(owner, []), self.limit) for owner in owners}
+
+
+@attrs.frozen
+class GetTasksBatch:
+    """``GetTask`` for several callers in one read, through a store's optional batch
+    capability: each (user, task) asked gets what ``GetTask`` would have given, the task or
+    NotFound (a task the caller does not own, or none with that id). An id that cannot be a
+    task's is NotFound without being read, so one bad ask never fails the others."""
+
+    reader: TaskBatchReader
+
+    def __call__(self, asks: Sequence[tuple[int, int]]) -> dict[tuple[int, int], Task | NotFound]:
+        distinct = list(dict.fromkeys(asks))
+        ids: dict[tuple[int, int], TaskId] = {}
+        for ask in distinct:
+            with contextlib.suppress(InvalidField):
+                ids[ask] = TaskId(ask[1])
+        found = self.reader.by_ids(list(dict.fromkeys(ids.values()))) if ids else {}
+        outcome: dict[tuple[int, int], Task | NotFound] = {}
+        for ask in distinct:
+            task = found.get(ids[ask]) if ask in ids else None
+            owned = task is not None and task.owned_by(UserId(ask[0]))
+            outcome[ask] = task if owned and task is not None else NotFound("task")
+        return outcome
 
 
 @attrs.frozen

@@ -7,6 +7,7 @@ import pytest
 from selteq_core import (
     CreateTask,
     DeleteTask,
+    GetTasksBatch,
     InvalidField,
     ListRecentTasksBatch,
     ListTaskPage,
@@ -81,6 +82,32 @@ def test_recent_for_many_users_checks_every_id_before_reading(core: Core) -> Non
     with pytest.raises(InvalidField):
         ListRecentTasksBatch(reader)([ALICE, 0])
     assert reader.reads == 0
+
+
+def test_tasks_read_for_many_callers_are_what_each_lone_read_gives(core: Core) -> None:
+    mine = core.create(ALICE, "mine", 10)
+    theirs = core.create(BOB, "theirs", 20)
+    reader = FakeTaskBatchReader(core.db.unit_of_work)
+    asks = [
+        (ALICE, mine.id.value),
+        (BOB, mine.id.value),  # not BOB's: not found, like a task that does not exist
+        (BOB, theirs.id.value),
+        (ALICE, 999),
+        (ALICE, 0),  # cannot be a task's id: not found, and not read
+        (ALICE, mine.id.value),  # asked twice: answered once
+    ]
+    found = GetTasksBatch(reader)(asks)
+    assert list(found) == asks[:5]
+    assert found[(ALICE, mine.id.value)] == core.get(ALICE, mine.id.value)
+    assert found[(BOB, theirs.id.value)] == core.get(BOB, theirs.id.value)
+    for ask in [(BOB, mine.id.value), (ALICE, 999), (ALICE, 0)]:
+        with pytest.raises(NotFound):
+            core.get(*ask)
+        assert isinstance(found[ask], NotFound), ask
+    assert reader.reads == 1
+    impossible = GetTasksBatch(reader)([(ALICE, 0)])
+    assert isinstance(impossible[(ALICE, 0)], NotFound)
+    assert reader.reads == 1  # nothing that could be a task was asked: nothing read
 
 
 def test_another_users_task_is_not_found_and_unchanged(core: Core) -> None:

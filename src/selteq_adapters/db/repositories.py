@@ -310,3 +310,12 @@ class SqlTaskBatchReader(TaskBatchReader):
                 task = task_from_row(row, dialect)
                 found[task.owner_id].append(task)
         return found
+
+    def by_ids(self, task_ids: Sequence[TaskId]) -> dict[TaskId, Task]:
+        if not task_ids:
+            return {}
+        ids = json.dumps([task_id.value for task_id in task_ids])
+        with self._pool.connection() as connection:
+            dialect = connection.dialect
+            rows = connection.all(dialect.sql.task_get_many, (ids,))
+            return {task.id: task for task in (task_from_row(row, dialect) for row in rows)}

@@ -138,6 +138,11 @@ class Statements:
     task_get: str = (
         "SELECT id, user_id, title, duration, created_at, updated_at FROM tasks WHERE id = ?"
     )
+    task_get_many: str = (
+        "SELECT id, user_id, title, duration, created_at, updated_at FROM tasks"
+        " WHERE id IN (SELECT value FROM json_each(?))"
+    )
+    """``task_get`` for the ids in a JSON array (one primary-key lookup each)."""
     task_update: str = "UPDATE tasks SET title = ?, updated_at = ? WHERE id = ?"
     task_delete: str = "DELETE FROM tasks WHERE id = ?"
     task_update_if: str = (
@@ -349,7 +354,11 @@ POSTGRESQL = Statements(
         " WHERE user_id = CAST(o.owner AS BIGINT) ORDER BY created_at DESC, id DESC LIMIT ?)"
         " AS t ORDER BY t.user_id, t.created_at DESC, t.id DESC"
     ),
-    prepared=("task_recent", "task_recent_owners", "task_get"),
+    task_get_many=(
+        "SELECT id, user_id, title, duration, created_at, updated_at FROM tasks"
+        " WHERE id = ANY(ARRAY(SELECT CAST(json_array_elements_text(CAST(? AS json)) AS BIGINT)))"
+    ),
+    prepared=("task_recent", "task_recent_owners", "task_get", "task_get_many"),
     # By the rows' physical ids: a TID scan, where a join on the key could read the table.
     idempotency_purge=(
         "DELETE FROM idempotency_keys WHERE ctid = ANY(ARRAY(SELECT ctid FROM idempotency_keys"
@@ -436,6 +445,10 @@ MSSQL = Statements(
         " (SELECT TOP (?) id, user_id, title, duration, created_at, updated_at FROM tasks"
         " WHERE user_id = CAST(o.value AS BIGINT) ORDER BY created_at DESC, id DESC) AS t"
         " ORDER BY t.user_id, t.created_at DESC, t.id DESC"
+    ),
+    task_get_many=(
+        "SELECT id, user_id, title, duration, created_at, updated_at FROM tasks"
+        " WHERE id IN (SELECT CAST(value AS BIGINT) FROM OPENJSON(?))"
     ),
     task_page=(
         "SELECT TOP (?) id, user_id, title, duration, created_at, updated_at FROM tasks"

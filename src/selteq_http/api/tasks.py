@@ -109,8 +109,7 @@ async def get_task(
     request: Caller,
     if_none_match: IfNoneMatch = None,
 ) -> Response[Task]:
-    backend = backend_of(request)
-    task = await backend.run(backend.cases.get_task, request.user, task_id)
+    task = await backend_of(request).task(request.user, task_id)
     if unchanged(if_none_match, task):
         return Response(None, status_code=304, headers={"ETag": etag(task)})  # type: ignore[arg-type]
     return _answer(task)

@@ -15,13 +15,15 @@ from typing import Any, ParamSpec, TypeVar
 from litestar.connection import ASGIConnection
 
 from selteq_adapters.container import Container, Settings
-from selteq_core import DEFAULT_RECENT, TaskPage
-from selteq_http.facade.batching import ListBatcher, ReadMany
+from selteq_core import DEFAULT_RECENT, Task, TaskPage, UserId
+from selteq_http.facade.batching import Batcher
 from selteq_http.facade.gate import UNTRACKED, HashingGate, Level
 from selteq_http.facade.threads import DatabaseThreads
 
 P = ParamSpec("P")
 T = TypeVar("T")
+K = TypeVar("K")
+R = TypeVar("R")
 STATE_KEY = "backend"
 
 
@@ -44,9 +46,13 @@ class Backend:
             waiting,
             running,
         )
-        batch: ReadMany | None = cases.list_recent_tasks_batch
-        self._batcher = (
-            None if batch is None else ListBatcher(batch, settings.list_batch, self._hand)
+        newest, by_id = cases.list_recent_tasks_batch, cases.get_tasks_batch
+        size = settings.list_batch
+        self._newest: Batcher[int, TaskPage] | None = (
+            None if newest is None else Batcher(newest, size, self._hand, check=UserId)
+        )
+        self._by_id: Batcher[tuple[int, int], Task] | None = (
+            None if by_id is None else Batcher(by_id, size, self._hand)
         )
 
     async def run(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
@@ -62,12 +68,19 @@ class Backend:
     async def newest_tasks(self, user_id: int) -> TaskPage:
         """The user's newest page (``DEFAULT_RECENT`` tasks and the next page's token),
         read together with other requests' when the store has a batch read."""
-        if self._batcher is not None:
-            return await self._batcher(user_id)
+        if self._newest is not None:
+            return await self._newest(user_id)
         return await self.run(self.cases.list_task_page, user_id, None, DEFAULT_RECENT)
 
-    async def _hand(self, read: ReadMany, owners: list[int]) -> dict[int, TaskPage]:
-        return await self._threads.run(self._deadline, read, owners)
+    async def task(self, user_id: int, task_id: int) -> Task:
+        """The caller's task (``GetTask``), read together with other requests' when the
+        store has a batch read."""
+        if self._by_id is not None:
+            return await self._by_id((user_id, task_id))
+        return await self.run(self.cases.get_task, user_id, task_id)
+
+    async def _hand(self, read: Callable[[list[K]], R], keys: list[K]) -> R:
+        return await self._threads.run(self._deadline, read, keys)
 
     def close(self) -> None:
         self._threads.close()

@@ -1,17 +1,19 @@
-"""List requests that arrive together are answered by one query, in one database thread.
+"""Reads that arrive together are answered by one query, in one database thread.
 
-Under load, many list requests become ready on a worker's event loop at the same moment.
-Each one joins the current batch and waits; on the loop's next turn the batch is read in a
-database thread with a single statement for up to ``SELTEQ_LIST_BATCH`` owners (the
-store's optional batch read, the core's ``ListRecentTasksBatch``) while the loop serves the
-next requests, and every request gets its own owner's page. The hand-off and the
-database's per-statement work are paid once per batch instead of once per request; each
-owner's rows are still one index range, exactly what a single list reads (docs/decisions).
+Under load, many requests become ready on a worker's event loop at the same moment. Each
+read that a store can batch (the newest page of a user's tasks, one task by id) joins the
+current batch of its kind and waits; on the loop's next turn the batch is read in a
+database thread with a single statement for up to ``SELTEQ_LIST_BATCH`` keys (the store's
+optional batch read, behind the core's ``ListRecentTasksBatch`` and ``GetTasksBatch``)
+while the loop serves the next requests, and every request gets its own answer. The
+hand-off and the database's per-statement work are paid once per batch instead of once per
+request; each key is still the index lookup a lone read makes (docs/decisions).
 
 What a request sees does not change: its read starts after it arrived, so it sees every
-write acknowledged before it was sent; an owner's tasks go only to that owner's requests;
-a failed read fails only the requests of its batch, each with the error a lone read would
-have raised (503 for an unavailable database).
+write acknowledged before it was sent; an answer goes only to the requests that asked for
+its key; an error the core gives one key (a task that is not the caller's) is raised in
+that key's requests only; a failed read fails only the requests of its batch, each with
+the error a lone read would have raised (503 for an unavailable database).
 """
 
 from __future__ import annotations
@@ -19,68 +21,85 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import itertools
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
+from typing import Generic, TypeVar
 
-from selteq_core import TaskPage, UserId
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
-Waiting = dict[int, list["asyncio.Future[TaskPage]"]]
-ReadMany = Callable[[Sequence[int]], dict[int, TaskPage]]
-Hand = Callable[[ReadMany, list[int]], Awaitable[dict[int, TaskPage]]]
-"""How a batch reaches a database thread: ``await hand(read, owners)``."""
+ReadMany = Callable[[Sequence[K]], Mapping[K, V | Exception]]
+"""The batch read: every key asked for maps to its answer, or to the error it raises."""
+Hand = Callable[[ReadMany[K, V], list[K]], Awaitable[Mapping[K, V | Exception]]]
+"""How a batch reaches a database thread: ``await hand(read, keys)``."""
 
 
-class ListBatcher:
-    """One per app (one per worker process); used only from its event loop. ``read`` is
-    the batch read, ``hand`` runs it in a database thread under the deadline, ``size`` is
-    the most owners one statement reads."""
+class Batcher(Generic[K, V]):
+    """One per read and app (one per worker process); used only from its event loop.
+    ``read`` is the batch read, ``hand`` runs it in a database thread under the deadline,
+    ``size`` is the most keys one statement reads; ``check`` (when given) refuses a key
+    before it joins a batch, so a bad key fails its own request, not the batch it would join."""
 
-    def __init__(self, read: ReadMany, size: int, hand: Hand) -> None:
+    def __init__(
+        self,
+        read: ReadMany[K, V],
+        size: int,
+        hand: Hand[K, V],
+        check: Callable[[K], object] | None = None,
+    ) -> None:
         if size < 2:
-            raise ValueError("a batch holds at least two owners (size 1 means no batching)")
+            raise ValueError("a batch holds at least two keys (size 1 means no batching)")
         self._read = read
+        self._check = check
         self._hand = hand
         self._size = size
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._waiting: Waiting = {}
+        self._waiting: dict[K, list[asyncio.Future[V]]] = {}
         self._scheduled = False
+        self._first: contextvars.Context | None = None
         self._reads: set[asyncio.Task[None]] = set()
 
-    async def __call__(self, user_id: int) -> TaskPage:
-        """The user's newest page, read together with whoever else is waiting."""
-        UserId(user_id)  # a bad id fails its own request, not the batch it would join
+    async def __call__(self, key: K) -> V:
+        """The answer for ``key``, read together with whatever else is waiting."""
+        if self._check is not None:
+            self._check(key)
         loop = asyncio.get_running_loop()
         if loop is not self._loop:  # first use, or a new loop (test clients): start clean
             self._loop, self._waiting, self._scheduled = loop, {}, False
-        future: asyncio.Future[TaskPage] = loop.create_future()
-        self._waiting.setdefault(user_id, []).append(future)
+        future: asyncio.Future[V] = loop.create_future()
+        self._waiting.setdefault(key, []).append(future)
         if not self._scheduled:
             self._scheduled = True
+            self._first = contextvars.copy_context()
             self._schedule(loop)
         return await future
 
     def _schedule(self, loop: asyncio.AbstractEventLoop) -> None:
-        # A batch belongs to no single request: its own log lines carry no request id.
         loop.call_soon(self._flush, context=contextvars.Context())
 
     def _flush(self) -> None:
+        first, self._first = self._first, None
         batch = self._take()  # never empty: a flush is scheduled only for a waiter
         assert self._loop is not None
-        read = self._loop.create_task(self._read_batch(batch))
+        # A batch of one request reads as that request (its log lines, its trace); a
+        # batch of several belongs to none of them: its lines carry no request id.
+        alone = len(batch) == 1 and len(next(iter(batch.values()))) == 1
+        context = first if alone and first is not None else contextvars.Context()
+        read = self._loop.create_task(self._read_batch(batch), context=context)
         self._reads.add(read)
         read.add_done_callback(self._reads.discard)
 
-    def _take(self) -> Waiting:
-        """The oldest waiting owners, at most a batch of them; the rest go on the next turn."""
+    def _take(self) -> dict[K, list[asyncio.Future[V]]]:
+        """The oldest waiting keys, at most a batch of them; the rest go on the next turn."""
         if len(self._waiting) <= self._size:
             batch, self._waiting = self._waiting, {}
             self._scheduled = False
             return batch
-        owners = list(itertools.islice(self._waiting, self._size))
+        keys = list(itertools.islice(self._waiting, self._size))
         assert self._loop is not None
         self._schedule(self._loop)
-        return {owner: self._waiting.pop(owner) for owner in owners}
+        return {key: self._waiting.pop(key) for key in keys}
 
-    async def _read_batch(self, batch: Waiting) -> None:
+    async def _read_batch(self, batch: dict[K, list[asyncio.Future[V]]]) -> None:
         try:
             found = await self._hand(self._read, list(batch))
         except asyncio.CancelledError:
@@ -89,21 +108,13 @@ class ListBatcher:
                     future.cancel()
             raise
         except Exception as exc:  # noqa: BLE001 - handed to every waiter, raised there
-            _fail(batch, exc)
-            return
-        _deliver(batch, found)
-
-
-def _deliver(batch: Waiting, found: dict[int, TaskPage]) -> None:
-    for owner, futures in batch.items():
-        page = found[owner]
-        for future in futures:
-            if not future.done():  # a request whose client went away was cancelled
-                future.set_result(page)
-
-
-def _fail(batch: Waiting, exc: Exception) -> None:
-    for futures in batch.values():
-        for future in futures:
-            if not future.done():
-                future.set_exception(exc)
+            found = dict.fromkeys(batch, exc)
+        for key, futures in batch.items():
+            answer = found[key]
+            for future in futures:
+                if future.done():  # a request whose client went away was cancelled
+                    continue
+                if isinstance(answer, Exception):
+                    future.set_exception(answer)
+                else:
+                    future.set_result(answer)

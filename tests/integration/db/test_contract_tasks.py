@@ -118,6 +118,19 @@ def test_the_batch_read_answers_each_owner_as_recent_would(db: Database) -> None
     assert found[nobody] == []
 
 
+def test_the_batch_read_by_id_is_each_ids_own_get(db: Database) -> None:
+    alice, bob = given.user(db, "alice"), given.user(db, "bob")
+    made = [given.task(db, owner, f"t{n}", T0) for n, owner in enumerate([alice.id, bob.id] * 3)]
+    asked = [made[4].id, TaskId(987654321), made[1].id, made[0].id]
+    found = db.batch_reader().by_ids(asked)
+    with db.unit_of_work() as uow:
+        one_by_one = {task_id: uow.tasks.get(task_id) for task_id in asked}
+    assert found == {k: v for k, v in one_by_one.items() if v is not None}
+    assert set(found) == {made[4].id, made[1].id, made[0].id}
+    assert found[made[1].id].owner_id == bob.id
+    assert db.batch_reader().by_ids([]) == {}
+
+
 def test_the_batch_read_reads_a_full_batch_of_long_titles_whole(db: Database) -> None:
     """Sixteen owners' four tasks at the longest title, in three scripts and with JSON's
     own metacharacters (the owners travel as a JSON array), come back exactly."""

@@ -81,11 +81,13 @@ def test_hot_reads_are_prepared_once_per_session(
     for _ in range(2):
         found = database.batch_reader().recent_by_owner([alice.id], 4)
         assert found == {alice.id: tasks[::-1][:4]}
+    assert database.batch_reader().by_ids([tasks[0].id]) == {tasks[0].id: tasks[0]}
     assert len(made) == 1  # one session served every read
     assert _prepared(made[0]) == {
         "selteq_task_recent": 3,
         "selteq_task_get": 2,
         "selteq_task_recent_owners": 2,
+        "selteq_task_get_many": 1,
     }
 
 

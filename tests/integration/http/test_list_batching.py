@@ -19,13 +19,14 @@ from selteq_core import (
     InvalidField,
     Task,
     TaskBatchReader,
+    TaskId,
     TaskPage,
     Unavailable,
     UnitOfWork,
     UserId,
 )
 from selteq_core.memory import ManualClock
-from selteq_http.facade.batching import ListBatcher
+from selteq_http.facade.batching import Batcher
 from selteq_http.facade.threads import DatabaseThreads
 from tests.integration.http.conftest import running
 
@@ -65,14 +66,14 @@ def recent(container: Container, user: int) -> TaskPage:
     return container.list_task_page(user)
 
 
-def batcher_over(read: Many, size: int) -> ListBatcher:
+def batcher_over(read: Many, size: int) -> Batcher[int, TaskPage]:
     """A batcher handing its reads to database threads, as the façade's does."""
     threads = DatabaseThreads(2)
 
     async def hand(read: Many, owners: list[int]) -> dict[int, TaskPage]:
         return await threads.run(5.0, read, owners)
 
-    return ListBatcher(read, size, hand)
+    return Batcher(read, size, hand, check=UserId)
 
 
 def seed(container: Container, owners: int, each: int) -> list[int]:
@@ -86,7 +87,7 @@ def seed(container: Container, owners: int, each: int) -> list[int]:
     return ids
 
 
-def gather(batcher: ListBatcher, users: Sequence[int]) -> list[Any]:
+def gather(batcher: Batcher[int, TaskPage], users: Sequence[int]) -> list[Any]:
     """Every user's list requested at once on one loop, as requests arriving together are."""
 
     async def all_at_once() -> list[Any]:
@@ -179,6 +180,10 @@ def test_concurrent_list_requests_through_the_app(
             opened.append(1)
             return self.reader.recent_by_owner(owner_ids, limit)
 
+        def by_ids(self, task_ids: Sequence[TaskId]) -> dict[TaskId, Task]:
+            opened.append(1)
+            return self.reader.by_ids(task_ids)
+
     batched = attrs.evolve(settings, list_batch=size)
     reader = CountedBatch(database.batch_reader())
     overrides = Overrides(database=database, uow=counted, batch_reader=reader)
@@ -202,3 +207,64 @@ def test_concurrent_list_requests_through_the_app(
     assert [r.status_code for r in responses] == [200] * 24
     assert [r.json() for r in responses] == expected * 4
     assert len(opened) == reads
+
+
+@attrs.frozen
+class CountedByIds(TaskBatchReader):
+    """The batch read, counting the ids of each read by id."""
+
+    reader: TaskBatchReader
+    reads: list[int] = attrs.field(factory=list)
+
+    def recent_by_owner(self, owner_ids: Sequence[UserId], limit: int) -> dict[UserId, list[Task]]:
+        return self.reader.recent_by_owner(owner_ids, limit)
+
+    def by_ids(self, task_ids: Sequence[TaskId]) -> dict[TaskId, Task]:
+        self.reads.append(len(task_ids))
+        return self.reader.by_ids(task_ids)
+
+
+def _task_reads_at_once(
+    settings: Settings, clock: ManualClock, size: int
+) -> tuple[list[tuple[int, bytes]], list[int]]:
+    """Three users each ask for all three users' tasks (and a missing one), three times
+    over, all at once: every answer, checked, and the sizes of the batch reads by id."""
+    database = open_database(settings.database_url)
+    reader = CountedByIds(database.batch_reader())
+    overrides = Overrides(database=database, batch_reader=reader)
+    with running(attrs.evolve(settings, list_batch=size), clock, overrides) as app:
+        users = [app.user(f"user{n}") for n in range(3)]
+        ids = [app.create(h, title=f"task of {n}")["id"] for n, h in enumerate(users)]
+        asks = [(n, task_id) for n in range(3) for task_id in ids] + [(0, 987654)]
+
+        async def all_at_once() -> list[httpx.Response]:
+            transport = httpx.ASGITransport(app=app.client.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://api") as c:
+                calls = [c.get(f"/api/tasks/{t}/", headers=users[n]) for n, t in asks * 3]
+                return await asyncio.gather(*calls)
+
+        responses = asyncio.run(all_at_once())
+    for (n, task_id), response in zip(asks * 3, responses, strict=True):
+        if task_id in ids and ids.index(task_id) == n:
+            assert response.status_code == 200, response.text
+            assert response.json()["id"] == task_id
+            assert response.headers["etag"]
+        else:
+            assert response.status_code == 404, response.text
+    return [(r.status_code, r.content) for r in responses], list(reader.reads)
+
+
+def test_task_reads_arriving_together_share_one_read_and_each_gets_its_own(
+    settings: Settings, clock: ManualClock
+) -> None:
+    """Thirty GET /api/tasks/{id}/ at once: each caller's own task (200 with its ETag) or 404
+    for another's or a missing one, the four distinct ids in one batch read."""
+    answers, reads = _task_reads_at_once(settings, clock, 16)
+    assert reads == [4]  # three tasks and a missing id, each read once for all callers
+    assert [status for status, _ in answers].count(200) == 9
+
+
+def test_task_reads_unbatched_answer_the_same(settings: Settings, clock: ManualClock) -> None:
+    answers, reads = _task_reads_at_once(settings, clock, 1)
+    assert reads == []  # one GetTask a request instead
+    assert [status for status, _ in answers].count(200) == 9
