@@ -28,7 +28,8 @@ def watched(
     """A migrated database behind a pool of one connection, reached through a relay that
     reads its requests; the engine's name."""
     url = urlsplit(mssql.migrated(request.param))
-    with TdsCounter((url.hostname or "127.0.0.1", url.port or 1433)) as relay:
+    relay = TdsCounter((url.hostname or "127.0.0.1", url.port or 1433))
+    with relay:
         relayed = url._replace(netloc=f"{url.username}:{url.password}@127.0.0.1:{relay.port}")
         database = open_database(relayed.geturl(), pool_size=1)
         try:
