@@ -163,6 +163,9 @@ class Container:
     tick_lock: TickLock | None
     """Lets scheduler replicas send once per tick between them; None without Redis."""
     migrate: Callable[[], list[str]]
+    fill_pool: Callable[[float], int]
+    """Opens and warms the database pool within the seconds given, before a server takes
+    load; the connections open (0 when the units of work are not the database's)."""
     ping_database: Callable[[], None]
     """``SELECT 1`` on a pooled connection; Unavailable when the database does not answer."""
     readiness: Callable[[], dict[str, bool]]
@@ -274,6 +277,7 @@ def bootstrap(settings: Settings | None = None, overrides: Overrides | None = No
         broker=broker,
         tick_lock=tick_lock,
         migrate=database.migrate,
+        fill_pool=database.fill_pool if given.uow is None else _nothing_to_fill,
         ping_database=database.ping,
         readiness=_readiness(database.ping, client),
         tracer_provider=tracing.provider,
@@ -315,6 +319,10 @@ def _database(settings: Settings, tracing: Tracing) -> Database:
         statement_timeout=settings.db_timeout,
         statement_span=None if tracing.provider is None else tracing.statement_span,
     )
+
+
+def _nothing_to_fill(_timeout: float) -> int:
+    return 0
 
 
 def _redis(settings: Settings) -> redis.Redis | None:

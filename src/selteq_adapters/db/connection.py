@@ -17,11 +17,13 @@ rows they touched (``RenameTask``, ``RefreshSession``).
 On PostgreSQL the hottest reads (``Statements.prepared``) are prepared on their first use
 in a session and run as ``EXECUTE`` after that: the server parses and plans them once per
 connection instead of once per request. On SQL Server each statement with parameters keeps
-a cursor of its own on the connection: pyodbc prepares a statement once per cursor and runs
-it again with new parameters (``sp_execute``), where a new cursor per call would prepare it
-anew (``sp_prepexec``) and unprepare it when the cursor is freed (``sp_unprepare``), a round
-trip of its own. Its results are closed after each use, so the next statement on the
-connection is never kept waiting by a result set left half-read.
+a cursor of its own on the connection: a new cursor per call would unprepare the statement
+when the cursor is freed (``sp_unprepare``), a round trip of its own. pyodbc resets the
+parameters after each execution, so the drivers prepare again with each one
+(``sp_prepexec``, one round trip); Microsoft's driver never unprepares a kept statement,
+FreeTDS unprepares it first (docs/decisions/0460-sql-server-round-trips.md). Its results are
+closed after each use, so the next statement on the connection is never kept waiting by a
+result set left half-read.
 """
 
 from __future__ import annotations
@@ -88,6 +90,7 @@ class Connection:
             (sql.user_get, (0,)),
             (sql.task_recent, limited((0,), 1)),
             (sql.task_recent_owners, ("[0]", 1)),
+            (sql.task_get_many, ("[0]",)),
         ):
             self.all(statement, params)
 

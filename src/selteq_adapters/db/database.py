@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -84,12 +85,18 @@ class Database:
 
         On a connection of its own without the request-sized statement timeouts: building
         an index on a large table may take far longer than any request may wait."""
-        connection = self._connect()
+        connection = self._open()
         try:
             connection.unbound_timeouts()
             return apply_pending(connection, datetime.now(UTC))
         finally:
             connection.close()
+
+    def fill_pool(self, timeout: float) -> int:
+        """Open and warm the whole pool before a server takes load, within ``timeout``
+        seconds; the number of connections open. A database that cannot be reached costs
+        one failed connection attempt, and the pool opens on demand later, as before."""
+        return self._pool.fill(time.monotonic() + timeout)
 
     def pool_stats(self) -> PoolStats:
         """How the connection pool is used right now (for the metrics collector)."""
@@ -103,6 +110,19 @@ class Database:
         return f"Database({self.url!r})"
 
     def _connect(self) -> Connection:
+        """A connection for the pool: set up, and warmed on a server (PostgreSQL, SQL
+        Server), so it serves its first request at full speed however the pool grows."""
+        connection = self._open()
+        if connection.dialect.name != "sqlite":
+            # SQL Server (Babelfish most of all) pays a first-run cost per statement and
+            # connection, PostgreSQL prepares its hot reads: paid here, by the connection's
+            # opening, not by its first requests. Before the schema exists (a first start)
+            # there is nothing to warm, and the connection is discarded after its first use.
+            with contextlib.suppress(SelteqError):
+                connection.warm()
+        return connection
+
+    def _open(self) -> Connection:
         opened = open_raw(self.url, self._connect_timeout, self._statement_timeout)
         traced = None if self._statement_span is None else self._statement_span(opened.dialect.name)
         connection = Connection(opened, traced)
@@ -111,12 +131,6 @@ class Database:
         except BaseException:
             connection.close()
             raise
-        if opened.dialect.name == "mssql":
-            # SQL Server (Babelfish most of all) pays a first-run cost per statement and
-            # connection: paid here, by the connection's opening, not by its first requests.
-            # Before the schema exists (a first start) there is nothing to warm.
-            with contextlib.suppress(SelteqError):
-                connection.warm()
         with self._lock:
             self._dialect = self._dialect or opened.dialect
         if self._on_connect is not None:

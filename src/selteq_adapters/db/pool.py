@@ -1,6 +1,8 @@
 """A small, bounded, thread-safe LIFO pool of connections.
 
-LIFO keeps the few busiest connections warm and lets the rest idle. A connection that has
+LIFO keeps the few busiest connections warm and lets the rest idle. ``fill`` opens the
+whole pool before a server takes load, so no request pays for opening (and warming) a
+connection right after a start. A connection that has
 idled longer than ``recheck_after`` seconds answers a ``SELECT 1`` before it is lent, so a
 database restart costs one failed ping instead of one failed request; one that saw a
 driver error (``broken``) is closed on return and never lent again.
@@ -56,6 +58,7 @@ class Pool:
         self._closed = False
         self._size = size
         self._lent = self._waiting = self._waits = 0
+        self._taken = 0  # slots held: each holder has at most one connection
         self._unavailable = {"connect": 0, "broken": 0, "busy": 0}
 
     def acquire(self) -> Connection:
@@ -63,14 +66,67 @@ class Pool:
         if not self._slots.acquire(blocking=False) and not self._wait_for_slot():
             self._count("busy")
             raise Unavailable("every database connection is busy")
+        self._took()
         try:
             connection = self._checkout()
         except BaseException:
-            self._slots.release()
+            self._give_back()
             raise
         with self._lock:
             self._lent += 1
         return connection
+
+    def fill(self, deadline: float, workers: int = 4) -> int:
+        """Open connections until the pool holds its full size, ``workers`` at a time, and
+        stop at ``deadline`` (``time.monotonic()``) or at the first that cannot be opened
+        (a database that is down is the readiness check's to report, not this one's).
+        Each new connection is set up and warmed as any other. The number now open."""
+        failed = threading.Event()
+
+        def open_some() -> None:
+            while not failed.is_set() and time.monotonic() < deadline:
+                if not self._slots.acquire(blocking=False):
+                    return
+                self._took()
+                try:
+                    with self._lock:
+                        if self._closed or len(self._idle) + self._taken > self._size:
+                            return
+                    try:
+                        connection = self._connect()
+                    except Unavailable as error:
+                        log.warning("could not open the pool: %s", error)
+                        failed.set()
+                        return
+                    with self._lock:
+                        keep = not self._closed
+                        if keep:
+                            connection.last_used = time.monotonic()
+                            self._idle.append(connection)
+                    if not keep:
+                        connection.close()
+                finally:
+                    self._give_back()
+
+        threads = [
+            threading.Thread(target=open_some, name=f"selteq-pool-fill-{n}", daemon=True)
+            for n in range(max(1, min(workers, self._size)))
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        with self._lock:
+            return len(self._idle) + self._lent
+
+    def _took(self) -> None:
+        with self._lock:
+            self._taken += 1
+
+    def _give_back(self) -> None:
+        with self._lock:
+            self._taken -= 1
+        self._slots.release()
 
     def stats(self) -> PoolStats:
         with self._lock:
@@ -111,7 +167,7 @@ class Pool:
             if not keep:
                 connection.close()
         finally:
-            self._slots.release()
+            self._give_back()
 
     @contextmanager
     def connection(self) -> Iterator[Connection]:

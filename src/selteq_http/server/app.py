@@ -3,6 +3,8 @@ layer and the lifespan. The HTTP edge's own wiring happens here and nowhere else
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
@@ -31,6 +33,28 @@ from selteq_http.layers.cors import cors_config, cors_only_when_allowed
 from selteq_http.layers.request import RequestLayer
 from selteq_http.server.background import report_job
 from selteq_http.web import web_app
+
+log = logging.getLogger("selteq.http.app")
+POOL_FILL_SECONDS = 10.0
+"""How long a start may wait for the database pool to open: past it the server takes load
+with what is open, and the rest opens on demand."""
+
+
+def _filling(container: Container) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
+    """A lifespan that opens and warms the database pool before the server takes load (in
+    a thread, never on the event loop): right after a start, requests find their
+    connections open, with the hot statements ready, instead of opening them all at once
+    under load. A database that is down costs one failed attempt; readiness reports it."""
+
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        size = container.settings.db_pool_size
+        opened = await asyncio.to_thread(container.fill_pool, POOL_FILL_SECONDS)
+        if 0 < opened < size:
+            log.warning("the database pool opened %d of %d connections", opened, size)
+        yield
+
+    return lifespan
 
 
 def _closing(backend: Backend) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
@@ -76,7 +100,7 @@ def create_app(container: Container, *, background_jobs: bool = False) -> Litest
     container."""
     settings = container.settings
     backend = _backend(container)
-    lifespan = [_closing(backend)]
+    lifespan = [_closing(backend), _filling(container)]
     if background_jobs:
         lifespan.append(report_job(container))
     web = web_app(settings)

@@ -1,6 +1,6 @@
-"""PostgreSQL's hot reads run as prepared statements: prepared once per session, on first
-use, and executed by name after that. A session reset under the pool costs one failed
-read, after which a fresh connection prepares again."""
+"""PostgreSQL's hot reads run as prepared statements: prepared once per session, when the
+pool opens it (``Connection.warm``), and executed by name after that. A session reset
+under the pool costs one failed read, after which a fresh connection prepares again."""
 
 from __future__ import annotations
 
@@ -83,11 +83,11 @@ def test_hot_reads_are_prepared_once_per_session(
         assert found == {alice.id: tasks[::-1][:4]}
     assert database.batch_reader().by_ids([tasks[0].id]) == {tasks[0].id: tasks[0]}
     assert len(made) == 1  # one session served every read
-    assert _prepared(made[0]) == {
-        "selteq_task_recent": 3,
-        "selteq_task_get": 2,
-        "selteq_task_recent_owners": 2,
-        "selteq_task_get_many": 1,
+    assert _prepared(made[0]) == {  # each ran once more, when the connection was warmed
+        "selteq_task_recent": 4,
+        "selteq_task_get": 3,
+        "selteq_task_recent_owners": 3,
+        "selteq_task_get_many": 2,
     }
 
 
@@ -105,4 +105,8 @@ def test_a_session_reset_under_the_pool_costs_one_failed_read(
     with database.unit_of_work() as uow:
         assert uow.tasks.get(task.id) == task
     assert len(made) == 2  # the reset session was discarded; the new one prepared again
-    assert _prepared(made[-1]) == {"selteq_task_get": 1}
+    assert _prepared(made[-1]) == {  # warmed, then the one read
+        "selteq_task_recent": 1,
+        "selteq_task_get": 2,
+        "selteq_task_recent_owners": 1,
+    }

@@ -96,8 +96,7 @@ class Relay:
         except OSError:
             pass
         finally:
-            _close(source)
-            _close(target)
+            close_both(source, target)
 
     def __enter__(self) -> Relay:
         self.start()
@@ -110,6 +109,12 @@ class Relay:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+def close_both(source: socket.socket, target: socket.socket) -> None:
+    """End a piped pair: the other direction's reader wakes at once."""
+    _close(source)
+    _close(target)
 
 
 def _close(conn: socket.socket) -> None:
