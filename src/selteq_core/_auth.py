@@ -47,8 +47,10 @@ class _Issuer:
     codec: TokenCodec
     policy: SessionPolicy
 
-    def issue(self, uow: UnitOfWork, user_id: UserId, family: str, now: datetime) -> Session:
-        """Sign a new access and refresh pair and remember the refresh token."""
+    def issue(self, uow: UnitOfWork, user: User, family: str, now: datetime) -> Session:
+        """Sign a new access and refresh pair for ``user`` (the row just read) and remember
+        the refresh token."""
+        user_id = user.id
         issued = timestamp(now)
         sub = str(user_id.value)
         access = TokenClaims(
@@ -75,6 +77,8 @@ class _Issuer:
             expires_in=self.policy.access_ttl,
             refresh_token=self.codec.encode(refresh),
             refresh_expires_in=self.policy.refresh_ttl,
+            username=user.username.value,
+            is_staff=user.is_active and user.is_staff,
         )
 
 
@@ -162,7 +166,7 @@ class Login:
         with self.uow() as uow:
             if self.hasher.needs_rehash(user.password_hash):
                 uow.users.set_password_hash(user.id, self.hasher.hash(secret), now)
-            session = _Issuer(self.codec, self.policy).issue(uow, user.id, _new_id(), now)
+            session = _Issuer(self.codec, self.policy).issue(uow, user, _new_id(), now)
             uow.commit()
         return session
 
@@ -208,7 +212,8 @@ class RefreshSession:
                     uow.refresh_tokens.revoke_family(record.family, now)
                     uow.commit()
                     raise SessionEnded()
-            session = _Issuer(self.codec, self.policy).issue(uow, user_id, record.family, now)
+            assert user is not None  # _check refused a missing user
+            session = _Issuer(self.codec, self.policy).issue(uow, user, record.family, now)
             uow.commit()
         return session
 

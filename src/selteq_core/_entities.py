@@ -93,6 +93,12 @@ class Session:
     refresh_token: str
     refresh_expires_in: int
     token_type: str = "Bearer"  # noqa: S105 - the OAuth2 token type, not a secret
+    username: str = ""
+    """Whom the pair was issued to, as the row read to issue it says: an edge can show the
+    name without reading the user again."""
+    is_staff: bool = False
+    """Whether that user was active staff then: for offering the staff pages only; every
+    staff use-case checks again."""
 
     def __repr__(self) -> str:
         return (

@@ -123,3 +123,33 @@ def test_back_after_a_refused_sign_in_asks_for_no_resubmission(
         me.open("/nope")
         assert me.page.locator("h1").inner_text() == "Not Found"
         me.check("not-found")
+
+
+@pytest.mark.slow
+def test_back_after_a_refused_add_asks_for_no_resubmission_and_keeps_a_long_paste(
+    chromium: Browser, server: LiveServer
+) -> None:
+    """A 5,000-character paste is not cut by the field: the server refuses it in words and
+    the page after the redirect holds all of it; Back after the corrected add is a GET."""
+    paste = "p" * 5_000
+    with guarded(chromium, server.url) as me:
+        _person(server, me, "paster")
+        me.page.fill("#title", paste)
+        me.page.fill("#duration", "0")
+        assert len(me.page.input_value("#title")) == 5_000
+        with me.page.expect_navigation():
+            me.page.click("form[action='/tasks'] button[type=submit]")
+        assert me.page.url == me.origin + "/"
+        assert "This one has 5,000" in me.page.locator("#title-error").inner_text()
+        assert "1 or more" in me.page.locator("#duration-error").inner_text()
+        assert me.page.input_value("#title") == paste
+        assert me.page.input_value("#duration") == "0"
+        me.check("add-refused")
+        me.page.fill("#title", "Short enough")
+        me.page.fill("#duration", "5")
+        with me.page.expect_navigation():
+            me.page.click("form[action='/tasks'] button[type=submit]")
+        assert "Added" in me.page.locator("main").inner_text()
+        me.page.go_back()
+        assert me.page.locator("h1").inner_text() == "My tasks"
+        assert me.page.locator("#title-error").count() == 0

@@ -85,3 +85,16 @@ def test_a_deactivation_is_named_and_told_at_sign_in_after_the_right_password(
     with pytest.raises(AuthenticationFailed) as wrong:
         core.login("alice", "not the password")
     assert not isinstance(wrong.value, AccountDeactivated)
+
+
+def test_each_pair_names_whom_it_was_issued_to_as_the_row_says_now(core: Core) -> None:
+    """The web's header shows the name, and offers the staff pages, from the pair the trade
+    issues: the row read for the trade, never a second read."""
+    user = core.register("alice", PASSWORD)
+    first = core.login("alice", PASSWORD)
+    assert (first.username, first.is_staff) == ("alice", False)
+    with core.db.unit_of_work() as uow:
+        uow.users.set_staff(user.id, True, core.clock.now())
+        uow.commit()
+    later = browser(core)(first.refresh_token)
+    assert (later.username, later.is_staff) == ("alice", True)

@@ -63,7 +63,7 @@ async def sign_in(request: Request[Any, Any, Any]) -> Template | Redirect:
     draft = kept_draft(request)
     offered = draft is not None and draft.for_user(user.value)
     after = "/draft" if offered else local_path(values["next"])
-    return see_other(request, after, visit=Visit(user.value, session))
+    return see_other(request, after, visit=Visit.of(user.value, session))
 
 
 @get("/sign-up")

@@ -29,7 +29,7 @@ from selteq_http.facade import backend_of
 from .drafts import draft_cookie, draft_of
 from .forms import failure
 from .render import page, signed_out
-from .security import NOT_THE_WEB_APP, SESSION_COOKIE
+from .security import NOT_THE_WEB_APP, SESSION_COOKIE, form_token
 from .session import SignInRequired, visit_of
 from .wayfinding import came_from, sign_in_address
 
@@ -59,7 +59,12 @@ def _error_page(
     }
     if visit_of(request) is None and request.cookies.get(SESSION_COOKIE):
         context["signed_in"] = True  # an address no route has: the navigation all the same
-    return page(request, "error", context, visit=visit_of(request), status=status, headers=headers)
+    visit = visit_of(request)
+    answer = page(request, "error", context, visit=visit, status=status, headers=headers)
+    token_cookie = form_token(request, backend_of(request).settings)
+    if token_cookie is not None:
+        answer.cookies.append(token_cookie)
+    return answer
 
 
 def sign_in_required(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:

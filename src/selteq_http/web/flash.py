@@ -3,6 +3,8 @@ shows the refusal once. Back and reload then never meet "Confirm Form Resubmissi
 
 The refusal (its status, messages and headers, and what was typed, never a password)
 travels in a short-lived cookie of its own, signed like the draft, read once by the page.
+It is compressed, so even a long paste usually fits in one cookie; what cannot fit is
+never cut: ``kept`` then says no, and the form answers directly (docs/decisions/0450).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import base64
 import hashlib
 import hmac
 import json
+import zlib
 from typing import Any
 
 from litestar import Request
@@ -20,12 +23,15 @@ from litestar.response import Redirect, Template
 from selteq_http.facade import backend_of
 
 from .forms import Failure
-from .render import session_cookies
+from .render import see_other, session_cookies
 from .security import PAGE_HEADERS, derived_key
 from .session import Visit
 
 FLASH_COOKIE = "selteq_flash"
 FLASH_SECONDS = 120
+FLASH_MAX = 3_800
+"""The longest cookie value sent: browsers keep a cookie of up to 4,096 bytes, name and
+attributes included, and silently drop a longer one."""
 
 
 def _sign(request: Request[Any, Any, Any], body: bytes) -> str:
@@ -45,15 +51,16 @@ def _cookie(request: Request[Any, Any, Any], value: str, max_age: int) -> Cookie
     )
 
 
-def refused(
+def kept(
     request: Request[Any, Any, Any],
     path: str,
     failure: Failure,
     values: dict[str, str],
     visit: Visit | None = None,
-) -> Redirect:
+) -> Redirect | None:
     """303 to ``path``, which shows ``failure`` with ``values`` once (and hands back the
-    session's new cookie when the request traded it)."""
+    session's new cookie when the request traded it); None when that would not fit in a
+    cookie, so the caller answers the form itself instead of losing what was typed."""
     data = {
         "path": path.split("?", 1)[0],
         "status": failure.status,
@@ -62,10 +69,26 @@ def refused(
         "headers": failure.headers,
         "values": values,
     }
-    body = base64.urlsafe_b64encode(json.dumps(data).encode())
-    cookie = _cookie(request, f"{body.decode()}.{_sign(request, body)}", FLASH_SECONDS)
-    cookies = [cookie, *session_cookies(request, visit)]
+    packed = zlib.compress(json.dumps(data, ensure_ascii=False).encode(), 9)
+    body = base64.urlsafe_b64encode(packed)
+    value = f"{body.decode()}.{_sign(request, body)}"
+    if len(value) > FLASH_MAX:
+        return None
+    cookies = [_cookie(request, value, FLASH_SECONDS), *session_cookies(request, visit)]
     return Redirect(path, status_code=303, headers=PAGE_HEADERS, cookies=cookies)
+
+
+def refused(
+    request: Request[Any, Any, Any],
+    path: str,
+    failure: Failure,
+    values: dict[str, str],
+    visit: Visit | None = None,
+) -> Redirect:
+    """As ``kept``, for forms whose kept fields are short (a username): should they not
+    fit, the refusal is still shown once, with the fields empty."""
+    answer = kept(request, path, failure, values, visit) or kept(request, path, failure, {}, visit)
+    return answer or see_other(request, path, visit=visit)
 
 
 def taken(request: Request[Any, Any, Any]) -> tuple[Failure | None, dict[str, str]]:
@@ -74,7 +97,7 @@ def taken(request: Request[Any, Any, Any]) -> tuple[Failure | None, dict[str, st
     if not body or not hmac.compare_digest(signature, _sign(request, body.encode())):
         return None, {}
     try:
-        data = json.loads(base64.urlsafe_b64decode(body))
+        data = json.loads(zlib.decompress(base64.urlsafe_b64decode(body)))
         if data["path"] != request.url.path:
             return None, {}
         failure = Failure(
@@ -84,7 +107,7 @@ def taken(request: Request[Any, Any, Any]) -> tuple[Failure | None, dict[str, st
             {str(k): str(v) for k, v in data["headers"].items()},
         )
         values = {str(k): str(v) for k, v in data["values"].items()}
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError, zlib.error):
         return None, {}
     return failure, values
 

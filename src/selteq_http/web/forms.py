@@ -114,6 +114,22 @@ def confirmed(values: dict[str, str], name: str, confirmation: str) -> None:
         raise InvalidField.of({confirmation: "does not match the password typed above"})
 
 
+_AT_MOST = re.compile(r"must be at most ([0-9]+) characters")
+
+
+def _said(name: str, reason: str, typed: str | None) -> str:
+    """``reason`` in words; knowing what was typed, a blank field is required whatever rule
+    it broke, and a field too long says how long it is (nothing is cut to fit)."""
+    if typed is None:
+        return in_words(name, reason)
+    if not typed.strip():
+        return in_words(name, "must not be blank")
+    said = in_words(name, reason)
+    if (found := _AT_MOST.fullmatch(reason)) and len(typed.strip()) > int(found[1]):
+        said += f" This one has {len(typed.strip()):,}."
+    return said
+
+
 @attrs.frozen
 class Failure:
     """What a refused form shows: a message per field, or one for the whole form."""
@@ -129,9 +145,8 @@ def failure(error: SelteqError, typed: dict[str, str] | None = None) -> Failure:
     ``typed``, a field left blank is said to be required, whatever rule it broke."""
     status, headers = status_of(error)
     if isinstance(error, InvalidField):
-        blank = {n for n, v in (typed or {}).items() if not v.strip()}
         errors = {
-            name: in_words(name, "must not be blank" if name in blank else reason)
+            name: _said(name, reason, (typed or {}).get(name))
             for name, reason in error.fields.items()
         }
         return Failure(status, errors, "Please correct the fields marked below.", headers)

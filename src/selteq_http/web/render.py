@@ -33,12 +33,14 @@ def page(
     status: int = 200,
     headers: Mapping[str, str] | None = None,
 ) -> Template:
-    """``templates/<name>.html`` with ``context``; ``signed_in`` and ``staff`` tell the
-    layout which navigation to show, ``signup`` whether to offer sign-up."""
+    """``templates/<name>.html`` with ``context``; ``signed_in``, ``staff`` and
+    ``username`` tell the layout which navigation and name to show, ``signup`` whether to
+    offer sign-up."""
     signup = backend_of(request).settings.signup
     shared = {
         "signed_in": visit is not None,
         "staff": visit is not None and visit.staff,
+        "username": "" if visit is None else visit.username,
         "signup": signup,
     }
     return Template(

@@ -11,9 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from typing import Any
 
+from litestar import Request
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import Cookie
+from litestar.middleware.csrf import CSRF_SECRET_LENGTH, generate_csrf_hash, generate_csrf_token
+from litestar.types import Empty
+from litestar.utils.scope.state import ScopeState
 
 from selteq_adapters.container import Settings
 
@@ -57,6 +62,42 @@ def csrf_config(settings: Settings) -> CSRFConfig:
         cookie_samesite="lax",
         cookie_path="/",
     )
+
+
+def form_token(request: Request[Any, Any, Any], settings: Settings) -> Cookie | None:
+    """Makes sure a page's forms carry a token the CSRF check accepts, also on a page the
+    check never let through: the page of a refused form, or of an address no route has.
+
+    The middleware puts the token where ``csrf_input`` reads it only for a request it
+    passes; every other page (whose header holds the sign-out form) would render it empty,
+    and a form posted from there would be refused in turn. The browser's own cookie is
+    reused when this site signed it, so the forms of its other tabs keep working; without
+    one, a new token is made and its cookie (returned here) goes with the page."""
+    state = ScopeState.from_scope(request.scope)
+    if state.csrf_token is not Empty and state.csrf_token:
+        return None
+    config = csrf_config(settings)
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    if _signed(cookie, config.secret):
+        state.csrf_token = cookie
+        return None
+    token = state.csrf_token = generate_csrf_token(config.secret)
+    return Cookie(
+        key=CSRF_COOKIE,
+        value=token,
+        path=config.cookie_path,
+        secure=config.cookie_secure,
+        httponly=config.cookie_httponly,
+        samesite=config.cookie_samesite,
+    )
+
+
+def _signed(token: str, secret: str) -> bool:
+    """The check Litestar's middleware applies to a token: its random part signed by us."""
+    if len(token) <= CSRF_SECRET_LENGTH:
+        return False
+    expected = generate_csrf_hash(token[:CSRF_SECRET_LENGTH], secret)
+    return hmac.compare_digest(token[CSRF_SECRET_LENGTH:], expected)
 
 
 COOKIE_OUTLIVES_TOKEN = 86_400

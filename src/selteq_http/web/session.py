@@ -8,8 +8,10 @@ refused. Requests sent together with one cookie (tabs, parallel fetches) each ge
 sibling pair within the core's short reuse window; a copied cookie presented after it
 counts as a replay, which revokes the whole family (docs/decisions/0430). The access token
 of each new pair is used only to learn whose session it is; it never leaves the server.
-Whether the user is staff is asked of the core in the same trip, for the navigation only:
-the staff pages are guarded by the core's own check in every staff use-case.
+The new pair carries the user's name and whether they are staff, read from the row the
+trade already reads, so the header names the person and offers the staff pages without
+another trip to the database; the staff pages are guarded by the core's own check in
+every staff use-case.
 """
 
 from __future__ import annotations
@@ -42,18 +44,23 @@ class SignInRequired(Exception):
 
 @attrs.frozen
 class Visit:
-    """A signed-in request: whose it is, the session the answer hands back, and whether
-    to offer the staff pages."""
+    """A signed-in request: whose it is, the session the answer hands back, whether to
+    offer the staff pages, and the name the header shows."""
 
     user_id: int
     session: Session
     staff: bool = False
+    username: str = ""
+
+    @classmethod
+    def of(cls, user_id: int, session: Session) -> Visit:
+        return cls(user_id, session, session.is_staff, session.username)
 
 
 def _trade(backend: Backend, token: str) -> Visit:
     session = backend.cases.resume_session(token)
     user = backend.cases.authenticate.verify(session.access_token)
-    return Visit(user.value, session, backend.cases.is_staff(user.value))
+    return Visit.of(user.value, session)
 
 
 async def open_visit(request: Request[Any, Any, Any]) -> Visit:

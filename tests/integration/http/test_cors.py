@@ -122,11 +122,6 @@ def test_conditional_requests_from_an_allowed_origin_work_as_before(cors_api: Ap
     assert stale.headers["access-control-allow-origin"] == ALLOWED
 
 
-@pytest.mark.xfail(
-    reason="with CORS on, the task list's first _csrf_token (the header's sign-out form) renders"
-    " empty after the web merges, so the same-origin post is refused too; open in issue 25",
-    strict=False,
-)
 def test_the_web_app_still_refuses_a_form_without_its_csrf_token(cors_api: Api) -> None:
     browser = Browser(cors_api.client)
     browser.sign_up("ada")

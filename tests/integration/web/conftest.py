@@ -28,8 +28,12 @@ def csrf_token(html: str) -> str:
 
 
 def _refused_back(path: str, response: Any) -> bool:
-    """A refusal sent back to the form's own page to be shown there (post/redirect/get)."""
-    return bool(response.headers["location"].split("?", 1)[0] == path.split("?", 1)[0])
+    """A refusal sent to a page to be shown there (post/redirect/get): the answer sets the
+    flash cookie that carries it."""
+    cookies = response.headers.get_list("set-cookie")
+    return any(
+        c.startswith("selteq_flash=") and not c.startswith("selteq_flash=;") for c in cookies
+    )
 
 
 @attrs.define

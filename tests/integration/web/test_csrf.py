@@ -129,3 +129,31 @@ def test_the_json_api_is_outside_the_check(browser: Browser) -> None:
     """The JSON API is outside the CSRF check: bearer tokens, no cookie."""
     response = browser.client.post("/api/users/", json={"username": "dave", "password": PASSWORD})
     assert response.status_code == 201
+
+
+@pytest.mark.parametrize("refused", ["forged form", "unknown address"])
+def test_a_page_the_check_did_not_pass_still_gives_working_forms(
+    web: Web, browser: Browser, refused: str
+) -> None:
+    """The page of a refused form (or of an address no route has) holds the sign-out form
+    in its header: its token is the browser's own, so the next form posted from it works."""
+    browser.person("ada")
+    kept = browser.token
+    if refused == "forged form":
+        browser.post("/tasks", {"title": "Forged", "duration": "5"}, status=403, token=None)
+    else:
+        browser.get("/no-such-page", status=404)
+    assert browser.token == kept
+    browser.post("/tasks", {"title": "Mine", "duration": "5"})
+    assert [row[2] for row in web.snapshot()["tasks"]] == ["Mine"]
+    browser.post("/sign-out", {})
+    assert browser.session == ""
+
+
+def test_a_session_without_a_token_cookie_gets_one_with_the_error_page(browser: Browser) -> None:
+    browser.person("ada")
+    browser.client.cookies.delete("selteq_csrf")
+    response = browser.get("/no-such-page", status=404)
+    assert "selteq_csrf=" in response.headers.get("set-cookie", "")
+    browser.post("/sign-out", {})
+    assert browser.session == ""

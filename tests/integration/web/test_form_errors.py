@@ -25,7 +25,7 @@ def _field_error(page: str, field: str) -> str:
     ("title", "duration", "field", "words"),
     [
         ("   ", "30", "title", "Title is required."),
-        ("x" * 201, "30", "title", "Title must be at most 200 characters."),
+        ("x" * 201, "30", "title", "Title must be at most 200 characters. This one has 201."),
         ("Fine", "ten", "duration", "Duration must be a whole number of minutes, 1 or more."),
         ("Fine", "0", "duration", "Duration must be 1 or more (at most 2,147,483,647)."),
         ("Fine", "2147483648", "duration", "Duration must be 1 or more (at most 2,147,483,647)."),
@@ -59,7 +59,7 @@ def test_a_bad_rename_keeps_the_typed_title(web: Web, browser: Browser) -> None:
     browser.get(f"/tasks/{task_id}/rename")
     long_title = "y" * 250
     page = browser.post(f"/tasks/{task_id}/rename", {"title": long_title}, status=400).text
-    assert _field_error(page, "title") == "Title must be at most 200 characters."
+    assert _field_error(page, "title") == "Title must be at most 200 characters. This one has 250."
     assert f'value="{long_title}"' in page
     assert "Kept" in browser.get("/").text
 
