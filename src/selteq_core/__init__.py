@@ -93,6 +93,14 @@ from ._schedules import (
     Trigger,
 )
 from ._scheduling import FollowSettings, RunDueSchedules, ScheduleDefaults
+from ._sorting import (
+    STAFF_TASK_ORDERINGS,
+    USER_ORDERINGS,
+    SortKey,
+    StaffTaskOrder,
+    UserOrder,
+    UserQuery,
+)
 from ._staff_actions import CountUserTasks, DeleteAnyTask, ListAuditLog, SetUserStaff
 from ._task_pages import WEB_PAGE_SIZE, CountTasks, ListAllTasks, ListTaskPage
 from ._tasks import (
@@ -138,9 +146,11 @@ __all__ = [
     "REPORT_USER_TASKS",
     "RUN_RETENTION",
     "SEARCH_MAX",
+    "STAFF_TASK_ORDERINGS",
     "TIMEZONE_MAX",
     "TITLE_MAX",
     "USERNAME_MAX",
+    "USER_ORDERINGS",
     "WEB_PAGE_SIZE",
     "AccountDeactivated",
     "AuditAction",
@@ -237,6 +247,8 @@ __all__ = [
     "SetUserActive",
     "SetUserStaff",
     "SignupThrottle",
+    "SortKey",
+    "StaffTaskOrder",
     "StartRun",
     "Task",
     "TaskBatchReader",
@@ -258,7 +270,9 @@ __all__ = [
     "UnitOfWorkFactory",
     "User",
     "UserId",
+    "UserOrder",
     "UserPage",
+    "UserQuery",
     "UserRepository",
     "Username",
 ]
