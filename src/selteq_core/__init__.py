@@ -101,7 +101,13 @@ from ._sorting import (
     UserOrder,
     UserQuery,
 )
-from ._staff_actions import CountUserTasks, DeleteAnyTask, ListAuditLog, SetUserStaff
+from ._staff_actions import (
+    CountUserTasks,
+    DeleteAnyTask,
+    GetAnyTask,
+    ListAuditLog,
+    SetUserStaff,
+)
 from ._task_pages import WEB_PAGE_SIZE, CountTasks, ListAllTasks, ListTaskPage
 from ._tasks import (
     DEFAULT_RECENT,
@@ -179,6 +185,7 @@ __all__ = [
     "FinishRun",
     "FollowSettings",
     "Forbidden",
+    "GetAnyTask",
     "GetSchedule",
     "GetTask",
     "GetUser",
