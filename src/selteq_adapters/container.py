@@ -25,6 +25,7 @@ from selteq_core import (
     DeleteAnyTask,
     DeleteTask,
     DeleteUser,
+    GetAnyTask,
     GetTask,
     GetTasksBatch,
     GetUser,
@@ -178,6 +179,7 @@ class Container:
     count_tasks: CountTasks
     set_user_staff: SetUserStaff
     delete_any_task: DeleteAnyTask
+    get_any_task: GetAnyTask
     count_user_tasks: CountUserTasks
     list_audit_log: ListAuditLog
     jobs: JobsDesk
@@ -286,6 +288,7 @@ def bootstrap(settings: Settings | None = None, overrides: Overrides | None = No
         count_tasks=CountTasks(uow),
         set_user_staff=SetUserStaff(uow, clock, authenticate.forget),
         delete_any_task=DeleteAnyTask(uow, clock),
+        get_any_task=GetAnyTask(uow),
         count_user_tasks=CountUserTasks(uow),
         list_audit_log=ListAuditLog(uow),
         jobs=build_jobs(

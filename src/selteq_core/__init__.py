@@ -93,7 +93,21 @@ from ._schedules import (
     Trigger,
 )
 from ._scheduling import FollowSettings, RunDueSchedules, ScheduleDefaults
-from ._staff_actions import CountUserTasks, DeleteAnyTask, ListAuditLog, SetUserStaff
+from ._sorting import (
+    STAFF_TASK_ORDERINGS,
+    USER_ORDERINGS,
+    SortKey,
+    StaffTaskOrder,
+    UserOrder,
+    UserQuery,
+)
+from ._staff_actions import (
+    CountUserTasks,
+    DeleteAnyTask,
+    GetAnyTask,
+    ListAuditLog,
+    SetUserStaff,
+)
 from ._task_pages import WEB_PAGE_SIZE, CountTasks, ListAllTasks, ListTaskPage
 from ._tasks import (
     DEFAULT_RECENT,
@@ -139,9 +153,11 @@ __all__ = [
     "REPORT_USER_TASKS",
     "RUN_RETENTION",
     "SEARCH_MAX",
+    "STAFF_TASK_ORDERINGS",
     "TIMEZONE_MAX",
     "TITLE_MAX",
     "USERNAME_MAX",
+    "USER_ORDERINGS",
     "WEB_PAGE_SIZE",
     "AccountDeactivated",
     "AuditAction",
@@ -170,6 +186,7 @@ __all__ = [
     "FinishRun",
     "FollowSettings",
     "Forbidden",
+    "GetAnyTask",
     "GetSchedule",
     "GetTask",
     "GetTasksBatch",
@@ -239,6 +256,8 @@ __all__ = [
     "SetUserActive",
     "SetUserStaff",
     "SignupThrottle",
+    "SortKey",
+    "StaffTaskOrder",
     "StartRun",
     "Task",
     "TaskBatchReader",
@@ -260,7 +279,9 @@ __all__ = [
     "UnitOfWorkFactory",
     "User",
     "UserId",
+    "UserOrder",
     "UserPage",
+    "UserQuery",
     "UserRepository",
     "Username",
 ]

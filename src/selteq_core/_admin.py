@@ -14,8 +14,9 @@ import attrs
 from ._audit import AuditAction, record
 from ._entities import User
 from ._errors import Forbidden, InvalidField
-from ._paging import ADMIN_PAGE, UserPage, after_user, page_limit, search_term, user_page
+from ._paging import ADMIN_PAGE, UserPage, after_user, page_limit, search_term
 from ._ports import Clock, UnitOfWorkFactory
+from ._sorting import SortKey, SortValue, UserOrder, UserQuery, user_order
 from ._staff import keep_a_staff_account, require_staff, target_user
 from ._values import UserId, require_utc
 
@@ -26,10 +27,14 @@ def _nobody(_: UserId) -> None:
 
 @attrs.frozen
 class ListUsers:
-    """Staff list users in id order, a page at a time, optionally only those whose username
-    holds ``search`` (case-insensitive), only active or inactive ones (``active``) and
-    only staff or ordinary users (``staff``); ``after`` is the last id of the page before.
-    With ``total`` the page also says how many users match, read in the same transaction."""
+    """Staff list users a page at a time, in id order unless ``ordering`` names another
+    (``username``, ``date_joined``, ``task_count``, or ``id``; descending with a leading
+    ``-``), optionally only those whose username holds ``search`` (case-insensitive),
+    only active or inactive ones (``active``) and only staff or ordinary users
+    (``staff``). ``after`` is the page before's ``next``: in id order its last id, in
+    another order a token of that order (one of another order is refused, naming
+    ``after``). The page tells each user's task count; with ``total`` it also says how
+    many users match, read in the same transaction."""
 
     uow: UnitOfWorkFactory
 
@@ -37,22 +42,56 @@ class ListUsers:
         self,
         actor_id: int,
         search: str | None = None,
-        after: int | None = None,
+        after: int | str | None = None,
         limit: int = ADMIN_PAGE,
         *,
         active: bool | None = None,
         staff: bool | None = None,
         total: bool = False,
+        ordering: str | None = None,
     ) -> UserPage:
-        size = page_limit(limit)
-        term, start = search_term(search), after_user(after)
+        size, order = page_limit(limit), user_order(ordering)
+        term, start = search_term(search), _after(after, order)
         flags = {"active": _flag("active", active), "staff": _flag("staff", staff)}
+        query = UserQuery(term, order=order, after=start, **flags)
         with self.uow() as uow:
             require_staff(uow, actor_id)
-            page = user_page(uow.users.page(term, start, size + 1, **flags), size)
-            if total:
-                page = attrs.evolve(page, total=uow.users.count(term, **flags))
-            return page
+            rows = uow.users.sorted(query, size + 1)
+            count = uow.users.count(term, **flags) if total else None
+        shown = rows[:size]
+        following: int | str | None = None
+        if len(rows) > size:
+            last, tasks = shown[-1]
+            following = _next(last, tasks, order)
+        counts = {user.id: tasks for user, tasks in shown}
+        return UserPage([user for user, _ in shown], following, count, counts)
+
+
+def _after(after: object, order: UserOrder) -> SortKey | None:
+    """The key a page starts after: an id in id order (as every earlier link has it),
+    a token in any other."""
+    if after is None or after == "":
+        return None
+    if order in (UserOrder.ID, UserOrder.ID_DESC) and (
+        isinstance(after, int) or (isinstance(after, str) and after.isascii() and after.isdigit())
+    ):
+        ident = after_user(int(after))
+        if ident is not None:
+            return SortKey(order.value, ident.value, ident.value)
+    return SortKey.parse(after, "after", order.value)
+
+
+def _next(user: User, tasks: int, order: UserOrder) -> int | str:
+    if order is UserOrder.ID:
+        return user.id.value
+    values: dict[str, SortValue] = {
+        "id": user.id.value,
+        "username": user.username.value,
+        "date_joined": user.created_at,
+        "task_count": tasks,
+    }
+    value = values[order.field]
+    return SortKey(order.value, value, user.id.value).token()
 
 
 def _flag(field: str, value: object) -> bool | None:

@@ -185,12 +185,15 @@ class TaskPage:
 
 @attrs.frozen(slots=True)
 class UserPage:
-    """A page of users in id order, and the id the next page starts after, or None when
-    this is the last page; ``total`` is how many match, when asked for."""
+    """A page of users, and where the next page starts (in id order the last id, in
+    another order a token), or None when this is the last page; ``total`` is how many
+    match, when asked for."""
 
     users: list[User]
-    next: int | None
+    next: int | str | None
     total: int | None = None
+    task_counts: dict[UserId, int] = attrs.field(factory=dict)
+    """How many tasks each user on the page has, when the read tells."""
 
 
 def user_page(rows: list[User], limit: int) -> UserPage:

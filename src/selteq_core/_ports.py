@@ -15,6 +15,7 @@ from ._audit import AuditEntry
 from ._entities import KeyedCreate, RefreshRecord, Task, TokenClaims, User
 from ._paging import TaskQuery
 from ._password_rule import PasswordAssessment
+from ._sorting import SortKey, StaffTaskOrder, UserQuery
 from ._values import Duration, IdempotencyKey, Password, TaskId, Title, UserId, Username
 
 
@@ -61,6 +62,14 @@ class TaskRepository(Protocol):
 
     def newest_named(self, query: TaskQuery, limit: int) -> list[tuple[Task, Username]]:
         """``newest``, each task with its owner's username, read in the same statement."""
+        ...
+
+    def sorted_named(
+        self, query: TaskQuery, order: StaffTaskOrder, after: SortKey | None, limit: int
+    ) -> list[tuple[Task, Username]]:
+        """Up to ``limit`` tasks that match the query's filters (as in ``newest``; its
+        cursor and order are not looked at), each with its owner's username, in ``order``
+        (ties by id in the same direction), strictly after ``after`` in that order."""
         ...
 
     def ordered(self, query: TaskQuery, limit: int) -> list[Task]:
@@ -127,6 +136,12 @@ class UserRepository(Protocol):
 
     def count(self, search: str, *, active: bool | None = None, staff: bool | None = None) -> int:
         """How many users ``page`` would list with these filters, without paging."""
+        ...
+
+    def sorted(self, query: UserQuery, limit: int) -> list[tuple[User, int]]:
+        """Up to ``limit`` users that match the query (as ``page`` filters), in
+        ``query.order`` (ties by id in the same direction) strictly after ``query.after``,
+        each with how many tasks they have."""
         ...
 
     def set_staff(self, user_id: UserId, staff: bool, at: datetime) -> bool:

@@ -13,11 +13,12 @@ from collections.abc import Callable
 import attrs
 
 from ._audit import AuditAction, AuditPage, record
+from ._entities import Task
 from ._errors import InvalidField, NotFound
 from ._paging import page_limit
 from ._ports import Clock, UnitOfWorkFactory
 from ._staff import keep_a_staff_account, require_staff, target_user
-from ._values import TaskId, UserId, require_utc
+from ._values import TaskId, UserId, Username, require_utc
 
 AUDIT_PAGE = 20
 
@@ -61,11 +62,8 @@ class DeleteAnyTask:
     uow: UnitOfWorkFactory
     clock: Clock
 
-    def __call__(self, actor_id: int, task_id: int) -> None:
-        try:
-            ident = TaskId(task_id)
-        except InvalidField:
-            raise NotFound("task") from None
+    def __call__(self, actor_id: int, task_id: int) -> Task:
+        ident = _task_id(task_id)
         now = require_utc(self.clock.now())
         with self.uow() as uow:
             actor = require_staff(uow, actor_id)
@@ -76,6 +74,33 @@ class DeleteAnyTask:
             whose = "" if owner is None else owner.username.value
             record(uow, now, actor, AuditAction.DELETE_TASK, ident.value, task.title.value, whose)
             uow.commit()
+        return task
+
+
+def _task_id(task_id: int) -> TaskId:
+    """A task's id; one that is not a valid id is simply not found."""
+    try:
+        return TaskId(task_id)
+    except InvalidField:
+        raise NotFound("task") from None
+
+
+@attrs.frozen
+class GetAnyTask:
+    """Staff read any user's task with its owner's username (to confirm deleting it);
+    NotFound when there is none."""
+
+    uow: UnitOfWorkFactory
+
+    def __call__(self, actor_id: int, task_id: int) -> tuple[Task, Username]:
+        ident = _task_id(task_id)
+        with self.uow() as uow:
+            require_staff(uow, actor_id)
+            task = uow.tasks.get(ident)
+            owner = None if task is None else uow.users.get(task.owner_id)
+            if task is None or owner is None:
+                raise NotFound("task")
+            return task, owner.username
 
 
 @attrs.frozen

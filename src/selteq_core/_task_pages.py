@@ -12,6 +12,7 @@ from ._errors import InvalidField
 from ._ordering import TaskOrder, task_order
 from ._paging import ADMIN_PAGE, TaskCursor, TaskPage, TaskQuery, page_limit, search_term
 from ._ports import UnitOfWork, UnitOfWorkFactory
+from ._sorting import SortKey, SortValue, StaffTaskOrder, staff_task_order
 from ._staff import require_staff
 from ._tasks import DEFAULT_RECENT
 from ._values import UserId, Username
@@ -96,7 +97,9 @@ class CountTasks:
 
 @attrs.frozen
 class ListAllTasks:
-    """Staff page through every task, newest first, optionally only one owner's (by id as
+    """Staff page through every task, newest first unless ``ordering`` names another
+    (``created_at``, ``title``, ``duration`` or ``owner``, descending with a leading ``-``;
+    ties by id), optionally only one owner's (by id as
     ``owner``, or by username as ``owner_name``: a name nobody has finds no task), those
     created in a window (``created_from`` ≤ created_at < ``created_to``; a date as
     ``created_to`` includes that day) and those whose title holds ``search``
@@ -117,16 +120,19 @@ class ListAllTasks:
         *,
         owner_name: str | None = None,
         total: bool = False,
+        ordering: str | None = None,
     ) -> TaskPage:
-        size = page_limit(limit)
+        size, order = page_limit(limit), staff_task_order(ordering)
         start, end = TaskQuery.window(created_from, created_to)
         name = _owner_name(owner_name)
+        newest = order is StaffTaskOrder.NEWEST
+        key = None if newest or before is None else SortKey.parse(before, "before", order.value)
         query = TaskQuery(
             owner=None if owner is None else _owner(owner),
             created_from=start,
             created_to=end,
             title_contains=search_term(search),
-            before=_cursor(before),
+            before=_cursor(before) if newest else None,
         )
         with self.uow() as uow:
             require_staff(uow, actor_id)
@@ -135,11 +141,28 @@ class ListAllTasks:
                 if named is None or query.owner not in (None, named.id):
                     return TaskPage([], None, total=0 if total else None)
                 query = attrs.evolve(query, owner=named.id)
-            rows = uow.tasks.newest_named(query, size + 1)
+            if newest:
+                rows = uow.tasks.newest_named(query, size + 1)
+            else:
+                rows = uow.tasks.sorted_named(query, order, key, size + 1)
             count = uow.tasks.count_matching(query) if total else None
         page = TaskPage.of([task for task, _ in rows], size)
+        if not newest and page.next is not None:
+            task, who = rows[size - 1]
+            page = attrs.evolve(page, next=_sort_key(task, who, order).token())
         owners = {task.owner_id: who for task, who in rows[:size]}
         return attrs.evolve(page, owners=owners, total=count)
+
+
+def _sort_key(task: Task, owner: Username, order: StaffTaskOrder) -> SortKey:
+    values: dict[str, SortValue] = {
+        "created_at": task.created_at,
+        "title": task.title.value,
+        "duration": task.duration.minutes,
+        "owner": owner.value,
+    }
+    value = values[order.field]
+    return SortKey(order.value, value, task.id.value)
 
 
 def _owner(owner: int) -> UserId:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import itertools
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
+from typing import Any, TypeVar
 
 import attrs
 
@@ -26,7 +28,10 @@ from ._ports import (
     UnitOfWork,
     UserRepository,
 )
+from ._sorting import SortKey, StaffTaskOrder, UserQuery
 from ._values import Duration, IdempotencyKey, TaskId, Title, UserId, Username
+
+_Row = TypeVar("_Row")
 
 
 @attrs.define
@@ -124,6 +129,28 @@ class _Tasks(TaskRepository):
     def newest_named(self, query: TaskQuery, limit: int) -> list[tuple[Task, Username]]:
         return [(t, self._t.users[t.owner_id].username) for t in self.newest(query, limit)]
 
+    def sorted_named(
+        self, query: TaskQuery, order: StaffTaskOrder, after: SortKey | None, limit: int
+    ) -> list[tuple[Task, Username]]:
+        unbounded = attrs.evolve(query, before=None)
+        named = [
+            (t, self._t.users[t.owner_id].username)
+            for t in self._t.tasks.values()
+            if _matches(t, unbounded)
+        ]
+
+        def key(row: tuple[Task, Username]) -> tuple[Any, int]:
+            task, owner = row
+            values: dict[str, Any] = {
+                "created_at": task.created_at,
+                "title": task.title.value,
+                "duration": task.duration.minutes,
+                "owner": owner.value,
+            }
+            return values[order.field], task.id.value
+
+        return _after_key(named, key, order.descending, after)[:limit]
+
     def ordered(self, query: TaskQuery, limit: int) -> list[Task]:
         if query.owner is None:
             raise ValueError("ordered reads one owner's tasks")
@@ -146,6 +173,20 @@ class _Tasks(TaskRepository):
     def count_matching(self, query: TaskQuery) -> int:
         unbounded = attrs.evolve(query, before=None)
         return sum(1 for t in self._t.tasks.values() if _matches(t, unbounded))
+
+
+def _after_key(
+    rows: list[_Row],
+    key: Callable[[_Row], tuple[Any, int]],
+    descending: bool,
+    after: SortKey | None,
+) -> list[_Row]:
+    """``rows`` sorted by ``key``, only those strictly after ``after`` in that order."""
+    ordered = sorted(rows, key=key, reverse=descending)
+    if after is None:
+        return ordered
+    mark = (after.value, after.id)
+    return [row for row in ordered if (key(row) < mark if descending else key(row) > mark)]
 
 
 def _key(task: Task, order: TaskOrder) -> tuple[object, TaskId]:
@@ -225,6 +266,23 @@ class _Users(UserRepository):
 
     def count(self, search: str, *, active: bool | None = None, staff: bool | None = None) -> int:
         return len(self.page(search, None, len(self._t.users), active=active, staff=staff))
+
+    def sorted(self, query: UserQuery, limit: int) -> list[tuple[User, int]]:
+        every = len(self._t.users)
+        users = self.page(query.search, None, every, active=query.active, staff=query.staff)
+        counted = [(u, sum(1 for t in self._t.tasks.values() if t.owner_id == u.id)) for u in users]
+
+        def key(row: tuple[User, int]) -> tuple[Any, int]:
+            user, tasks = row
+            values: dict[str, Any] = {
+                "id": user.id.value,
+                "username": user.username.value,
+                "date_joined": user.created_at,
+                "task_count": tasks,
+            }
+            return values[query.order.field], user.id.value
+
+        return _after_key(counted, key, query.order.descending, query.after)[:limit]
 
     def set_staff(self, user_id: UserId, staff: bool, at: datetime) -> bool:
         user = self._t.users.get(user_id)

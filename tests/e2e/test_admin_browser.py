@@ -154,9 +154,15 @@ def test_the_people_and_the_staff_from_the_keyboard(
         assert me.page.url.startswith(me.origin + "/sign-in")
         assert api_call(server, "GET", "/api/tasks/", token)[0] == 401
 
-        _follow(root, f'a[href$="/password"]:has-text("{person}")')
+        _follow(root, f'a[href*="/password"]:has-text("{person}")')
         root.check("admin-reset")
         root.type_into("#new_password", RESET)
+        root.type_into("#new_password_confirm", RESET + "?")
+        root.press_enter()  # refused, post/redirect/get: the form again, nothing typed shown
+        assert "does not match" in root.page.locator("#new_password_confirm-error").inner_text()
+        root.check("admin-reset-mismatch")
+        root.type_into("#new_password", RESET)
+        root.type_into("#new_password_confirm", RESET)
         root.press_enter()
         root.type_into("#search", person)
         root.press_enter()
@@ -174,6 +180,16 @@ def test_the_people_and_the_staff_from_the_keyboard(
         assert f"created_from={today.isoformat()}" in root.page.url
         assert _titles(root) == ["Task 5", "Task 3, renamed", "Task 2", "Task 1"]
         root.check("admin-tasks-filtered")
+        _follow(root, 'th a.sort:has-text("Duration")')
+        assert "ordering=-duration" in root.page.url
+        assert f"created_from={today.isoformat()}" in root.page.url
+        assert root.page.locator('th[aria-sort="descending"]').inner_text().startswith("Duration")
+        root.check("admin-tasks-sorted")
+        _follow(root, 'a[href*="/delete"]:has-text("Task 2")')
+        assert root.page.locator("h1").inner_text() == "Delete this task?"
+        root.check("admin-task-delete")
+        _follow(root, 'a:has-text("Keep it")')
+        assert "ordering=-duration" in root.page.url
 
         _sign_in(other, "spare", PASSWORD)
         staff_token = access_token(server, staff, PASSWORD)

@@ -16,6 +16,8 @@ from selteq_core import (
     Duration,
     RefreshRecord,
     RefreshTokenStore,
+    SortKey,
+    StaffTaskOrder,
     Task,
     TaskBatchReader,
     TaskId,
@@ -26,6 +28,7 @@ from selteq_core import (
     User,
     UserId,
     Username,
+    UserQuery,
     UserRepository,
 )
 
@@ -33,6 +36,7 @@ from .connection import Connection
 from .dialect import EARLIEST, LATEST
 from .mapping import audit_from_row, refresh_from_row, task_from_row, user_from_row
 from .pool import Pool
+from .sorted_sql import tasks_sorted, users_sorted
 
 
 class SqlTaskRepository(TaskRepository):
@@ -109,6 +113,26 @@ class SqlTaskRepository(TaskRepository):
         if query.owner is not None:
             params = (query.owner.value, *params)
         return self._d.limited(params, limit)
+
+    def sorted_named(
+        self, query: TaskQuery, order: StaffTaskOrder, after: SortKey | None, limit: int
+    ) -> list[tuple[Task, Username]]:
+        """One statement per order and shape (``sorted_sql``); the filters bind as in
+        ``newest``: a window left open binds bounds every task passes."""
+        to_db = self._d.to_db
+        params: tuple[object, ...] = (
+            to_db(query.created_from or EARLIEST),
+            to_db(query.created_to or LATEST),
+            self._d.contains(query.title_contains),
+        )
+        if query.owner is not None:
+            params = (query.owner.value, *params)
+        if after is not None:
+            key = to_db(after.value) if isinstance(after.value, datetime) else after.value
+            params = (*params, key, key, after.id)
+        sql = tasks_sorted(self._d.name, order, query.owner is not None, after is not None)
+        rows = self._c.all(sql, self._d.limited(params, limit))
+        return [(task_from_row(row, self._d), Username(str(row[6]))) for row in rows]
 
     def ordered(self, query: TaskQuery, limit: int) -> list[Task]:
         """One statement per order, on the owner's index for it; a first page binds a
@@ -216,6 +240,22 @@ class SqlUserRepository(UserRepository):
         params = (self._d.contains(search), *_either(active), *_either(staff))
         row = self._c.one(self._sql.user_count, params)
         return 0 if row is None else int(row[0])
+
+    def sorted(self, query: UserQuery, limit: int) -> list[tuple[User, int]]:
+        """One statement per order and shape (``sorted_sql``), the task count read with
+        each user on the tasks' owner index."""
+        params: tuple[object, ...] = (
+            self._d.contains(query.search),
+            *_either(query.active),
+            *_either(query.staff),
+        )
+        after = query.after
+        if after is not None:
+            key = self._d.to_db(after.value) if isinstance(after.value, datetime) else after.value
+            params = (*params, key, key, after.id)
+        sql = users_sorted(self._d.name, query.order, after is not None)
+        rows = self._c.all(sql, self._d.limited(params, limit))
+        return [(user_from_row(row, self._d), int(row[7])) for row in rows]
 
     def set_staff(self, user_id: UserId, staff: bool, at: datetime) -> bool:
         params = (staff, self._d.to_db(at), user_id.value)

@@ -10,7 +10,7 @@ arrays with a ``Link: rel="next"`` header, like the task list.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from litestar import Request, Response, Router, delete, get, post, put
 from litestar.di import Provide
@@ -19,7 +19,7 @@ from litestar.params import FromPath, JSONBody, Parameter
 from selteq_core import ADMIN_PAGE, SEARCH_MAX
 from selteq_http.api.auth import REQUIRED, BearerAuth, Caller, CallerId, caller
 from selteq_http.contract.bodies import StrictJson
-from selteq_http.contract.paging import LINK, Cursor, Limit, next_link
+from selteq_http.contract.paging import LINK, Limit, next_link
 from selteq_http.contract.problems import problem_specs
 from selteq_http.contract.schemas import (
     AdminTaskOut,
@@ -30,6 +30,26 @@ from selteq_http.contract.schemas import (
 from selteq_http.facade import backend_of
 
 _COMMON = (400, 401, 403, 503)
+UserOrderingName = Literal[
+    "id", "-id", "username", "-username", "date_joined", "-date_joined", "task_count", "-task_count"
+]
+"""The core's ``USER_ORDERINGS``, spelled out so the document states them as an enum."""
+TaskOrderingName = Literal[
+    "-created_at", "created_at", "title", "-title", "duration", "-duration", "owner", "-owner"
+]
+"""The core's ``STAFF_TASK_ORDERINGS``, likewise."""
+SortedCursor = Annotated[
+    str | None,
+    Parameter(
+        max_length=1200,
+        description='Where the page starts: the cursor of a `Link: rel="next"` header',
+    ),
+]
+"""A page cursor of a sorted list: it may carry a whole title or username."""
+_SORTED = (
+    "`ordering` sorts as Django REST framework names it (a field, descending with a "
+    "leading `-`; ties by id); a page cursor is valid only with the ordering it came with."
+)
 Search = Annotated[
     str | None, Parameter(max_length=SEARCH_MAX, description="A case-insensitive substring")
 ]
@@ -37,8 +57,8 @@ Search = Annotated[
 
 @get(
     "/users",
-    summary="Users in id order, a page at a time, optionally searched by username",
-    description="`active` and `staff` keep only the users with that flag.",
+    summary="Users, a page at a time, optionally searched by username and sorted",
+    description=f"`active` and `staff` keep only the users with that flag. {_SORTED}",
     response_headers=LINK,
     responses=problem_specs(*_COMMON),
 )
@@ -47,16 +67,34 @@ async def list_users(
     user_id: CallerId,
     search: Search = None,
     after: Annotated[
-        int | None, Parameter(ge=1, description="The last user id of the page before")
+        str | None,
+        Parameter(
+            max_length=1200,
+            description=(
+                'Where the page starts: the `after` of a `Link: rel="next"` header (in id '
+                "order, the last user id of the page before)"
+            ),
+        ),
     ] = None,
     limit: Limit = None,
     active: Annotated[bool | None, Parameter(description="Only active (true) or inactive")] = None,
     staff: Annotated[bool | None, Parameter(description="Only staff (true) or not staff")] = None,
+    ordering: Annotated[
+        UserOrderingName, Parameter(description="The order: `id` (the default), or another")
+    ] = "id",
 ) -> Response[list[AdminUserOut]]:
     backend = backend_of(request)
     size = ADMIN_PAGE if limit is None else limit
-    listed = backend.cases.list_users
-    page = await backend.run(listed, user_id, search, after, size, active=active, staff=staff)
+    page = await backend.run(
+        backend.cases.list_users,
+        user_id,
+        search,
+        after,
+        size,
+        active=active,
+        staff=staff,
+        ordering=ordering,
+    )
     return Response(
         [AdminUserOut.of(user) for user in page.users],
         headers=next_link(request, "after", page.next),
@@ -146,7 +184,7 @@ async def delete_user(target: FromPath[int], request: Caller) -> None:
     description=(
         "`owner` is a user id, `owner_name` a username (one nobody has finds no task); "
         "`created_from` and `created_to` are dates (UTC), both included; `search` is a "
-        "case-insensitive substring of the title. Each task names its owner."
+        "case-insensitive substring of the title. Each task names its owner. " + _SORTED
     ),
     response_headers=LINK,
     responses=problem_specs(*_COMMON),
@@ -162,11 +200,15 @@ async def list_all_tasks(
         date | None, Parameter(description="The last day (UTC) of the window")
     ] = None,
     search: Search = None,
-    before: Cursor = None,
+    before: SortedCursor = None,
     limit: Limit = None,
     owner_name: Annotated[
         str | None, Parameter(max_length=150, description="The owner's username")
     ] = None,
+    ordering: Annotated[
+        TaskOrderingName,
+        Parameter(description="The order: `-created_at` (newest first, the default), or another"),
+    ] = "-created_at",
 ) -> Response[list[AdminTaskOut]]:
     backend = backend_of(request)
     size = ADMIN_PAGE if limit is None else limit
@@ -180,6 +222,7 @@ async def list_all_tasks(
         before,
         size,
         owner_name=owner_name,
+        ordering=ordering,
     )
     names = {user.value: name.value for user, name in page.owners.items()}
     return Response(

@@ -17,6 +17,7 @@ from sqlglot.errors import ErrorLevel
 
 from selteq_adapters.db.dialect import dialect_named
 from selteq_adapters.db.migrations import available, split_statements
+from selteq_adapters.db.sorted_sql import every_sorted
 from selteq_adapters.db.url import DialectName
 
 GRAMMARS: list[tuple[DialectName, str]] = [("mssql", "tsql"), ("postgresql", "postgres")]
@@ -35,6 +36,7 @@ def every_statement(name: DialectName) -> list[str]:
             found.append(value)
     for _, text in available(name):
         found.extend(split_statements(text))
+    found.extend(every_sorted(name))
     return found
 
 

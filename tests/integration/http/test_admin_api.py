@@ -212,3 +212,34 @@ def test_changing_a_password_needs_a_token(api: Api) -> None:
         ),
         401,
     )
+
+
+def test_staff_lists_take_an_ordering_and_keep_it_in_the_next_link(api: Api) -> None:
+    root = staff(api)
+    for name in ("dan", "abe", "cal"):
+        api.container.register_user(name, PASSWORD)
+    first = api.client.get("/api/admin/users/?ordering=-username&limit=2", headers=root)
+    assert first.status_code == 200
+    assert [u["username"] for u in first.json()] == ["root", "dan"]
+    link = first.headers["link"]
+    assert "ordering=-username" in link
+    rest = api.client.get(link[1 : link.index(">")], headers=root)
+    assert [u["username"] for u in rest.json()] == ["cal", "abe"]
+    refused = api.client.get("/api/admin/users/?ordering=password_hash", headers=root)
+    assert refused.status_code == 400
+    owner = api.container.register_user("ann", PASSWORD).id.value
+    for title, minutes in (("pear", 5), ("apple", 50), ("fig", 20)):
+        api.container.create_task(owner, title, minutes)
+    tasks = api.client.get("/api/admin/tasks/?ordering=title&limit=2", headers=root)
+    assert [t["title"] for t in tasks.json()] == ["apple", "fig"]
+    after = tasks.headers["link"]
+    more = api.client.get(after[1 : after.index(">")], headers=root)
+    assert [t["title"] for t in more.json()] == ["pear"]
+    stale = api.client.get(
+        f"/api/admin/tasks/?ordering=-duration&before={tasks.headers['link'].split('before=')[1].split('>')[0]}",
+        headers=root,
+    )
+    assert stale.status_code == 400  # a cursor of another order
+    schema = api.client.get("/schema/openapi.json").json()
+    params = {p["name"]: p for p in schema["paths"]["/api/admin/tasks/"]["get"]["parameters"]}
+    assert "-duration" in str(params["ordering"]["schema"])

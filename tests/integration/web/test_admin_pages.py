@@ -87,7 +87,9 @@ def test_deactivate_ends_every_session_then_reset_and_activate(web: Web) -> None
     assert web.api.client.get("/api/tasks/", headers=token).status_code == 401
 
     root.get(f"/admin/users/{alice_id}/password")
-    root.post(f"/admin/users/{alice_id}/password", {"new_password": NEW})
+    root.post(
+        f"/admin/users/{alice_id}/password", {"new_password": NEW, "new_password_confirm": NEW}
+    )
     root.get("/admin/users")
     root.post(f"/admin/users/{alice_id}/activate", {"search": "", "after": ""})
     listing = root.get("/admin/users?notice=activated").text
@@ -101,9 +103,11 @@ def test_a_short_reset_password_is_named(web: Web) -> None:
     alice_id = web.api.sign_up("alice")
     before = web.accounts_and_tasks()
     root.get(f"/admin/users/{alice_id}/password")
-    page = root.post(f"/admin/users/{alice_id}/password", {"new_password": "short"}, status=400)
+    short = {"new_password": "short", "new_password_confirm": "short"}
+    page = root.post(f"/admin/users/{alice_id}/password", short, status=400)
     assert 'id="new_password-error"' in page.text
-    assert "<strong>alice</strong>" in page.text
+    assert '<strong><bdi class="text" dir="auto">alice</bdi></strong>' in page.text
+    assert 'value="short"' not in page.text
     assert web.accounts_and_tasks() == before
 
 
@@ -127,9 +131,9 @@ def test_the_last_staff_account_stays_and_the_page_says_so(web: Web) -> None:
     root_id = web.user_id("root")
     before = web.accounts_and_tasks()
     root.get("/admin/users")
-    page = root.post(
-        f"/admin/users/{root_id}/deactivate", {"search": "ro", "after": ""}, status=409
-    ).text
+    refused = root.post(f"/admin/users/{root_id}/deactivate", {"search": "ro", "after": ""})
+    assert refused.headers["location"] == "/admin/users?search=ro"  # post/redirect/get
+    page = root.get(refused.headers["location"], status=409).text
     assert LAST_STAFF.format("deactivated") in page
     assert 'value="ro"' in page  # the same search, shown again
     root.get(f"/admin/users/{root_id}/delete")
