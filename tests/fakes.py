@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
+from typing import Any
 
 import attrs
 
@@ -519,3 +520,46 @@ class FakeDeadLetters(DeadLetterQueue):
     def discard_all(self) -> int:
         count, self.letters = len(self.letters), []
         return count
+
+
+class RefusingManyUnitOfWork:
+    """A unit-of-work factory over ``inner`` whose units refuse ``add_many`` with ``error``
+    before writing anything (a shared write the store turns down); the rest is the inner
+    unit's own."""
+
+    def __init__(self, inner: UnitOfWorkFactory, error: Exception) -> None:
+        self._inner = inner
+        self._error = error
+
+    def __call__(self) -> UnitOfWork:
+        return _RefusingMany(self._inner(), self._error)  # type: ignore[return-value]
+
+
+class _RefusingMany:
+    def __init__(self, inner: UnitOfWork, error: Exception) -> None:
+        self._inner, self._error = inner, error
+
+    @property
+    def tasks(self) -> TaskRepository:
+        return _RefusingTasks(self._inner.tasks, self._error)  # type: ignore[return-value]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def __enter__(self) -> _RefusingMany:
+        self._inner.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._inner.__exit__(*exc)
+
+
+class _RefusingTasks:
+    def __init__(self, inner: TaskRepository, error: Exception) -> None:
+        self._inner, self._error = inner, error
+
+    def add_many(self, *_: Any) -> list[Task]:
+        raise self._error
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)

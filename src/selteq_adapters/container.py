@@ -22,6 +22,7 @@ from selteq_core import (
     CountTasks,
     CountUserTasks,
     CreateTask,
+    CreateTasksBatch,
     DeleteAnyTask,
     DeleteTask,
     DeleteUser,
@@ -129,6 +130,9 @@ class Container:
     settings: Settings
     clock: Clock
     create_task: CreateTask
+    create_tasks_batch: CreateTasksBatch | None
+    """``create_task`` without idempotency keys, written in batches when
+    ``SELTEQ_LIST_BATCH`` > 1, else None."""
     list_recent_tasks_batch: ListRecentTasksBatch | None
     """The batch read when the store offers one and ``SELTEQ_LIST_BATCH`` > 1, else None."""
     list_task_page: ListTaskPage
@@ -244,6 +248,7 @@ def bootstrap(settings: Settings | None = None, overrides: Overrides | None = No
         settings=settings,
         clock=clock,
         create_task=CreateTask(uow, clock),
+        create_tasks_batch=CreateTasksBatch(uow, clock) if settings.list_batch > 1 else None,
         list_recent_tasks_batch=(
             ListRecentTasksBatch(batch_reader)
             if batch_reader is not None and settings.list_batch > 1

@@ -32,6 +32,11 @@ class TaskRepository(Protocol):
         """Store a new task and return it with its assigned id."""
         ...
 
+    def add_many(self, tasks: Sequence[tuple[UserId, Title, Duration]], at: datetime) -> list[Task]:
+        """Store several new tasks, all created ``at``, in one statement; each returned with
+        its assigned id, in the order given."""
+        ...
+
     def get(self, task_id: TaskId) -> Task | None: ...
 
     def recent(self, owner_id: UserId, limit: int) -> list[Task]:

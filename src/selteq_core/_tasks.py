@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterator, Sequence
 import attrs
 
 from ._entities import Task
-from ._errors import InvalidField, NotFound, PreconditionFailed
+from ._errors import InvalidField, NotFound, PreconditionFailed, SelteqError, Unavailable
 from ._idempotency import create_once, fingerprint
 from ._paging import TaskPage
 from ._ports import Clock, TaskBatchReader, TaskLog, UnitOfWorkFactory
@@ -45,6 +45,11 @@ def _expected(task: Task, if_match: Collection[str] | None) -> Task | None:
     return task
 
 
+def _task_fields(title: str, duration: int) -> tuple[Title, Duration]:
+    """Both fields checked, every bad one named at once."""
+    return parse_all(lambda: Title(title), lambda: Duration(duration))
+
+
 @attrs.frozen
 class CreateTask:
     """A user creates a task with a title and a duration in minutes; both are validated.
@@ -57,7 +62,7 @@ class CreateTask:
     def __call__(
         self, user_id: int, title: str, duration: int, idempotency_key: str | None = None
     ) -> Task:
-        valid_title, valid_duration = parse_all(lambda: Title(title), lambda: Duration(duration))
+        valid_title, valid_duration = _task_fields(title, duration)
         now = require_utc(self.clock.now())
         if idempotency_key is not None:
             key = IdempotencyKey(idempotency_key)
@@ -68,6 +73,63 @@ class CreateTask:
             task = uow.tasks.add(UserId(user_id), valid_title, valid_duration, now)
             uow.commit()
         return task
+
+
+@attrs.frozen(eq=False)
+class NewTask:
+    """One request's create without an idempotency key, as ``CreateTasksBatch`` takes it.
+    Two requests are two tasks even when they ask the same: each is equal only to itself."""
+
+    user_id: int
+    title: str
+    duration: int
+
+
+@attrs.frozen
+class CreateTasksBatch:
+    """``CreateTask`` without idempotency keys for several requests, in one transaction and
+    one statement: each gets what ``CreateTask`` would have given it alone, its new task or
+    the error. Fields are checked per request first, so one request's bad title fails only
+    that request. When the shared write is refused (a store's own refusal, say an owner
+    deleted meanwhile), nothing of it was kept and each request is created alone, so one
+    request's refusal is never another's; an unavailable store fails them all, as it would
+    have failed each alone."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+
+    def __call__(self, asks: Sequence[NewTask]) -> dict[NewTask, Task | SelteqError]:
+        outcome: dict[NewTask, Task | SelteqError] = {}
+        valid: dict[NewTask, tuple[UserId, Title, Duration]] = {}
+        for ask in dict.fromkeys(asks):
+            try:
+                title, duration = _task_fields(ask.title, ask.duration)
+                valid[ask] = (UserId(ask.user_id), title, duration)
+            except SelteqError as error:
+                outcome[ask] = error
+        if valid:
+            now = require_utc(self.clock.now())
+            try:
+                with self.uow() as uow:
+                    made = uow.tasks.add_many(list(valid.values()), now)
+                    uow.commit()
+            except Unavailable as error:
+                outcome.update(dict.fromkeys(valid, error))
+            except SelteqError:
+                outcome.update(self._alone(list(valid)))
+            else:
+                outcome.update(zip(valid, made, strict=True))
+        return {ask: outcome[ask] for ask in dict.fromkeys(asks)}
+
+    def _alone(self, asks: list[NewTask]) -> dict[NewTask, Task | SelteqError]:
+        create = CreateTask(self.uow, self.clock)
+        alone: dict[NewTask, Task | SelteqError] = {}
+        for ask in asks:
+            try:
+                alone[ask] = create(ask.user_id, ask.title, ask.duration)
+            except SelteqError as error:
+                alone[ask] = error
+        return alone
 
 
 @attrs.frozen

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, TypeVar
@@ -84,6 +84,9 @@ class _Tasks(TaskRepository):
         task = Task(TaskId(self._db._next_id()), owner_id, title, duration, at, at)
         self._t.tasks[task.id] = task
         return task
+
+    def add_many(self, tasks: Sequence[tuple[UserId, Title, Duration]], at: datetime) -> list[Task]:
+        return [self.add(owner_id, title, duration, at) for owner_id, title, duration in tasks]
 
     def get(self, task_id: TaskId) -> Task | None:
         return self._t.tasks.get(task_id)

@@ -5,22 +5,31 @@ from __future__ import annotations
 import pytest
 
 from selteq_core import (
+    Conflict,
     CreateTask,
+    CreateTasksBatch,
     DeleteTask,
     GetTasksBatch,
     InvalidField,
     ListRecentTasksBatch,
     ListTaskPage,
     LogTasks,
+    NewTask,
     NotFound,
     RenameTask,
     ReportTasks,
+    Task,
     TaskPage,
     Unavailable,
     UserId,
 )
 from selteq_core.memory import InMemoryDatabase, ManualClock
-from tests.fakes import FakeTaskBatchReader, FakeTaskLog, FaultyUnitOfWork
+from tests.fakes import (
+    FakeTaskBatchReader,
+    FakeTaskLog,
+    FaultyUnitOfWork,
+    RefusingManyUnitOfWork,
+)
 from tests.unit.conftest import Core
 
 ALICE, BOB = 1, 2
@@ -215,3 +224,42 @@ def test_log_tasks_writes_each_task_then_a_summary(core: Core) -> None:
     assert sink.summaries[-1] == (None, 4)
     with pytest.raises(InvalidField):
         log_tasks(0)
+
+
+def test_creates_written_together_are_what_each_create_alone_gives(core: Core) -> None:
+    batch = CreateTasksBatch(core.db.unit_of_work, core.clock)
+    same = [NewTask(ALICE, "twice", 10), NewTask(ALICE, "twice", 10)]
+    bad = NewTask(BOB, "", 0)
+    theirs = NewTask(BOB, "bob's", 5)
+    made = batch([same[0], bad, theirs, same[1]])
+    assert list(made) == [same[0], bad, theirs, same[1]]
+    first, second, bobs = made[same[0]], made[same[1]], made[theirs]
+    assert isinstance(first, Task)
+    assert isinstance(second, Task)
+    assert isinstance(bobs, Task)
+    assert first.id != second.id  # two requests, two tasks, though they asked the same
+    assert (bobs.owner_id, bobs.title.value, bobs.duration.minutes) == (UserId(BOB), "bob's", 5)
+    refused = made[bad]
+    assert isinstance(refused, InvalidField)
+    assert set(refused.fields) == {"title", "duration"}  # both fields, in one pass
+    assert titles(core.recent(ALICE)) == ["twice", "twice"]
+    assert core.get(BOB, bobs.id.value) == bobs
+
+
+def test_a_refused_batch_write_is_retried_one_by_one(core: Core) -> None:
+    """The store refuses the shared write (as a database does when one owner was deleted
+    meanwhile): nothing of it is kept, and each create is tried alone."""
+    refusing = RefusingManyUnitOfWork(core.db.unit_of_work, Conflict("an owner is gone"))
+    made = CreateTasksBatch(refusing, core.clock)([NewTask(ALICE, "a", 1), NewTask(BOB, "b", 2)])
+    assert all(isinstance(task, Task) for task in made.values()), made
+    assert titles(core.recent(ALICE)) == ["a"]
+    assert titles(core.recent(BOB)) == ["b"]
+
+
+def test_an_unavailable_store_fails_every_create_of_the_batch(core: Core) -> None:
+    down = RefusingManyUnitOfWork(core.db.unit_of_work, Unavailable("database down"))
+    asks = [NewTask(ALICE, "a", 1), NewTask(BOB, "b", 2)]
+    made = CreateTasksBatch(down, core.clock)(asks)
+    assert all(isinstance(made[ask], Unavailable) for ask in asks)
+    assert core.recent(ALICE) == []
+    assert core.recent(BOB) == []

@@ -158,6 +158,16 @@ class Connection:
             raise Unavailable("the database returned no id for the new row")
         return int(row[0])
 
+    def insert_rows(self, sql: str, params: Sequence[Any]) -> list[Row]:
+        """Insert several rows in one statement inside the transaction, and return the rows
+        the statement answers (RETURNING / OUTPUT)."""
+        self._begin()
+        with self._translated():
+            cursor = self._execute(sql, params)
+            rows = list(cursor.fetchall())
+            self._finish(cursor)
+            return rows
+
     def first_result(self, sql: str, params: Sequence[Any]) -> Row | None:
         """The first row of the first result set of a batch (e.g. T-SQL's applock batch)."""
         self._begin()

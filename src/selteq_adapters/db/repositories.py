@@ -25,6 +25,7 @@ from selteq_core import (
     TaskQuery,
     TaskRepository,
     Title,
+    Unavailable,
     User,
     UserId,
     Username,
@@ -32,11 +33,12 @@ from selteq_core import (
     UserRepository,
 )
 
-from .connection import Connection
+from .connection import Connection, Row
 from .dialect import EARLIEST, LATEST
 from .mapping import audit_from_row, refresh_from_row, task_from_row, user_from_row
 from .pool import Pool
 from .sorted_sql import tasks_sorted, users_sorted
+from .statements import rows_of
 
 
 class SqlTaskRepository(TaskRepository):
@@ -51,6 +53,39 @@ class SqlTaskRepository(TaskRepository):
         new_id = self._c.insert(self._sql.task_insert, params)
         moment = at.astimezone(UTC)
         return Task(TaskId(new_id), owner_id, title, duration, moment, moment)
+
+    def add_many(self, tasks: Sequence[tuple[UserId, Title, Duration]], at: datetime) -> list[Task]:
+        if not tasks:
+            return []
+        stamp = self._d.to_db(at)
+        params = [
+            value
+            for owner_id, title, duration in tasks
+            for value in (owner_id.value, title.value, duration.minutes, stamp, stamp)
+        ]
+        sql = rows_of(self._sql.task_insert_rows, len(tasks))
+        if self._sql.last_id is not None:  # SQLite: the next ids, in the order given
+            last = self._c.insert(sql, params)
+            rows: list[Row] = [
+                (last - len(tasks) + 1 + n, owner.value, title.value, duration.minutes)
+                for n, (owner, title, duration) in enumerate(tasks)
+            ]
+        else:
+            rows = self._c.insert_rows(sql, params)
+        # No server promises the rows back in the order given: each goes to an ask it
+        # answers (owner, title, duration); asks alike are alike in everything but the id.
+        ids: dict[tuple[int, str, int], list[int]] = {}
+        for row in rows:
+            ids.setdefault((int(row[1]), str(row[2]), int(row[3])), []).append(int(row[0]))
+        moment = at.astimezone(UTC)
+        made = []
+        for owner_id, title, duration in tasks:
+            free = ids.get((owner_id.value, title.value, duration.minutes))
+            if not free:
+                self._c.broken = True
+                raise Unavailable("the database did not return every new row")
+            made.append(Task(TaskId(free.pop()), owner_id, title, duration, moment, moment))
+        return made
 
     def get(self, task_id: TaskId) -> Task | None:
         row = self._c.one(self._sql.task_get, (task_id.value,))

@@ -7,6 +7,8 @@ differ is told in ``dialect.py``; the schema itself is in ``migrations/<dialect>
 
 from __future__ import annotations
 
+import functools
+
 import attrs
 
 LIKE_ESCAPE = "!"
@@ -73,6 +75,12 @@ class Statements:
     """Undoes the request-sized timeouts of ``session_setup`` (for migrations)."""
     migration_lock: str | None
     migrations_table: str
+    task_insert_rows: str = (
+        "INSERT INTO tasks (user_id, title, duration, created_at, updated_at)"
+        " VALUES {rows} RETURNING id, user_id, title, duration"
+    )
+    """Several tasks in one statement (``rows_of`` fills ``{rows}`` with placeholders):
+    each new row's id with what identifies its request's ask, in no promised order."""
     task_recent: str = (
         "SELECT id, user_id, title, duration, created_at, updated_at FROM tasks"
         " WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT ?"
@@ -305,6 +313,11 @@ SQLITE = Statements(
         "INSERT INTO tasks (user_id, title, duration, created_at, updated_at)"
         " VALUES (?, ?, ?, ?, ?)"
     ),
+    # No RETURNING: the SQLite ODBC driver answers none. Under the one writer's lock the
+    # rows take the next ids in the order given, and ``last_id`` names the last of them.
+    task_insert_rows=(
+        "INSERT INTO tasks (user_id, title, duration, created_at, updated_at) VALUES {rows}"
+    ),
     user_insert=(
         "INSERT INTO users"
         " (username, password_hash, is_active, created_at, updated_at, is_staff)"
@@ -386,6 +399,10 @@ MSSQL = Statements(
     task_insert=(
         "INSERT INTO tasks (user_id, title, duration, created_at, updated_at)"
         " OUTPUT INSERTED.id VALUES (?, ?, ?, ?, ?)"
+    ),
+    task_insert_rows=(
+        "INSERT INTO tasks (user_id, title, duration, created_at, updated_at)"
+        " OUTPUT INSERTED.id, INSERTED.user_id, INSERTED.title, INSERTED.duration VALUES {rows}"
     ),
     user_insert=(
         "INSERT INTO users"
@@ -520,6 +537,15 @@ MSSQL = Statements(
         " CONSTRAINT pk_schema_migrations PRIMARY KEY, applied_at DATETIME2(6) NOT NULL)"
     ),
 )
+
+
+@functools.cache
+def rows_of(template: str, count: int, width: int = 5) -> str:
+    """``template`` with ``{rows}`` as ``count`` rows of ``width`` placeholders: only
+    placeholders go in, never a value. Cached, so each count is one string object (pyodbc
+    reuses a statement given the same string again)."""
+    row = "(" + ", ".join("?" * width) + ")"
+    return template.format(rows=", ".join([row] * count))
 
 
 def postgres_prepared(name: str, sql: str) -> tuple[str, str]:

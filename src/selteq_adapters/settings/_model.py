@@ -84,7 +84,9 @@ class Settings:
         4, "seconds a request waits for one database call before a 503", minimum=1, maximum=300
     )
     hash_concurrency: int = setting(1, "password hashes computed at once per process", minimum=1)
-    list_batch: int = setting(16, "task lists read in one query", minimum=1, maximum=100)
+    list_batch: int = setting(
+        16, "requests of one kind answered by one statement", minimum=1, maximum=100
+    )
     report_user_id: int = setting(1, "whose tasks the minute job reports", minimum=1)
     report_interval: int = setting(60, "seconds between the job's reports", minimum=1)
     purge_interval: int = setting(

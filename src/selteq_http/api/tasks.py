@@ -57,9 +57,10 @@ async def create_task(
     request: Caller,
     idempotency_key: IdempotencyKey = None,
 ) -> Response[Task]:
-    backend, key = backend_of(request), key_of(idempotency_key)
-    create = backend.cases.create_task
-    task = await backend.run(create, request.user, data.title, data.duration, key)
+    backend = backend_of(request)
+    task = await backend.create_task(
+        request.user, data.title, data.duration, key_of(idempotency_key)
+    )
     return _answer(task, 201)
 
 

@@ -15,7 +15,7 @@ from typing import Any, ParamSpec, TypeVar
 from litestar.connection import ASGIConnection
 
 from selteq_adapters.container import Container, Settings
-from selteq_core import DEFAULT_RECENT, Task, TaskPage, UserId
+from selteq_core import DEFAULT_RECENT, NewTask, Task, TaskPage, UserId
 from selteq_http.facade.batching import Batcher
 from selteq_http.facade.gate import UNTRACKED, HashingGate, Level
 from selteq_http.facade.threads import DatabaseThreads
@@ -54,6 +54,10 @@ class Backend:
         self._by_id: Batcher[tuple[int, int], Task] | None = (
             None if by_id is None else Batcher(by_id, size, self._hand)
         )
+        creates = cases.create_tasks_batch
+        self._creates: Batcher[NewTask, Task] | None = (
+            None if creates is None else Batcher(creates, size, self._hand)
+        )
 
     async def run(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """``fn(*args, **kwargs)`` (a use-case, a readiness check) in a database thread;
@@ -78,6 +82,16 @@ class Backend:
         if self._by_id is not None:
             return await self._by_id((user_id, task_id))
         return await self.run(self.cases.get_task, user_id, task_id)
+
+    async def create_task(
+        self, user_id: int, title: str, duration: int, idempotency_key: str | None
+    ) -> Task:
+        """A new task for the caller (``CreateTask``); without an idempotency key, written
+        together with other requests' creates in one transaction when batching is on."""
+        if self._creates is not None and idempotency_key is None:
+            return await self._creates(NewTask(user_id, title, duration))
+        create = self.cases.create_task
+        return await self.run(create, user_id, title, duration, idempotency_key)
 
     async def _hand(self, read: Callable[[list[K]], R], keys: list[K]) -> R:
         return await self._threads.run(self._deadline, read, keys)

@@ -118,6 +118,34 @@ def test_the_batch_read_answers_each_owner_as_recent_would(db: Database) -> None
     assert found[nobody] == []
 
 
+def test_add_many_stores_each_task_and_answers_in_the_order_given(db: Database) -> None:
+    alice, bob = given.user(db, "alice"), given.user(db, "bob")
+    asked = [
+        (bob.id, Title("same"), Duration(5)),
+        (alice.id, Title("名前 é\"'; --"), Duration(2147483647)),
+        (bob.id, Title("same"), Duration(5)),
+        (alice.id, Title("x" * 200), Duration(1)),
+    ]
+    with db.unit_of_work() as uow:
+        made = uow.tasks.add_many(asked, T0)
+        uow.commit()
+    assert [(t.owner_id, t.title, t.duration) for t in made] == asked
+    assert len({t.id for t in made}) == 4  # asks alike are still two tasks
+    with db.unit_of_work() as uow:
+        assert [uow.tasks.get(t.id) for t in made] == made
+        assert uow.tasks.add_many([], T0) == []
+    assert all(t.created_at == t.updated_at == T0 for t in made)
+
+
+def test_add_many_uncommitted_keeps_nothing(db: Database) -> None:
+    alice = given.user(db)
+    with db.unit_of_work() as uow:
+        made = uow.tasks.add_many([(alice.id, Title("gone"), Duration(1))] * 3, T0)
+    with db.unit_of_work() as uow:
+        assert all(uow.tasks.get(t.id) is None for t in made)
+        assert uow.tasks.recent(alice.id, 4) == []
+
+
 def test_the_batch_read_by_id_is_each_ids_own_get(db: Database) -> None:
     alice, bob = given.user(db, "alice"), given.user(db, "bob")
     made = [given.task(db, owner, f"t{n}", T0) for n, owner in enumerate([alice.id, bob.id] * 3)]

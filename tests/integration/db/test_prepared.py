@@ -109,4 +109,5 @@ def test_a_session_reset_under_the_pool_costs_one_failed_read(
         "selteq_task_recent": 1,
         "selteq_task_get": 2,
         "selteq_task_recent_owners": 1,
+        "selteq_task_get_many": 1,
     }

@@ -18,6 +18,7 @@ from sqlglot.errors import ErrorLevel
 from selteq_adapters.db.dialect import dialect_named
 from selteq_adapters.db.migrations import available, split_statements
 from selteq_adapters.db.sorted_sql import every_sorted
+from selteq_adapters.db.statements import rows_of
 from selteq_adapters.db.url import DialectName
 
 GRAMMARS: list[tuple[DialectName, str]] = [("mssql", "tsql"), ("postgresql", "postgres")]
@@ -33,7 +34,7 @@ def every_statement(name: DialectName) -> list[str]:
         if isinstance(value, tuple):
             found.extend(value)
         elif isinstance(value, str):
-            found.append(value)
+            found.append(rows_of(value, 2) if "{rows}" in value else value)
     for _, text in available(name):
         found.extend(split_statements(text))
     found.extend(every_sorted(name))

@@ -1,6 +1,7 @@
-"""List requests that arrive together share one query (selteq_http.facade.batching), on the
-real use-cases and database: each caller gets exactly its own tasks, failures reach only their
-batch, and ``SELTEQ_LIST_BATCH=1`` reads once per request."""
+"""Requests that arrive together share one statement (selteq_http.facade.batching): lists,
+single-task reads and creates, on the real use-cases and database. Each caller gets exactly
+its own answer, failures reach only their batch, and ``SELTEQ_LIST_BATCH=1`` makes one call
+per request."""
 
 from __future__ import annotations
 
@@ -268,3 +269,48 @@ def test_task_reads_unbatched_answer_the_same(settings: Settings, clock: ManualC
     answers, reads = _task_reads_at_once(settings, clock, 1)
     assert reads == []  # one GetTask a request instead
     assert [status for status, _ in answers].count(200) == 9
+
+
+def _creates_at_once(settings: Settings, clock: ManualClock, size: int) -> list[httpx.Response]:
+    """Three users each create the same two tasks and one with an empty title, all at once,
+    twice over; every answer checked against the stored tasks."""
+    with running(attrs.evolve(settings, list_batch=size), clock) as app:
+        users = [app.user(f"user{n}") for n in range(3)]
+        bodies = [{"title": "same", "duration": 5}, {"title": "other", "duration": 7}]
+        asks = [(n, body) for n in range(3) for body in [*bodies, {"title": "", "duration": 1}]]
+
+        async def all_at_once() -> list[httpx.Response]:
+            transport = httpx.ASGITransport(app=app.client.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://api") as c:
+                calls = [c.post("/api/tasks/", json=b, headers=users[n]) for n, b in asks * 2]
+                return await asyncio.gather(*calls)
+
+        responses = asyncio.run(all_at_once())
+        for (n, body), response in zip(asks * 2, responses, strict=True):
+            if body["title"]:
+                assert response.status_code == 201, response.text
+                made = response.json()
+                assert (made["title"], made["duration"]) == (body["title"], body["duration"])
+                assert response.headers["location"] == f"/api/tasks/{made['id']}/"
+                stored = app.client.get(response.headers["location"], headers=users[n])
+                assert stored.json() == made
+                assert stored.headers["etag"] == response.headers["etag"]
+            else:
+                assert response.status_code == 400, response.text
+        for headers in users:
+            listed = app.client.get("/api/tasks/?limit=10", headers=headers).json()
+            assert sorted(t["title"] for t in listed) == ["other", "other", "same", "same"]
+    return responses
+
+
+def test_creates_arriving_together_are_each_their_own_task(
+    settings: Settings, clock: ManualClock
+) -> None:
+    responses = _creates_at_once(settings, clock, 16)
+    ids = [r.json()["id"] for r in responses if r.status_code == 201]
+    assert len(ids) == len(set(ids)) == 12  # two asks alike are two tasks
+
+
+def test_creates_unbatched_answer_the_same(settings: Settings, clock: ManualClock) -> None:
+    responses = _creates_at_once(settings, clock, 1)
+    assert [r.status_code for r in responses].count(201) == 12
