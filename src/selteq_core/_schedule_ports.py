@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from types import TracebackType
 from typing import Protocol
 
 from ._ports import UnitOfWork
@@ -81,14 +80,9 @@ class JobsUnitOfWork(UnitOfWork, Protocol):
     @property
     def runs(self) -> JobRunStore: ...
 
-    def __enter__(self) -> JobsUnitOfWork: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
+    def __enter__(self) -> JobsUnitOfWork:
+        """Narrowed to this unit's own type; leaving and committing are ``UnitOfWork``'s."""
+        ...
 
 
 JobsUnitOfWorkFactory = Callable[[], JobsUnitOfWork]
