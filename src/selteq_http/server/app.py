@@ -8,10 +8,12 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
 from litestar.handlers import HTTPRouteHandler
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.compression import CompressionMiddleware
 from litestar.openapi.spec import Components
 from litestar.plugins import PluginProtocol
 
@@ -81,7 +83,9 @@ def _openapi() -> SelteqOpenAPIConfig:
         title="Selteq",
         version="0.1.0",
         description="Tasks with a title and a duration in minutes, per signed-in user.",
-        path="/schema",
+        openapi_router=Router(
+            path="/schema", route_handlers=[], middleware=[COMPRESSED], include_in_schema=False
+        ),
         render_plugins=[swagger_plugin()],
         components=Components(security_schemes=SECURITY_SCHEMES),
         use_handler_docstrings=False,
@@ -90,8 +94,10 @@ def _openapi() -> SelteqOpenAPIConfig:
 
 
 COMPRESSION = CompressionConfig(backend="gzip", minimum_size=1400, gzip_compress_level=6)
-"""gzip for answers of a packet or more (pages, Swagger UI's files, long lists): the
-hot path's few-task arrays stay as they are, sent as they were written (decision 0436)."""
+"""gzip for answers of a packet or more, where people's browsers fetch them (decision 0436)."""
+COMPRESSED = DefineMiddleware(CompressionMiddleware, config=COMPRESSION)
+"""Only on the pages, their files, Swagger UI and the OpenAPI document: the JSON API is sent
+as written, so its requests never pass through the middleware (decision 0471)."""
 
 
 def create_app(container: Container, *, background_jobs: bool = False) -> Litestar:
@@ -111,7 +117,12 @@ def create_app(container: Container, *, background_jobs: bool = False) -> Litest
         plugins += tracing_plugins(container.tracer_provider)
     cors = cors_config(settings.cors_origins)  # SELTEQ_CORS_ORIGINS (layers/cors.py)
     app = Litestar(
-        route_handlers=[*api_routers(settings.signup), swagger_assets(), *web.routers],
+        route_handlers=[
+            *api_routers(settings.signup),
+            Router(
+                path="/", route_handlers=[swagger_assets(), *web.routers], middleware=[COMPRESSED]
+            ),
+        ],
         template_config=web.templates,
         state=State({STATE_KEY: backend}, deep_copy=False),
         plugins=plugins,
@@ -119,7 +130,6 @@ def create_app(container: Container, *, background_jobs: bool = False) -> Litest
         # Nothing is wrapped around every answer unless a feature that needs it is on.
         before_send=[] if cors is None else [cors_only_when_allowed(cors)],
         request_max_body_size=settings.max_body_bytes,
-        compression_config=COMPRESSION,
         openapi_config=_openapi(),
         lifespan=lifespan,
         logging_config=None,
