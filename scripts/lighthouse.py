@@ -98,13 +98,14 @@ def shortfalls(scores: Mapping[str, Mapping[str, Mapping[str, int]]]) -> list[st
 
 
 def table(scores: Mapping[str, Mapping[str, Mapping[str, int]]]) -> str:
-    """The scores as a markdown table: one row per page and size."""
-    head = "| page | size | " + " | ".join(CATEGORIES) + " |"
-    rows = [head, "|---|---|" + "---:|" * len(CATEGORIES)]
+    """The scores as a markdown table: one row per page, each cell ``phone / desktop``."""
+    rows = ["| page | " + " | ".join(CATEGORIES) + " |", "|---|" + "---:|" * len(CATEGORIES)]
     for name, by_preset in scores.items():
-        for preset, got in by_preset.items():
-            cells = " | ".join(str(got.get(c, "—")) for c in CATEGORIES)
-            rows.append(f"| {name} | {preset} | {cells} |")
+        cells = [
+            " / ".join(str(by_preset[p].get(c, "—")) for p in PRESETS if p in by_preset)
+            for c in CATEGORIES
+        ]
+        rows.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(rows) + "\n"
 
 

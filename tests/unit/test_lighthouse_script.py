@@ -74,6 +74,7 @@ def test_a_missing_score_fails_and_the_404_is_not_held_to_seo() -> None:
     low_seo = {**dict.fromkeys(lighthouse.CATEGORIES, 100), "seo": 60}
     assert lighthouse.shortfalls({"not-found": {"mobile": low_seo}}) == []
     assert lighthouse.shortfalls({"sign-in": {"mobile": {}}})
-    assert "| sign-in | mobile | 100 | 100 | 100 | 60 |" in lighthouse.table(
-        {"sign-in": {"mobile": low_seo}}
+    both = {"mobile": low_seo, "desktop": dict.fromkeys(lighthouse.CATEGORIES, 99)}
+    assert "| sign-in | 100 / 99 | 100 / 99 | 100 / 99 | 60 / 99 |" in lighthouse.table(
+        {"sign-in": both}
     )
