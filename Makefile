@@ -9,7 +9,7 @@ RUN := $(UV) run --frozen
 SERVE := $(UV) run --frozen --no-dev
 export PYTHONPATH :=
 
-.PHONY: help install install-run babelfish babelfish-stop run test lint typecheck imports unit integration e2e test-cluster migrate user watch worker scheduler bench bench-smoke bench-docs clean
+.PHONY: help install install-run babelfish babelfish-stop run test lint typecheck imports unit integration e2e test-cluster migrate user watch worker scheduler bench bench-smoke bench-docs lighthouse clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -48,8 +48,8 @@ user: install ## create a user: prompts, or `make user USERNAME=alice` with SELT
 	$(RUN) selteq user $(if $(USERNAME),--username $(USERNAME)) $(ARGS)
 
 lint: install ## ruff, format check, mypy --strict on the core, import-linter
-	$(RUN) ruff check src tests bench
-	$(RUN) ruff format --check src tests bench
+	$(RUN) ruff check src tests bench scripts
+	$(RUN) ruff format --check src tests bench scripts
 	$(RUN) mypy
 	$(RUN) lint-imports
 
@@ -82,6 +82,9 @@ bench-smoke: install ## a few seconds per benchmark scenario, no speed assertion
 
 bench-docs: install ## rewrite docs/performance.md from the newest full run in var/bench/
 	$(RUN) python -m bench --render $(ARGS)
+
+lighthouse: install ## Lighthouse scores of every web page and Swagger UI into var/lighthouse/ (npm, Chromium)
+	$(RUN) python scripts/lighthouse.py $(ARGS)
 
 test: lint ## every check CI runs
 	$(RUN) pytest -q --durations=15

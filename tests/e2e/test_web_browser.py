@@ -69,6 +69,11 @@ def test_a_person_works_with_tasks_from_the_keyboard(
             _create(me, f"Task {number}", str(number * 10))
         assert _titles(me) == ["Task 5", "Task 4", "Task 3", "Task 2", "Task 1"]
         me.check("tasks")
+        # Only a refused field is drawn in the error colour; the sort menu was refused nothing.
+        assert (
+            me.page.locator("#ordering").evaluate("e => getComputedStyle(e).borderTopWidth")
+            == "1px"
+        )
 
         _create(me, "   ", "ten")
         assert me.page.locator("#title-error").inner_text() == "Title is required."

@@ -157,6 +157,7 @@ def test_staff_make_staff_delete_a_task_and_read_the_audit_log(
 
         _go(boss, 'a[href="/admin/tasks?owner_name=helper"]')
         assert page.locator("h1").inner_text() == "Tasks of helper"
+        _go(boss, 'a:has-text("Delete")')  # the confirmation page, naming the task
         _go(boss, 'button:has-text("Delete")')
         assert "The task Helper's chore was deleted." in page.locator(".notice").inner_text()
         assert page.locator("h1").inner_text() == "Tasks of helper"

@@ -29,6 +29,13 @@ ASSETS = {
     "standalone_preset_js_url": "swagger-ui-standalone-preset.js",
     "css_url": "swagger-ui.css",
 }
+UNUSED_PRESET = (
+    f'<script src="{ASSETS_PATH}/{ASSETS["standalone_preset_js_url"]}" crossorigin></script>'
+)
+"""Litestar's page loads swagger-ui-dist's standalone preset (229 kB, a fifth of what a phone
+downloads and parses) but names it as ``SwaggerUIBundle.SwaggerUIStandalonePreset``, which
+the bundle does not define, and sets no standalone layout: the preset never runs, so the page
+leaves its script out and draws exactly as before."""
 FAVICON = "favicon-32x32.png"
 OAUTH2_REDIRECT_PATH = "/schema/oauth2-redirect.html"
 INLINE_SCRIPT = re.compile(rb"<script(?: type='text/javascript')?>(.*?)</script>", re.DOTALL)
@@ -67,6 +74,7 @@ class _SwaggerPage(SwaggerRenderPlugin):
     def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
         page = super().render(request, openapi_schema).replace(b"<html>", b'<html lang="en">', 1)
         page = page.replace(b"\n                  deepLinking: true,", SETTINGS, 1)
+        page = page.replace(UNUSED_PRESET.encode(), b"", 1)
         page = page.replace(
             b'<meta charset="utf-8"/>',
             b'<meta charset="utf-8"/><meta name="description" content="Selteq\'s API, '

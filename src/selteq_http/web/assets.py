@@ -18,7 +18,11 @@ from litestar.response import File
 
 STATIC = Path(__file__).with_name("static")
 FOREVER = "public, max-age=31536000, immutable"
-_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
+_TYPES = {
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".svg": "image/svg+xml",
+}
 
 
 def _digests() -> dict[str, str]:

@@ -45,11 +45,19 @@ def test_the_sign_in_and_sign_up_pages(browser: Browser) -> None:
         assert "https://" not in response.text
 
 
-def test_the_assets_are_served_by_the_app(browser: Browser) -> None:
+ASSET_TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
+
+
+def test_the_assets_are_served_by_the_app_with_their_types(browser: Browser) -> None:
+    """A browser draws no image it is sent as application/octet-stream (the header's icon)."""
     page = browser.get("/sign-in").text
-    for asset in re.findall(r'(?:href|src)="(/static/[^"]+)"', page):
+    assets = set(re.findall(r'(?:href|src)="(/assets/[^"]+)"', page))
+    assert {asset.rsplit(".", 1)[1] for asset in assets} == {"css", "js", "svg"}
+    for asset in assets:
         response = browser.client.get(asset)
         assert response.status_code == 200, asset
+        kind = ASSET_TYPES[asset[asset.rindex(".") :]]
+        assert response.headers["content-type"].startswith(kind), (asset, response.headers)
         assert "selteq_csrf" not in response.headers.get("set-cookie", "")
 
 
