@@ -62,6 +62,7 @@ from selteq_core import (
     UnitOfWorkFactory,
 )
 
+from .db.uow import CALLER_GONE
 from .logs import REQUEST_ID, AccessLog, RequestIdFilter, configure_logging, file_handler
 from .settings import Settings, SettingsError, load_settings, redact_url
 from .tracing import NO_TRACING, SpanFactory, Tracing, start_tracing
@@ -77,6 +78,7 @@ if TYPE_CHECKING:
 # The edges import only this module of the adapters: what it re-exports is what they may
 # use besides the container itself (reading settings, setting up logging).
 __all__ = [
+    "CALLER_GONE",
     "REQUEST_ID",
     "AccessLog",
     "Container",

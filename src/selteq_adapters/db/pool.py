@@ -76,7 +76,7 @@ class Pool:
             self._lent += 1
         return connection
 
-    def fill(self, deadline: float, workers: int = 4) -> int:
+    def fill(self, deadline: float, workers: int = 2) -> int:
         """Open connections until the pool holds its full size, ``workers`` at a time, and
         stop at ``deadline`` (``time.monotonic()``) or at the first that cannot be opened
         (a database that is down is the readiness check's to report, not this one's).

@@ -7,6 +7,8 @@ on return, so an exception, a forgotten commit and a lost connection all end the
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextvars import ContextVar
 from types import TracebackType
 
 import attrs
@@ -16,6 +18,7 @@ from selteq_core import (
     IdempotencyKeyStore,
     RefreshTokenStore,
     TaskRepository,
+    Unavailable,
     UnitOfWork,
     UserRepository,
 )
@@ -29,6 +32,10 @@ from .repositories import (
     SqlTaskRepository,
     SqlUserRepository,
 )
+
+CALLER_GONE: ContextVar[Callable[[], bool] | None] = ContextVar("selteq_caller_gone", default=None)
+"""Set by whoever runs a use-case for a caller that may stop waiting (the HTTP edge's
+database threads): true once the caller has gone, and a unit of work then commits nothing."""
 
 
 @attrs.frozen
@@ -91,6 +98,12 @@ class SqlUnitOfWork(UnitOfWork):
             self._pool.release(current.connection)
 
     def commit(self) -> None:
+        gone = CALLER_GONE.get()
+        if gone is not None and gone():
+            # The request gave up (its deadline answered 503) while this unit of work
+            # waited on the database: leaving uncommitted rolls it back, so the 503 it got
+            # means that nothing was written.
+            raise Unavailable("the request gave up before its write was committed")
         self._current().connection.commit()
 
     def _current(self) -> _Open:

@@ -24,6 +24,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
+from selteq_adapters.container import CALLER_GONE
 from selteq_core import Unavailable
 
 P = ParamSpec("P")
@@ -132,13 +133,22 @@ def _serve(calls: queue.SimpleQueue[_Call | None]) -> None:
         if future.done():  # its request gave up before a thread was free
             continue
         try:
-            result = context.run(fn, *args, **kwargs)
+            result = context.run(_run, future, fn, args, kwargs)
         except BaseException as error:  # noqa: BLE001 - raised in the request instead
             _post(loop, _fail, future, error)
         else:
             _post(loop, _deliver, future, result)
         # Hold nothing of a finished call while waiting for the next.
         del call, future, loop, context, fn, args, kwargs
+
+
+def _run(
+    future: asyncio.Future[Any], fn: Callable[..., Any], args: tuple[Any, ...], kwargs: Any
+) -> Any:
+    # A unit of work asks before it commits: a request its deadline already answered
+    # (503) writes nothing.
+    CALLER_GONE.set(future.done)
+    return fn(*args, **kwargs)
 
 
 def _post(loop: asyncio.AbstractEventLoop, fn: Callable[..., None], *args: Any) -> None:

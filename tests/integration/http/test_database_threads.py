@@ -1,7 +1,7 @@
 """The façade's database threads: results and errors come back to the asking request, a
-call past its deadline is Unavailable while its thread finishes on its own, a call whose
-request gave up before a thread was free never runs, and the request's context goes with
-the call (its log lines carry the request id)."""
+call past its deadline is Unavailable while its thread finishes on its own (and commits
+nothing), a call whose request gave up before a thread was free never runs, and the
+request's context goes with the call (its log lines carry the request id)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,13 @@ import asyncio
 import contextvars
 import threading
 import time
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
-from selteq_core import Unavailable
+from selteq_adapters.db import open_database
+from selteq_core import Duration, Title, Unavailable, Username
 from selteq_http.facade.threads import DatabaseThreads
 
 REQUEST = contextvars.ContextVar("request", default="-")
@@ -99,3 +102,37 @@ def test_a_cancelled_request_is_cancelled_not_unavailable() -> None:
     asyncio.run(main())
     release.set()
     threads.close()
+
+
+def test_a_write_whose_request_gave_up_commits_nothing(tmp_path: Path) -> None:
+    """The deadline answers 503 while the write waits on the database; when the write gets
+    to its commit, its unit of work sees the request gone and rolls back. A write whose
+    request is still waiting commits as usual."""
+    database = open_database(f"sqlite:///{tmp_path / 'gone.db'}")
+    database.migrate()
+    with database.unit_of_work() as uow:
+        owner = uow.users.add(Username("alice"), "hash", datetime.now(UTC)).id
+        uow.commit()
+    threads = DatabaseThreads(1)
+    finished = threading.Event()
+
+    def write(title: str, pause: float) -> None:
+        try:
+            with database.unit_of_work() as uow:
+                uow.tasks.add(owner, Title(title), Duration(1), datetime.now(UTC))
+                time.sleep(pause)  # the database is slow to answer
+                uow.commit()
+        finally:
+            finished.set()
+
+    async def main() -> None:
+        with pytest.raises(Unavailable):
+            await threads.run(0.05, write, "late", 0.5)
+        assert finished.wait(5)
+        await threads.run(5.0, write, "in time", 0.0)
+
+    asyncio.run(main())
+    threads.close()
+    with database.unit_of_work() as uow:
+        assert [t.title.value for t in uow.tasks.recent(owner, 4)] == ["in time"]
+    database.close()
