@@ -33,7 +33,6 @@ ORDER_NAMES = {
 """The web's names of the core's ``ORDERINGS``, in their order."""
 DONE = {"added": "Added", "renamed": "Renamed", "deleted": "Deleted"}
 """The messages a list page shows after a form: a verb and the task's title."""
-_SEARCH_MAX = 200
 _CURSOR_MAX = 100
 
 
@@ -50,7 +49,7 @@ class ListState:
     def of(cls, query: Mapping[str, Any]) -> ListState:
         """The state from a query or a form; anything out of shape is dropped, never an
         error: a list page always shows."""
-        search = str(query.get("search") or "").strip()[:_SEARCH_MAX]
+        search = str(query.get("search") or "").strip()  # whole: the core says if too long
         ordering = str(query.get("ordering") or "")
         before = str(query.get("before") or "")
         try:

@@ -16,12 +16,13 @@ import contextlib
 from typing import Any
 from urllib.parse import urlencode
 
+import attrs
 from litestar import Request, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from selteq_core import SelteqError
+from selteq_core import InvalidField, SelteqError
 from selteq_http.facade import backend_of
 
 from .flash import kept, shown, taken
@@ -48,16 +49,28 @@ async def task_list(
     backend = backend_of(request)
     query = {"before": before, "search": search, "ordering": ordering, "start": start}
     state = ListState.of(query)
-    listing = await my_tasks(backend, visit.user_id, state)
+    search_error = None
+    try:
+        listing = await my_tasks(backend, visit.user_id, state)
+    except InvalidField as error:
+        if "search" not in error.fields:
+            raise
+        # Said at the search box, which keeps what was typed; the list shows unsearched.
+        search_error = failure(error).errors.get("search", "")
+        listing = await my_tasks(backend, visit.user_id, attrs.evolve(state, search="", before=""))
     failed, typed = taken(request)
     values = {"title": "", "duration": "", **typed}
     context = {
         "listing": listing,
         "values": values,
         "notice": None if failed else _notice(done, what),
+        "search_error": search_error,
         **_shared(state),
     }
-    return shown(request, _page(request, "tasks", context, failed, visit))
+    page = _page(request, "tasks", context, failed, visit)
+    if search_error and failed is None:
+        page.status_code = 400
+    return shown(request, page)
 
 
 def _page(
