@@ -69,6 +69,11 @@ def next_link(request: Request[Any, Any, Any], name: str, value: object) -> dict
         if scope.get("query_string")
         else []
     )
+    return {"Link": link_to(scope.get("root_path", "") + scope["path"], query, name, value)}
+
+
+def link_to(path: str, query: list[tuple[str, str]], name: str, value: object) -> str:
+    """A ``Link`` value (RFC 8288) naming the next page: ``path`` in its documented form
+    (one trailing slash), ``query`` with ``name`` set to ``value``."""
     query.append((name, str(value)))
-    path = (scope.get("root_path", "") + scope["path"]).rstrip("/") + "/"  # documented form
-    return {"Link": f'<{path}?{urlencode(query)}>; rel="next"'}
+    return f'<{path.rstrip("/")}/?{urlencode(query)}>; rel="next"'
