@@ -19,7 +19,7 @@ from litestar.plugins import PluginProtocol
 
 from selteq_adapters.container import Container
 from selteq_http.api import api_routers
-from selteq_http.api.hot import HotReads
+from selteq_http.api.hot import HotLane
 from selteq_http.contract.openapi import SelteqOpenAPIConfig
 from selteq_http.contract.problems import problem_details
 from selteq_http.contract.security import SECURITY_SCHEMES
@@ -143,9 +143,9 @@ def create_app(container: Container, *, background_jobs: bool = False) -> Litest
     # Outermost, so the router's own 404 and 405 answers get a request id and an access line.
     inner = app.asgi_handler
     if cors is None and not settings.metrics and container.tracer_provider is None:
-        # The plain list and retrieve without the framework's chain (api/hot.py); a feature
+        # The plain list, retrieve and create without the framework's chain (api/hot.py); a feature
         # that wraps every request keeps them on the framework road, where it lives.
-        inner = HotReads(inner, app, backend)
+        inner = HotLane(inner, app, backend, settings.max_body_bytes)
     layer = RequestLayer(
         inner,
         body_timeout=settings.body_timeout,

@@ -1,5 +1,5 @@
-"""The hot lane (selteq_http.api.hot) answers the plain list and retrieve exactly as the
-routes do: the same status, headers, body and access line, for answers and for errors,
+"""The hot lane (selteq_http.api.hot) answers the plain list, retrieve and create exactly
+as the routes do: the same status, headers, body and access line, for answers and for errors,
 while the framework still answers everything the lane must not (queries, HEAD,
 conditional reads, tokens it cannot vouch for). Two apps over one database file, one with
 the lane and one without, are asked the same things."""
@@ -22,11 +22,11 @@ from selteq_adapters.settings import Settings
 from selteq_core import Unavailable
 from selteq_core._authenticate import RECHECK_AFTER
 from selteq_core.memory import ManualClock
-from selteq_http.api.hot import HotReads
+from selteq_http.api.hot import HotLane
 from selteq_http.facade.backend import STATE_KEY, Backend
 from selteq_http.server import app as app_module
 from selteq_http.server.app import create_app
-from tests.integration.http.conftest import PASSWORD, bearer, sqlite_path
+from tests.integration.http.conftest import PASSWORD, bearer, snapshot, sqlite_path
 
 TITLES = [
     "plain",
@@ -42,7 +42,7 @@ class Pair:
     lane: TestClient[Any]
     framework: TestClient[Any]
     passed_on: list[str]
-    """Paths the lane app's HotReads handed to Litestar."""
+    """Paths the lane app's HotLane handed to Litestar."""
 
     def both(self, method: str, path: str, **kwargs: Any) -> tuple[Any, Any]:
         return (
@@ -63,7 +63,7 @@ def pair(settings: Settings, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
     first.migrate()
     lane_app = create_app(first)
     lane = lane_app.asgi_handler.app  # type: ignore[attr-defined]
-    assert isinstance(lane, HotReads)  # on by default: no CORS, metrics or tracing
+    assert isinstance(lane, HotLane)  # on by default: no CORS, metrics or tracing
     passed_on: list[str] = []
     inner = lane.app
 
@@ -74,9 +74,9 @@ def pair(settings: Settings, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
 
     lane.app = counting
     with monkeypatch.context() as patch:
-        patch.setattr(app_module, "HotReads", lambda app, *_: app)
+        patch.setattr(app_module, "HotLane", lambda app, *_: app)
         framework_app = create_app(bootstrap(settings, overrides))
-    assert not isinstance(framework_app.asgi_handler.app, HotReads)  # type: ignore[attr-defined]
+    assert not isinstance(framework_app.asgi_handler.app, HotLane)  # type: ignore[attr-defined]
     with TestClient(lane_app) as a, TestClient(framework_app) as b:
         yield Pair(a, b, passed_on)
 
@@ -216,3 +216,55 @@ def test_the_access_line_names_the_route_and_the_caller(
         assert fields[0] == fields[1]
         assert fields[0][4] is not None
     assert pair.passed_on == []
+
+
+def test_the_lane_creates_as_the_route_does(pair: Pair, settings: Settings) -> None:
+    alice = signed_in(pair, "alice")
+    pair.passed_on.clear()
+    for content_type in ("application/json", "application/json; charset=utf-8"):
+        body = '{"title": "Write \u202e report", "duration": 30, "ignored": [1]}'
+        headers = {**alice, "Content-Type": content_type}
+        lane, framework = pair.both("POST", "/api/tasks/", content=body, headers=headers)
+        assert (lane.status_code, framework.status_code) == (201, 201), lane.text
+        made, also = lane.json(), framework.json()
+        assert made.pop("id") != also.pop("id")
+        assert made == also | {"created_at": made["created_at"], "updated_at": made["updated_at"]}
+        assert lane.headers["location"] == f"/api/tasks/{lane.json()['id']}/"
+        assert sorted(lane.headers) == sorted(framework.headers)
+        assert (
+            lane.headers["etag"]
+            == pair.lane.get(lane.headers["location"], headers=alice).headers["etag"]
+        )
+    assert pair.passed_on == []
+    keyed = {**alice, "Idempotency-Key": "k1"}  # the route keeps the key: it answers these
+    answered = pair.lane.post("/api/tasks/", json={"title": "t", "duration": 5}, headers=keyed)
+    assert answered.status_code == 201
+    form = pair.lane.post("/api/tasks/", data={"title": "t", "duration": "5"}, headers=alice)
+    assert form.status_code == 201  # forms are the route's: Django REST framework took them
+    assert pair.passed_on == ["POST /api/tasks/"] * 2
+
+
+REFUSED: list[tuple[str, bytes, dict[str, str]]] = [
+    ("not JSON", b"{", {}),
+    ("no title", b'{"duration": 5}', {}),
+    ("text for a number", b'{"title": "t", "duration": "60"}', {}),
+    ("a blank title", b'{"title": "   ", "duration": 5}', {}),
+    ("too long", b'{"title": "%s", "duration": 5}' % (b"x" * 201), {}),
+    ("too deep", b'{"title": "t", "duration": 5, "x": ' + b"[" * 40 + b"]" * 40 + b"}", {}),
+    ("not UTF-8", b'{"title": "\xff", "duration": 5}', {}),
+    ("XML", b"<task/>", {"Content-Type": "application/xml"}),
+    ("too big", b'{"title": "t", "duration": 5, "pad": "%s"}' % (b"x" * 70_000), {}),
+]
+
+
+@pytest.mark.parametrize(("case", "body", "extra"), REFUSED, ids=[case for case, *_ in REFUSED])
+def test_what_the_route_would_refuse_is_refused_in_its_words(
+    pair: Pair, settings: Settings, case: str, body: bytes, extra: dict[str, str]
+) -> None:
+    alice = signed_in(pair, "alice")
+    before = snapshot(settings)
+    headers = {**alice, "Content-Type": "application/json", **extra}
+    lane, framework = pair.both("POST", "/api/tasks/", content=body, headers=headers)
+    same(lane, framework)
+    assert 400 <= lane.status_code < 500, (case, lane.text)
+    assert snapshot(settings) == before
