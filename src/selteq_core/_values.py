@@ -143,6 +143,8 @@ class Password:
 
 def require_utc(moment: datetime) -> datetime:
     """Times in the core are aware and in UTC; a naive time is a programming error."""
+    if moment.tzinfo is UTC:  # the clock's and the stores' own: nothing to convert
+        return moment
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("naive datetime: the core keeps time in aware UTC")
     return moment.astimezone(UTC)
