@@ -4,7 +4,8 @@
 (``npm ci`` there when it is missing), Debian's Chromium headless, a server on a temporary
 SQLite file seeded with a user, a staff user, tasks, a kept draft and an audit trail.
 Each page is measured at phone size (Lighthouse's default, simulated slow 4G and a slowed
-CPU) and at desktop size (``--preset=desktop``), Swagger UI too (held at phone size). The session
+CPU) and at desktop size (``--preset=desktop``), the API reference at /schema/swagger too,
+and its Swagger UI console opened from the address (reported, not held). The session
 cookie is a refresh token traded on every signed-in request, so each measurement signs in
 afresh and hands Lighthouse its own cookie. The scores go to var/lighthouse/ (one JSON
 report per run, ``scores.json`` and ``scores.md``); the exit status is 1 when a score is
@@ -43,10 +44,8 @@ PASSWORD = "correct horse battery"  # noqa: S105 - a throwaway account on a thro
 SECRET = "lighthouse-secret-that-is-at-least-32-bytes"  # noqa: S105
 PRESETS = ("mobile", "desktop")
 
-# Every web page at or above this in every category, at both sizes.
+# Every web page, and the API reference, at or above this in every category, at both sizes.
 PAGE_GOAL = dict.fromkeys(CATEGORIES, 95)
-# Swagger UI: performance at phone size; its other scores are reported, not held.
-SWAGGER_GOAL = {"performance": 90}
 # A 404 answer is right not to be indexed: Lighthouse's SEO category marks its status code
 # down by design, so the error page is held to the other three.
 NOT_FOUND_GOAL = {k: v for k, v in PAGE_GOAL.items() if k != "seo"}
@@ -76,12 +75,16 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("admin-dead-letters", "/admin/dead-letters", "staff"),
 )
 SWAGGER = ("swagger", "/schema/swagger", "")
+# The console the reference loads on demand, opened straight from the address: Swagger UI's
+# own bundle, measured so its cost is known, not held (decision 0475).
+SWAGGER_CONSOLE = ("swagger-console", "/schema/swagger?console", "")
+REPORTED_ONLY = {SWAGGER_CONSOLE[0]}
 
 
 def goal_of(name: str, preset: str) -> dict[str, int]:
     """What ``name`` must score at ``preset`` (empty: reported only)."""
-    if name == SWAGGER[0]:
-        return SWAGGER_GOAL if preset == "mobile" else {}
+    if name in REPORTED_ONLY:
+        return {}
     return NOT_FOUND_GOAL if name == "not-found" else PAGE_GOAL
 
 
@@ -288,7 +291,7 @@ def measure(only: Sequence[str], presets: Sequence[str]) -> dict[str, dict[str, 
         workdir = Path(tmp)
         with live_server(workdir) as (url, env):
             ids = seed(url, env, workdir)
-            for name, path, who in (*PAGES, SWAGGER):
+            for name, path, who in (*PAGES, SWAGGER, SWAGGER_CONSOLE):
                 if only and name not in only:
                     continue
                 for preset in presets:

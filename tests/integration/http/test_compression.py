@@ -14,9 +14,12 @@ GZIP = {"accept-encoding": "gzip, br"}
 def test_swagger_ui_and_its_files_are_compressed(api: Api) -> None:
     page = api.client.get("/schema/swagger", headers=GZIP)
     assert page.headers["content-encoding"] == "gzip"
-    bundle = api.client.get("/schema/swagger-ui/swagger-ui-bundle.js", headers=GZIP)
-    assert bundle.status_code == 200
-    assert bundle.headers["content-encoding"] == "gzip"
+    own = re.findall(r'(?:href|src)="(/schema/swagger-page/[^"]+)"', page.text)
+    assert len(own) == 2  # the page's stylesheet and script
+    for path in (*own, "/schema/swagger-ui/swagger-ui-bundle.js"):
+        answer = api.client.get(path, headers=GZIP)
+        assert answer.status_code == 200, path
+        assert answer.headers["content-encoding"] == "gzip", path
 
 
 def test_the_hot_paths_short_list_is_not_compressed(api: Api) -> None:
@@ -59,8 +62,12 @@ def test_fingerprinted_assets_are_cached_for_a_year(api: Api) -> None:
 
 def test_swagger_opens_authorize_on_the_password_flow(api: Api) -> None:
     page = api.client.get("/schema/swagger").text
-    assert "persistAuthorization: true" in page
-    assert "oauth2RedirectUrl: '/schema/oauth2-redirect.html'" in page
+    assert 'data-oauth2-redirect="/schema/oauth2-redirect.html"' in page
     assert '<meta name="description"' in page
+    script = re.search(r'src="(/schema/swagger-page/[0-9a-f]{16}/console\.js)"', page)
+    assert script is not None
+    console = api.client.get(script[1]).text
+    assert "persistAuthorization: true" in console
+    assert "oauth2RedirectUrl: data.oauth2Redirect" in console
     document = api.client.get("/schema/openapi.json").json()
     assert next(iter(document["components"]["securitySchemes"])) == "OAuth2Password"
