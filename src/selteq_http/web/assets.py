@@ -19,8 +19,8 @@ from litestar.response import File
 STATIC = Path(__file__).with_name("static")
 FOREVER = "public, max-age=31536000, immutable"
 _TYPES = {
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css",  # Litestar adds "; charset=utf-8" to text types
+    ".js": "text/javascript",
     ".svg": "image/svg+xml",
 }
 
