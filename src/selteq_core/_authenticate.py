@@ -7,7 +7,7 @@ import attrs
 from ._auth import ACCESS, SessionPolicy
 from ._errors import AuthenticationFailed
 from ._ports import Clock, TokenCodec, UnitOfWorkFactory
-from ._tokens import UserStates, VerifiedTokens, subject, timestamp, verified
+from ._tokens import UserStates, subject, verified
 from ._values import UserId
 
 RECHECK_AFTER = 5
@@ -27,7 +27,6 @@ class Authenticate:
     policy: SessionPolicy = attrs.field(factory=SessionPolicy)
     recheck_after: float = RECHECK_AFTER
     _states: UserStates = attrs.field(init=False, repr=False, eq=False)
-    _tokens: VerifiedTokens = attrs.field(factory=VerifiedTokens, init=False, repr=False, eq=False)
 
     @_states.default
     def _no_states_yet(self) -> UserStates:
@@ -39,15 +38,8 @@ class Authenticate:
         return user_id
 
     def verify(self, token: str) -> UserId:
-        """The user the token names, by the token alone (no I/O); the user is not checked.
-        A token verified here before is not decoded again while its times hold."""
-        known = self._tokens.get(token, timestamp(self.clock.now()))
-        if known is not None:
-            return known
-        claims = verified(self.codec, self.clock, token, ACCESS, self.policy.access_ttl)
-        user_id = subject(claims)
-        self._tokens.put(token, user_id, claims)
-        return user_id
+        """The user the token names, by the token alone (no I/O); the user is not checked."""
+        return subject(verified(self.codec, self.clock, token, ACCESS, self.policy.access_ttl))
 
     def family(self, token: str) -> str | None:
         """The session (refresh family) a valid access token was issued in, by the token

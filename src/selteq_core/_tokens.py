@@ -48,35 +48,6 @@ def subject(claims: TokenClaims) -> UserId:
     return UserId(int(sub))
 
 
-class VerifiedTokens:
-    """Access tokens this process has verified, each with the user it names and the seconds
-    in which it stays good, so a client that sends the same token again is not checked
-    twice (a signature and a claims decode a request). What ``verified`` checks is decided by
-    the token alone, except the times: those are checked against the clock on every use.
-
-    One per process and bounded: past ``size`` tokens it starts over. Only single dict
-    operations touch it, so an event loop and worker threads share it without a lock."""
-
-    def __init__(self, size: int = 4_096) -> None:
-        self.size = size
-        self._seen: dict[str, tuple[UserId, int, int]] = {}
-
-    def get(self, token: str, now: int) -> UserId | None:
-        """The token's user when it was verified here and ``now`` is inside its window."""
-        seen = self._seen.get(token)
-        if seen is None or not seen[1] <= now < seen[2]:
-            return None
-        return seen[0]
-
-    def put(self, token: str, user_id: UserId, claims: TokenClaims) -> None:
-        """Remember a token ``verified`` accepted; good from when its ``iat`` and ``nbf``
-        are within LEEWAY of the clock until its ``exp``, as ``verified`` rules."""
-        if len(self._seen) >= self.size:
-            self._seen.clear()
-        starts = max(claims.iat, claims.nbf if claims.nbf is not None else claims.iat)
-        self._seen[token] = (user_id, starts - LEEWAY, claims.exp)
-
-
 class UserStates:
     """What recent reads said of users (active or not), kept for ``fresh_for`` seconds.
 

@@ -6,7 +6,7 @@ import pytest
 
 from selteq_core import AuthenticationFailed, TokenClaims, UserId
 from selteq_core._authenticate import RECHECK_AFTER
-from selteq_core._tokens import LEEWAY, UserStates, VerifiedTokens
+from selteq_core._tokens import LEEWAY, UserStates
 from tests.unit.conftest import Core
 
 PASSWORD = "correct horse"
@@ -83,41 +83,3 @@ def test_the_memory_of_users_is_bounded() -> None:
     states.put(UserId(4), False, 1.0)
     assert [states.get(UserId(n), 1.0) for n in range(1, 5)] == [None, None, None, False]
     assert states.get(UserId(4), 6.0) is None
-
-
-def test_a_token_verified_before_is_still_held_to_its_times(core: Core, user_id: UserId) -> None:
-    token = access(core, str(user_id), lifetime=300)
-    assert core.authenticate.verify(token) == user_id
-    assert core.authenticate.verify(token) == user_id  # from memory
-    core.clock.advance(299)
-    assert core.authenticate.verify(token) == user_id
-    core.clock.advance(1)
-    with pytest.raises(AuthenticationFailed, match="expired"):
-        core.authenticate.verify(token)
-
-
-def test_a_remembered_token_is_not_good_before_its_window(core: Core, user_id: UserId) -> None:
-    now = int(core.clock.now().timestamp())
-    tokens = VerifiedTokens()
-    claims = TokenClaims(str(user_id), "access", "j", now, now + 300, nbf=now + 60)
-    tokens.put("t", user_id, claims)
-    assert tokens.get("t", now + 60 - LEEWAY - 1) is None
-    assert tokens.get("t", now + 60 - LEEWAY) == user_id
-    assert tokens.get("t", now + 299) == user_id
-    assert tokens.get("t", now + 300) is None
-    assert tokens.get("other", now + 100) is None
-
-
-def test_a_refused_token_is_not_remembered(core: Core, user_id: UserId) -> None:
-    token = access(core, str(user_id), ahead=LEEWAY + 1)
-    for _ in range(2):
-        with pytest.raises(AuthenticationFailed):
-            core.authenticate.verify(token)
-
-
-def test_the_memory_of_tokens_is_bounded(core: Core) -> None:
-    tokens = VerifiedTokens(size=2)
-    claims = TokenClaims("1", "access", "j", 0, 10**10)
-    for name in ("a", "b", "c"):
-        tokens.put(name, UserId(1), claims)
-    assert [tokens.get(name, 100) for name in ("a", "b", "c")] == [None, None, UserId(1)]
