@@ -70,6 +70,8 @@ class Task(msgspec.Struct):
 
 def utc(moment: datetime) -> datetime:
     """Aware UTC, which msgspec writes as RFC 3339 ending in ``Z``; a naive time is UTC."""
+    if moment.tzinfo is UTC:  # what the core's times are: nothing to convert
+        return moment
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
