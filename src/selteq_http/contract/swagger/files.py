@@ -9,15 +9,13 @@ browser keeps them for a year and a changed file gets a new address.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 from pathlib import Path
 
-from litestar import Router, get
-from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
-from litestar.response import File
+from litestar import Router
 from litestar.static_files import create_static_files_router
+
+from selteq_http.contract.fingerprints import Fingerprinted
 
 ASSETS_PATH = "/schema/swagger-ui"
 BUNDLE = "swagger-ui-bundle.js"
@@ -25,8 +23,6 @@ STYLESHEET = "swagger-ui.css"
 FAVICON = "favicon-32x32.png"
 PAGE_FILES_PATH = "/schema/swagger-page"
 PAGE_STATIC = Path(__file__).with_name("static")
-FOREVER = "public, max-age=31536000, immutable"
-_TYPES = {".css": "text/css", ".js": "text/javascript"}  # Litestar adds the charset
 
 
 def assets_folder() -> Path:
@@ -46,35 +42,12 @@ def swagger_ui_file(name: str) -> str:
     return f"{ASSETS_PATH}/{name}"
 
 
-def _digests() -> dict[str, str]:
-    return {
-        path.name: hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-        for path in sorted(PAGE_STATIC.iterdir())
-        if path.suffix in _TYPES
-    }
-
-
-DIGESTS = _digests()
+PAGE_FILES = Fingerprinted(PAGE_STATIC, PAGE_FILES_PATH)
 
 
 def page_file(name: str) -> str:
     """The fingerprinted address of the page's own ``static/<name>``."""
-    return f"{PAGE_FILES_PATH}/{DIGESTS[name]}/{name}"
-
-
-@get(
-    f"{PAGE_FILES_PATH}/{{digest:str}}/{{name:str}}", include_in_schema=False, sync_to_thread=False
-)
-def _page_files(digest: FromPath[str], name: FromPath[str]) -> File:
-    if DIGESTS.get(name) != digest:
-        raise NotFoundException()
-    path = PAGE_STATIC / name
-    return File(
-        path,
-        content_disposition_type="inline",
-        media_type=_TYPES[path.suffix],
-        headers={"Cache-Control": FOREVER},
-    )
+    return PAGE_FILES.address(name)
 
 
 def swagger_assets() -> Router:
@@ -87,4 +60,8 @@ def swagger_assets() -> Router:
         cache_control=None,
         name="swagger-ui-assets",
     )
-    return Router(path="/", route_handlers=[swagger_ui, _page_files], include_in_schema=False)
+    return Router(
+        path="/",
+        route_handlers=[swagger_ui, PAGE_FILES.route("swagger-page-files")],
+        include_in_schema=False,
+    )
