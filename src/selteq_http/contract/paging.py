@@ -8,8 +8,9 @@ against the request's own URL, so it stays right behind a proxy that rewrites th
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from litestar import Request
 from litestar.datastructures import ResponseHeader
@@ -76,4 +77,14 @@ def link_to(path: str, query: list[tuple[str, str]], name: str, value: object) -
     """A ``Link`` value (RFC 8288) naming the next page: ``path`` in its documented form
     (one trailing slash), ``query`` with ``name`` set to ``value``."""
     query.append((name, str(value)))
-    return f'<{path.rstrip("/")}/?{urlencode(query)}>; rel="next"'
+    encoded = "&".join(f"{_quoted(key)}={_quoted(text)}" for key, text in query)
+    return f'<{path.rstrip("/")}/?{encoded}>; rel="next"'
+
+
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
+def _quoted(text: str) -> str:
+    """``quote_plus`` (what ``urlencode`` applies), without its work for text it leaves as
+    it is: a cursor token is URL-safe base64, and quoting it was most of a page's link."""
+    return text if _UNRESERVED.fullmatch(text) else quote_plus(text)
