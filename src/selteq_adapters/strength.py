@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from zxcvbn import zxcvbn
-
 from selteq_core import PasswordAssessment, PasswordStrength
 
 CHECKED_LENGTH = 72
@@ -19,6 +17,11 @@ under a password hash's on ordinary passwords) is bounded too."""
 
 class ZxcvbnPasswordStrength(PasswordStrength):
     def assess(self, password: str, hints: Sequence[str]) -> PasswordAssessment:
+        # Imported on the first new password, in the use-case's database thread: zxcvbn
+        # builds its ranked word lists when imported, a sixth of a server process's memory,
+        # and most processes (every API worker under client load) never score a password.
+        from zxcvbn import zxcvbn
+
         found = zxcvbn(password[:CHECKED_LENGTH], user_inputs=[h for h in hints if h])
         feedback = found["feedback"]
         return PasswordAssessment(
