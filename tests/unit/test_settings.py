@@ -39,7 +39,7 @@ def test_defaults_match_the_documented_table(tmp_path: Path) -> None:
     assert (s.login_rate, s.login_rate_per_address) == (Rate(10, 60), Rate(100, 60))
     assert s.signup_rate == Rate(10, 3600)
     assert (s.access_ttl, s.refresh_ttl) == (300, 86_400)
-    assert (s.db_pool_size, s.list_batch, s.log_format) == (8, 16, "text")
+    assert (s.db_pool_size, s.list_batch, s.log_format) == (8, 32, "text")
     assert (s.header_timeout, s.body_timeout, s.max_connections, s.backlog) == (10, 10, 8192, 1024)
     assert not s.production
 

@@ -85,7 +85,7 @@ class Settings:
     )
     hash_concurrency: int = setting(1, "password hashes computed at once per process", minimum=1)
     list_batch: int = setting(
-        16, "requests of one kind answered by one statement", minimum=1, maximum=100
+        32, "requests of one kind answered by one statement", minimum=1, maximum=100
     )
     report_user_id: int = setting(1, "whose tasks the minute job reports", minimum=1)
     report_interval: int = setting(60, "seconds between the job's reports", minimum=1)

@@ -93,8 +93,9 @@ class Backend:
         create = self.cases.create_task
         return await self.run(create, user_id, title, duration, idempotency_key)
 
-    async def _hand(self, read: Callable[[list[K]], R], keys: list[K]) -> R:
-        return await self._threads.run(self._deadline, read, keys)
+    async def _hand(self, read: Callable[[list[K]], R], keys: list[K], waited: float) -> R:
+        """A batch's read, under what is left of its oldest request's deadline."""
+        return await self._threads.run(max(self._deadline - waited, 0.0), read, keys)
 
     def close(self) -> None:
         self._threads.close()

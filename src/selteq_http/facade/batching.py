@@ -1,13 +1,21 @@
 """Reads that arrive together are answered by one query, in one database thread.
 
 Under load, many requests become ready on a worker's event loop at the same moment. Each
-read that a store can batch (the newest page of a user's tasks, one task by id) joins the
-current batch of its kind and waits; on the loop's next turn the batch is read in a
-database thread with a single statement for up to ``SELTEQ_LIST_BATCH`` keys (the store's
-optional batch read, behind the core's ``ListRecentTasksBatch`` and ``GetTasksBatch``)
-while the loop serves the next requests, and every request gets its own answer. The
-hand-off and the database's per-statement work are paid once per batch instead of once per
-request; each key is still the index lookup a lone read makes (docs/decisions).
+read that a store can batch (the newest page of a user's tasks, one task by id, a new
+task) joins the current batch of its kind and waits; the batch is read in a database
+thread with a single statement for up to ``SELTEQ_LIST_BATCH`` keys (the store's optional
+batch read, behind the core's ``ListRecentTasksBatch``, ``GetTasksBatch`` and
+``CreateTasksBatch``) while the loop serves the next requests, and every request gets its
+own answer. The hand-off and the database's per-statement work are paid once per batch
+instead of once per request; each key is still the index lookup a lone read makes.
+
+When it goes: on the loop's next turn when no batch of its kind is being read; else when
+that read ends, so what arrives meanwhile fills the next batch instead of sending a
+statement of its own (under load batches grow by themselves, and the database sees fewer,
+fuller statements); and at once whenever a full batch is waiting, so a slow link to the
+database still carries several statements at a time. The wait for its turn counts toward
+a key's deadline: a batch is handed over with the time its oldest key has already waited
+(docs/decisions/0485-one-batch-in-flight-unless-full.md).
 
 What a request sees does not change: its read starts after it arrived, so it sees every
 write acknowledged before it was sent; an answer goes only to the requests that asked for
@@ -29,8 +37,9 @@ V = TypeVar("V")
 
 ReadMany = Callable[[Sequence[K]], Mapping[K, V | Exception]]
 """The batch read: every key asked for maps to its answer, or to the error it raises."""
-Hand = Callable[[ReadMany[K, V], list[K]], Awaitable[Mapping[K, V | Exception]]]
-"""How a batch reaches a database thread: ``await hand(read, keys)``."""
+Hand = Callable[[ReadMany[K, V], list[K], float], Awaitable[Mapping[K, V | Exception]]]
+"""How a batch reaches a database thread: ``await hand(read, keys, waited)``, ``waited``
+the seconds its oldest key has already waited for its turn (taken off its deadline)."""
 
 
 class Batcher(Generic[K, V]):
@@ -55,6 +64,7 @@ class Batcher(Generic[K, V]):
         self._loop: asyncio.AbstractEventLoop | None = None
         self._waiting: dict[K, list[asyncio.Future[V]]] = {}
         self._scheduled = False
+        self._since = 0.0  # when the oldest waiting key arrived
         self._first: contextvars.Context | None = None
         self._reads: set[asyncio.Task[None]] = set()
 
@@ -65,43 +75,58 @@ class Batcher(Generic[K, V]):
         loop = asyncio.get_running_loop()
         if loop is not self._loop:  # first use, or a new loop (test clients): start clean
             self._loop, self._waiting, self._scheduled = loop, {}, False
+            self._reads = set()
         future: asyncio.Future[V] = loop.create_future()
-        self._waiting.setdefault(key, []).append(future)
-        if not self._scheduled:
-            self._scheduled = True
+        if not self._waiting:
+            self._since = loop.time()
             self._first = contextvars.copy_context()
+        self._waiting.setdefault(key, []).append(future)
+        if not self._scheduled and (not self._reads or len(self._waiting) >= self._size):
             self._schedule(loop)
         return await future
 
     def _schedule(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._scheduled = True
         loop.call_soon(self._flush, context=contextvars.Context())
 
     def _flush(self) -> None:
+        self._scheduled = False
+        loop = self._loop
+        if not self._waiting or loop is None:  # taken by an earlier flush
+            return
         first, self._first = self._first, None
-        batch = self._take()  # never empty: a flush is scheduled only for a waiter
-        assert self._loop is not None
+        waited = loop.time() - self._since
+        batch = self._take()
         # A batch of one request reads as that request (its log lines, its trace); a
         # batch of several belongs to none of them: its lines carry no request id.
         alone = len(batch) == 1 and len(next(iter(batch.values()))) == 1
         context = first if alone and first is not None else contextvars.Context()
-        read = self._loop.create_task(self._read_batch(batch), context=context)
+        read = loop.create_task(self._read_batch(batch, waited), context=context)
         self._reads.add(read)
-        read.add_done_callback(self._reads.discard)
+        read.add_done_callback(self._read_done)
+        if len(self._waiting) >= self._size:  # another full batch: it goes too
+            self._schedule(loop)
+
+    def _read_done(self, read: asyncio.Task[None]) -> None:
+        """The next batch goes when the read before it ends (see the module's text)."""
+        if read not in self._reads:  # a read begun on an earlier loop
+            return
+        self._reads.discard(read)
+        if self._waiting and not self._scheduled and self._loop is not None:
+            self._schedule(self._loop)
 
     def _take(self) -> dict[K, list[asyncio.Future[V]]]:
-        """The oldest waiting keys, at most a batch of them; the rest go on the next turn."""
+        """The oldest waiting keys, at most a batch of them; the rest wait their turn (their
+        wait counted from the oldest's arrival: never shorter than it was)."""
         if len(self._waiting) <= self._size:
             batch, self._waiting = self._waiting, {}
-            self._scheduled = False
             return batch
         keys = list(itertools.islice(self._waiting, self._size))
-        assert self._loop is not None
-        self._schedule(self._loop)
         return {key: self._waiting.pop(key) for key in keys}
 
-    async def _read_batch(self, batch: dict[K, list[asyncio.Future[V]]]) -> None:
+    async def _read_batch(self, batch: dict[K, list[asyncio.Future[V]]], waited: float) -> None:
         try:
-            found = await self._hand(self._read, list(batch))
+            found = await self._hand(self._read, list(batch), waited)
         except asyncio.CancelledError:
             for futures in batch.values():
                 for future in futures:

@@ -6,6 +6,7 @@ per request."""
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -71,8 +72,8 @@ def batcher_over(read: Many, size: int) -> Batcher[int, TaskPage]:
     """A batcher handing its reads to database threads, as the façade's does."""
     threads = DatabaseThreads(2)
 
-    async def hand(read: Many, owners: list[int]) -> dict[int, TaskPage]:
-        return await threads.run(5.0, read, owners)
+    async def hand(read: Many, owners: list[int], waited: float) -> dict[int, TaskPage]:
+        return await threads.run(5.0 - waited, read, owners)
 
     return Batcher(read, size, hand, check=UserId)
 
@@ -156,6 +157,98 @@ def test_a_caller_that_goes_away_leaves_the_others_served(container: Container) 
     assert isinstance(gone, asyncio.CancelledError)
     assert kept == recent(container, owners[1])
     assert spy.calls == [owners]
+
+
+@attrs.define
+class Held:
+    """A batch read that waits in its thread until let go (the first ``held`` calls), and
+    records each call's owners and the wait its batcher reported."""
+
+    read: Many
+    held: int = 1
+    calls: list[list[int]] = attrs.field(factory=list)
+    waits: list[float] = attrs.field(factory=list)
+    gate: threading.Event = attrs.field(factory=threading.Event)
+
+    def __call__(self, owners: Sequence[int]) -> dict[int, TaskPage]:
+        self.calls.append(list(owners))
+        if len(self.calls) <= self.held:
+            assert self.gate.wait(10)
+        return self.read(owners)
+
+
+def held_batcher(held: Held, size: int, deadline: float = 5.0) -> Batcher[int, TaskPage]:
+    threads = DatabaseThreads(4)
+
+    async def hand(read: Many, owners: list[int], waited: float) -> dict[int, TaskPage]:
+        held.waits.append(waited)
+        return await threads.run(deadline - waited, read, owners)
+
+    return Batcher(held, size, hand, check=UserId)
+
+
+def test_what_arrives_during_a_read_waits_and_goes_in_the_next_batch(
+    container: Container,
+) -> None:
+    owners = seed(container, 4, 1)
+    held = Held(batch_of(container))
+    batcher = held_batcher(held, 8)
+
+    async def scenario() -> list[Any]:
+        first = asyncio.ensure_future(batcher(owners[0]))
+        while not held.calls:  # the first batch is being read
+            await asyncio.sleep(0.005)
+        later = [asyncio.ensure_future(batcher(owner)) for owner in owners[1:]]
+        await asyncio.sleep(0.1)
+        calls_while_held = list(held.calls)
+        held.gate.set()
+        return [calls_while_held, *await asyncio.gather(first, *later)]
+
+    calls_while_held, *results = asyncio.run(scenario())
+    assert calls_while_held == [owners[:1]]  # nothing more was sent while it was read
+    assert held.calls == [owners[:1], owners[1:]]  # then the three went together
+    assert results == [recent(container, user) for user in owners]
+
+
+def test_a_full_batch_goes_at_once_even_while_another_is_read(container: Container) -> None:
+    owners = seed(container, 5, 1)
+    held = Held(batch_of(container))
+    batcher = held_batcher(held, 2)
+
+    async def scenario() -> list[Any]:
+        first = asyncio.ensure_future(batcher(owners[0]))
+        while not held.calls:
+            await asyncio.sleep(0.005)
+        later = [asyncio.ensure_future(batcher(owner)) for owner in owners[1:]]
+        while len(held.calls) < 3:  # two full batches, with the first still held
+            await asyncio.sleep(0.005)
+        held.gate.set()
+        return list(await asyncio.gather(first, *later))
+
+    results = asyncio.run(scenario())
+    assert held.calls == [owners[:1], owners[1:3], owners[3:5]]
+    assert results == [recent(container, user) for user in owners]
+
+
+def test_the_wait_for_a_turn_counts_toward_the_deadline(container: Container) -> None:
+    """The batch behind a read that hangs is handed over with the time it has waited, so
+    its requests get Unavailable at their own deadline, not a whole deadline later."""
+    owners = seed(container, 2, 1)
+    held = Held(batch_of(container), held=2)
+    batcher = held_batcher(held, 8, deadline=0.6)
+
+    async def scenario() -> list[Any]:
+        first = asyncio.ensure_future(batcher(owners[0]))
+        await asyncio.sleep(0.3)
+        second = asyncio.ensure_future(batcher(owners[1]))
+        return list(await asyncio.gather(first, second, return_exceptions=True))
+
+    results = asyncio.run(scenario())
+    held.gate.set()
+    assert [type(result) for result in results] == [Unavailable, Unavailable]
+    assert held.calls == [owners[:1], owners[1:]]
+    assert held.waits[0] < 0.1  # the first went on the next turn
+    assert 0.2 < held.waits[1] < 0.6  # the second waited for the first's deadline
 
 
 @pytest.mark.parametrize(("size", "reads"), [(1, 24), (4, 2)])
