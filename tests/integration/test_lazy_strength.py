@@ -4,14 +4,10 @@ Checked in a fresh interpreter, by what ``sys.modules`` holds after real request
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from selteq_adapters.settings import Settings
-from tests import services
+from tests.fresh import last_json_line
 
 API = """
 import json, sys
@@ -33,22 +29,4 @@ print(json.dumps(loaded))
 
 
 def test_the_first_scored_password_loads_zxcvbn(settings: Settings, tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SELTEQ_")}
-    env.update(
-        SELTEQ_ENV="test",
-        SELTEQ_DATABASE_URL=settings.database_url,
-        SELTEQ_JWT_SECRET=settings.jwt_secret,
-        SELTEQ_REDIS_URL=services.REDIS_URL,
-        SELTEQ_SIGNUP_RATE="1000/second",
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", API],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout.splitlines()[-1]) == [False, True]
+    assert last_json_line(API, settings, tmp_path) == [False, True]

@@ -12,14 +12,10 @@ an exporter" (docs/decisions/0360-optional-tracing.md); the import-linter contra
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from selteq_adapters.settings import Settings
-from tests import services
+from tests.fresh import last_json_line
 
 JOBS = """
 import json, sys
@@ -57,26 +53,7 @@ print(json.dumps(sorted(m for m in sys.modules if m.startswith("opentelemetry"))
 
 
 def _modules(script: str, settings: Settings, cwd: Path) -> list[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SELTEQ_", "OTEL_"))}
-    env.update(
-        SELTEQ_ENV="test",
-        SELTEQ_DATABASE_URL=settings.database_url,
-        SELTEQ_JWT_SECRET=settings.jwt_secret,
-        SELTEQ_REDIS_URL=services.REDIS_URL,  # the worker module needs one
-        # The sign-up limit is counted in the shared Redis, by address: other runs count too.
-        SELTEQ_SIGNUP_RATE="1000/second",
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    found: list[str] = json.loads(done.stdout.splitlines()[-1])
+    found: list[str] = last_json_line(script, settings, cwd)
     return found
 
 

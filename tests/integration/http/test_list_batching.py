@@ -187,6 +187,14 @@ def held_batcher(held: Held, size: int, deadline: float = 5.0) -> Batcher[int, T
     return Batcher(held, size, hand, check=UserId)
 
 
+async def first_held(batcher: Batcher[int, TaskPage], held: Held, owner: int) -> Any:
+    """``owner``'s list asked alone; returned once its read is held in its thread."""
+    first = asyncio.ensure_future(batcher(owner))
+    while not held.calls:
+        await asyncio.sleep(0.005)
+    return first
+
+
 def test_what_arrives_during_a_read_waits_and_goes_in_the_next_batch(
     container: Container,
 ) -> None:
@@ -195,9 +203,7 @@ def test_what_arrives_during_a_read_waits_and_goes_in_the_next_batch(
     batcher = held_batcher(held, 8)
 
     async def scenario() -> list[Any]:
-        first = asyncio.ensure_future(batcher(owners[0]))
-        while not held.calls:  # the first batch is being read
-            await asyncio.sleep(0.005)
+        first = await first_held(batcher, held, owners[0])
         later = [asyncio.ensure_future(batcher(owner)) for owner in owners[1:]]
         await asyncio.sleep(0.1)
         calls_while_held = list(held.calls)
@@ -216,9 +222,7 @@ def test_a_full_batch_goes_at_once_even_while_another_is_read(container: Contain
     batcher = held_batcher(held, 2)
 
     async def scenario() -> list[Any]:
-        first = asyncio.ensure_future(batcher(owners[0]))
-        while not held.calls:
-            await asyncio.sleep(0.005)
+        first = await first_held(batcher, held, owners[0])
         later = [asyncio.ensure_future(batcher(owner)) for owner in owners[1:]]
         while len(held.calls) < 3:  # two full batches, with the first still held
             await asyncio.sleep(0.005)
